@@ -1,0 +1,116 @@
+/**
+ * The compute core: picks a backend once at load time and exposes the kernels the layers use.
+ *
+ * Choice: the environment variable `CS231N_BACKEND` (`blas`, `wasm` or `js`) if set, else the
+ * fastest backend that loads. `backendInfo()` tells which one runs; `setBackend()` switches.
+ */
+import { checkTensor, contiguousData, formatShape, type Tensor, tensor } from '../tensor';
+import { jsBackend } from './js';
+import type { BackendName, ComputeBackend } from './types';
+
+export type { BackendName, ComputeBackend } from './types';
+
+/** Loaders for the optional backends, tried fastest first. Each returns null when unavailable. */
+const optionalLoaders: Partial<Record<BackendName, () => ComputeBackend | null>> = {};
+
+/** Registers a loader for an optional backend (used by the backend modules themselves). */
+export function registerBackend(name: BackendName, load: () => ComputeBackend | null): void {
+  optionalLoaders[name] = load;
+  loaded.delete(name);
+}
+
+const loaded = new Map<BackendName, ComputeBackend | null>();
+
+function load(name: BackendName): ComputeBackend | null {
+  if (name === 'js') return jsBackend;
+  if (!loaded.has(name)) {
+    let backend: ComputeBackend | null = null;
+    try {
+      backend = optionalLoaders[name]?.() ?? null;
+    } catch {
+      backend = null;
+    }
+    loaded.set(name, backend);
+  }
+  return loaded.get(name) ?? null;
+}
+
+/** The backends that load on this machine, fastest first. */
+export function availableBackends(): BackendName[] {
+  return (['blas', 'wasm', 'js'] as const).filter((n) => load(n) !== null);
+}
+
+let current: ComputeBackend | null = null;
+
+function active(): ComputeBackend {
+  if (current === null) {
+    const wanted = process.env.CS231N_BACKEND;
+    current = wanted ? pick('CS231N_BACKEND', wanted) : load(availableBackends()[0])!;
+  }
+  return current;
+}
+
+function pick(source: string, name: string): ComputeBackend {
+  if (name !== 'blas' && name !== 'wasm' && name !== 'js') {
+    throw new RangeError(`${source}: unknown backend '${name}'; expected 'blas', 'wasm' or 'js'`);
+  }
+  const backend = load(name);
+  if (backend === null) {
+    throw new Error(
+      `${source}: backend '${name}' is not available on this machine (available: ${availableBackends().join(', ')})`,
+    );
+  }
+  return backend;
+}
+
+/**
+ * Switches the compute backend for the rest of the process.
+ * @param name `blas`, `wasm` or `js`
+ * @throws if the backend is unknown or does not load here
+ */
+export function setBackend(name: BackendName): void {
+  current = pick('setBackend', name);
+}
+
+/** Which backend runs, what it is, and which others could. */
+export function backendInfo(): { name: BackendName; detail: string; available: BackendName[] } {
+  const b = active();
+  return { name: b.name, detail: b.detail, available: availableBackends() };
+}
+
+/** The active backend (for benchmarks and tests that call `gemm` directly). */
+export function activeBackend(): ComputeBackend {
+  return active();
+}
+
+/** Options of {@link matmul}. */
+export interface MatmulOptions {
+  /** use A^T: `a` has shape (K, M) */
+  transA?: boolean;
+  /** use B^T: `b` has shape (N, K) */
+  transB?: boolean;
+}
+
+/**
+ * Matrix product `op(a) @ op(b)`.
+ *
+ * @param a (M, K), or (K, M) with `transA`
+ * @param b (K, N), or (N, K) with `transB`
+ * @returns (M, N), a fresh tensor
+ */
+export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+  checkTensor('matmul', 'a', a, 2);
+  checkTensor('matmul', 'b', b, 2);
+  const transA = options.transA === true;
+  const transB = options.transB === true;
+  const [m, k] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
+  const [kb, n] = transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
+  if (k !== kb) {
+    throw new RangeError(
+      `matmul: inner dimensions differ: ${transA ? 'a^T' : 'a'} of shape (${m}, ${k}) against ${transB ? 'b^T' : 'b'} of shape (${kb}, ${n}) (a ${formatShape(a.shape)}, b ${formatShape(b.shape)})`,
+    );
+  }
+  const out = tensor([m, n]);
+  active().gemm(transA, transB, m, n, k, 1, contiguousData(a), contiguousData(b), 0, out.data);
+  return out;
+}

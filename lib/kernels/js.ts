@@ -1,0 +1,56 @@
+/**
+ * The plain JavaScript backend: the reference every other backend is tested against.
+ * Loops are ordered so the innermost one walks memory contiguously.
+ */
+import type { ComputeBackend } from './types';
+
+function gemm(
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Float64Array,
+  b: Float64Array,
+  beta: number,
+  c: Float64Array,
+): void {
+  const size = m * n;
+  if (beta === 0) c.fill(0, 0, size);
+  else if (beta !== 1) for (let i = 0; i < size; i++) c[i] *= beta;
+  if (!transB) {
+    // C[i, :] += alpha * A[i, p] * B[p, :]
+    for (let i = 0; i < m; i++) {
+      const ci = i * n;
+      for (let p = 0; p < k; p++) {
+        const aip = alpha * (transA ? a[p * m + i] : a[i * k + p]);
+        if (aip === 0) continue;
+        const bp = p * n;
+        for (let j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
+      }
+    }
+  } else {
+    // C[i, j] += alpha * dot(A[i, :], B^T[j, :])
+    for (let i = 0; i < m; i++) {
+      const ci = i * n;
+      for (let j = 0; j < n; j++) {
+        const bj = j * k;
+        let s = 0;
+        if (transA) for (let p = 0; p < k; p++) s += a[p * m + i] * b[bj + p];
+        else {
+          const ai = i * k;
+          for (let p = 0; p < k; p++) s += a[ai + p] * b[bj + p];
+        }
+        c[ci + j] += alpha * s;
+      }
+    }
+  }
+}
+
+/** The reference backend, always available. */
+export const jsBackend: ComputeBackend = {
+  name: 'js',
+  detail: 'plain JavaScript loops, one thread',
+  gemm,
+};

@@ -1,0 +1,36 @@
+/**
+ * The one interface every compute backend implements. Layers never call a backend directly: they
+ * call {@link matmul} in `lib/kernels/index.ts`, which checks shapes and dispatches here.
+ */
+
+/** Names of the available backends, fastest first. */
+export type BackendName = 'blas' | 'wasm' | 'js';
+
+/** A compute backend: a float64 matrix multiply over packed row-major buffers. */
+export interface ComputeBackend {
+  readonly name: BackendName;
+  /** One line on what runs underneath (library, threads, SIMD). */
+  readonly detail: string;
+  /**
+   * General matrix multiply, row-major: `C = alpha * op(A) @ op(B) + beta * C`.
+   *
+   * @param transA if true, `a` holds A^T with shape (K, M); else A with shape (M, K)
+   * @param transB if true, `b` holds B^T with shape (N, K); else B with shape (K, N)
+   * @param m rows of op(A) and C
+   * @param n columns of op(B) and C
+   * @param k columns of op(A) = rows of op(B)
+   * @param c (M, N), read when `beta != 0`, always written
+   */
+  gemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: Float64Array,
+    b: Float64Array,
+    beta: number,
+    c: Float64Array,
+  ): void;
+}

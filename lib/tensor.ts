@@ -1,0 +1,193 @@
+/**
+ * The tensor type used throughout the library and the checks every public function runs on its
+ * arguments before touching them.
+ *
+ * A `Tensor` is a scijs `ndarray` view over a `Float64Array`. Views may be strided (for example a
+ * `.transpose()`); functions that need packed row-major data call {@link contiguousData}.
+ */
+import ndarray, { type NdArray } from 'ndarray';
+
+/** A float64 n-dimensional array: an `ndarray` view over a `Float64Array`. */
+export type Tensor = NdArray<Float64Array>;
+
+/** Class labels: integers in [0, C). An `ndarray`, a typed array or a plain array. */
+export type Labels = NdArray | ArrayLike<number>;
+
+/** Formats a shape the way numpy prints it: `(2, 3)`, `(5,)`, `()`. */
+export function formatShape(shape: readonly number[]): string {
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+}
+
+/** Number of elements of a shape (1 for a scalar shape `()`). */
+export function shapeSize(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** True when `x` is an `ndarray` (duck-typed: scijs arrays carry `data`, `shape`, `stride`). */
+export function isNdArray(x: unknown): x is NdArray {
+  if (typeof x !== 'object' || x === null) return false;
+  const a = x as Partial<NdArray>;
+  return Array.isArray(a.shape) && Array.isArray(a.stride) && a.data !== undefined;
+}
+
+/**
+ * Checks that `x` is a float64 tensor and returns it typed as such.
+ *
+ * @param fn name of the public function doing the check (used in the error message)
+ * @param arg name of the argument
+ * @param x the value passed
+ * @param ndim if given, the required number of dimensions, or `[min, max]`
+ * @throws TypeError naming `fn`, `arg` and what was passed instead
+ */
+export function checkTensor(
+  fn: string,
+  arg: string,
+  x: unknown,
+  ndim?: number | [number, number],
+): Tensor {
+  if (!isNdArray(x)) {
+    throw new TypeError(`${fn}: ${arg} must be an ndarray over a Float64Array, got ${describe(x)}`);
+  }
+  if (!(x.data instanceof Float64Array)) {
+    const kind = (x.data as object)?.constructor?.name ?? typeof x.data;
+    throw new TypeError(
+      `${fn}: ${arg} must be an ndarray over a Float64Array, got one over ${kind} with shape ${formatShape(x.shape)}`,
+    );
+  }
+  if (ndim !== undefined) {
+    const [lo, hi] = typeof ndim === 'number' ? [ndim, ndim] : ndim;
+    if (x.shape.length < lo || x.shape.length > hi) {
+      const want =
+        lo === hi ? `${lo}` : hi === Number.POSITIVE_INFINITY ? `at least ${lo}` : `${lo} to ${hi}`;
+      throw new RangeError(
+        `${fn}: ${arg} must have ${want} dimension${lo === 1 && hi === 1 ? '' : 's'}, got shape ${formatShape(x.shape)}`,
+      );
+    }
+  }
+  return x as Tensor;
+}
+
+/**
+ * Throws when `x` holds a NaN (infinities are allowed: a diverging run must still be measurable).
+ *
+ * @throws RangeError naming `fn`, `arg`, the shape and the flat index of the first NaN
+ */
+export function checkNoNaN(fn: string, arg: string, x: Tensor): void {
+  const flat = contiguousData(x);
+  for (let i = 0; i < flat.length; i++) {
+    if (Number.isNaN(flat[i])) {
+      throw new RangeError(
+        `${fn}: ${arg} with shape ${formatShape(x.shape)} holds NaN (first at flat index ${i})`,
+      );
+    }
+  }
+}
+
+/**
+ * Checks labels and returns them as an `Int32Array`.
+ *
+ * @param y labels, shape (N,)
+ * @param n required number of labels N
+ * @param numClasses C: every label must be an integer in [0, C)
+ * @throws RangeError / TypeError naming `fn`, `arg` and the first offending label
+ */
+export function checkLabels(
+  fn: string,
+  arg: string,
+  y: unknown,
+  n: number,
+  numClasses: number,
+): Int32Array {
+  let values: ArrayLike<number>;
+  let shape: number[];
+  if (isNdArray(y)) {
+    shape = y.shape;
+    if (y.shape.length !== 1) {
+      throw new RangeError(`${fn}: ${arg} must have shape (N,), got ${formatShape(y.shape)}`);
+    }
+    const v = new Array<number>(y.shape[0]);
+    for (let i = 0; i < y.shape[0]; i++) v[i] = y.get(i) as number;
+    values = v;
+  } else if (Array.isArray(y) || ArrayBuffer.isView(y)) {
+    values = y as ArrayLike<number>;
+    shape = [values.length];
+  } else {
+    throw new TypeError(`${fn}: ${arg} must be an array of integer labels, got ${describe(y)}`);
+  }
+  if (values.length !== n) {
+    throw new RangeError(
+      `${fn}: ${arg} has shape ${formatShape(shape)} but there are ${n} inputs; expected (${n},)`,
+    );
+  }
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= numClasses) {
+      throw new RangeError(
+        `${fn}: ${arg}[${i}] = ${String(v)} is not an integer class label in [0, ${numClasses})`,
+      );
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
+/**
+ * The elements of `x` in row-major (C) order as one `Float64Array`. Returns the underlying buffer
+ * itself (no copy) when `x` is already a packed row-major view starting at offset 0; otherwise a copy.
+ */
+export function contiguousData(x: Tensor): Float64Array {
+  if (isPackedRowMajor(x)) {
+    const size = shapeSize(x.shape);
+    return x.offset === 0 && x.data.length === size
+      ? x.data
+      : x.data.subarray(x.offset, x.offset + size);
+  }
+  const out = new Float64Array(shapeSize(x.shape));
+  const shape = x.shape;
+  const d = shape.length;
+  const idx = new Array<number>(d).fill(0);
+  for (let i = 0; i < out.length; i++) {
+    let p = x.offset;
+    for (let k = 0; k < d; k++) p += idx[k] * x.stride[k];
+    out[i] = x.data[p];
+    for (let k = d - 1; k >= 0; k--) {
+      if (++idx[k] < shape[k]) break;
+      idx[k] = 0;
+    }
+  }
+  return out;
+}
+
+/** True when `x` is laid out row-major with no gaps (its strides are those of a fresh array). */
+export function isPackedRowMajor(x: NdArray): boolean {
+  let expected = 1;
+  for (let k = x.shape.length - 1; k >= 0; k--) {
+    if (x.shape[k] !== 1 && x.stride[k] !== expected) return false;
+    expected *= x.shape[k];
+  }
+  return true;
+}
+
+/** A fresh packed row-major tensor of the given shape over `data` (or zeros). */
+export function tensor(shape: readonly number[], data?: Float64Array): Tensor {
+  const size = shapeSize(shape);
+  const buf = data ?? new Float64Array(size);
+  if (buf.length !== size) {
+    throw new RangeError(
+      `tensor: data has ${buf.length} elements but shape ${formatShape(shape)} needs ${size}`,
+    );
+  }
+  return ndarray(buf, shape.slice());
+}
+
+/** A short description of an unexpected value for error messages. */
+export function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return `a plain array of length ${x.length}`;
+  if (ArrayBuffer.isView(x)) return `a ${x.constructor.name}`;
+  if (typeof x === 'object') return `an object (${(x as object).constructor?.name ?? 'Object'})`;
+  return `${typeof x} ${String(x)}`;
+}
