@@ -1,0 +1,13 @@
+/**
+ * The public API: CS231n's two-layer fully-connected net exercise in TypeScript.
+ * Module map (assignment file -> ours): layers.py -> layers, layer_utils.py -> layerUtils,
+ * classifiers/fc_net.py -> classifiers/fcNet, gradient_check.py -> gradientCheck, optim.py -> optim,
+ * solver.py -> solver, data_utils.py -> dataUtils, vis_utils.py -> visUtils.
+ */
+export * from './tensor';
+export * from './numpy';
+export * from './kernels';
+export * from './layers';
+export * from './layerUtils';
+export * from './classifiers/fcNet';
+export * from './gradientCheck';
