@@ -1,0 +1,159 @@
+/**
+ * A two-layer fully-connected network with a ReLU and a softmax loss, as in the assignment's
+ * cs231n/classifiers/fc_net.py: affine - relu - affine - softmax.
+ */
+import { affineBackward, affineForward, softmaxLoss } from '../layers';
+import { affineReluBackward, affineReluForward } from '../layerUtils';
+import { random } from '../random';
+import {
+  checkNoNaN,
+  checkTensor,
+  contiguousData,
+  formatShape,
+  type Labels,
+  shapeSize,
+  type Tensor,
+  tensor,
+} from '../tensor';
+
+/** The learnable parameters: W1 (D, H), b1 (H,), W2 (H, C), b2 (C,). */
+export interface TwoLayerNetParams {
+  W1: Tensor;
+  b1: Tensor;
+  W2: Tensor;
+  b2: Tensor;
+  [name: string]: Tensor;
+}
+
+/** Where initial weights come from: standard normal samples of a given shape. */
+export interface NormalSampler {
+  randn(rows: number, cols: number): Tensor;
+}
+
+/** Options of {@link TwoLayerNet}; defaults as in the assignment. */
+export interface TwoLayerNetOptions {
+  /** D, size of the input (3 * 32 * 32) */
+  inputDim?: number;
+  /** H, size of the hidden layer (100) */
+  hiddenDim?: number;
+  /** C, number of classes (10) */
+  numClasses?: number;
+  /** standard deviation of the initial weights (1e-3) */
+  weightScale?: number;
+  /** L2 regularisation strength (0) */
+  reg?: number;
+  /** generator for the initial weights (the library's global `random`, like np.random) */
+  rng?: NormalSampler;
+}
+
+/**
+ * A two-layer fully-connected net, affine - relu - affine - softmax, with L2 regularisation
+ * `0.5 * reg * (|W1|^2 + |W2|^2)`. Inputs have dimension D, the hidden layer H, and there are C
+ * classes.
+ */
+export class TwoLayerNet {
+  /** W1 (D, H), b1 (H,), W2 (H, C), b2 (C,) */
+  params: TwoLayerNetParams;
+  /** L2 regularisation strength */
+  reg: number;
+
+  /**
+   * Weights are `weightScale * randn`, biases zero.
+   * @param options sizes, weight scale, regularisation; all optional
+   */
+  constructor(options: TwoLayerNetOptions = {}) {
+    const {
+      inputDim = 3 * 32 * 32,
+      hiddenDim = 100,
+      numClasses = 10,
+      weightScale = 1e-3,
+      reg = 0,
+      rng = random as NormalSampler,
+    } = options;
+    for (const [name, v] of Object.entries({ inputDim, hiddenDim, numClasses })) {
+      if (!Number.isInteger(v) || v < 1) {
+        throw new RangeError(`TwoLayerNet: ${name} must be a positive integer, got ${v}`);
+      }
+    }
+    if (!(weightScale >= 0) || !Number.isFinite(weightScale)) {
+      throw new RangeError(
+        `TwoLayerNet: weightScale must be a finite number >= 0, got ${weightScale}`,
+      );
+    }
+    checkReg('TwoLayerNet', reg);
+    this.reg = reg;
+    this.params = {
+      W1: scaled(rng.randn(inputDim, hiddenDim), weightScale),
+      b1: tensor([hiddenDim]),
+      W2: scaled(rng.randn(hiddenDim, numClasses), weightScale),
+      b2: tensor([numClasses]),
+    };
+  }
+
+  /**
+   * Test time: class scores for a minibatch.
+   * @param X (N, d1, ..., dk) with d1 * ... * dk = D
+   * @returns scores (N, C)
+   */
+  loss(X: Tensor): Tensor;
+  /**
+   * Training time: loss and gradients for a minibatch.
+   * @param X (N, d1, ..., dk) with d1 * ... * dk = D
+   * @param y (N,) labels in [0, C)
+   * @returns `[loss, grads]`, grads with the shapes of `params`
+   */
+  loss(X: Tensor, y: Labels): [number, TwoLayerNetParams];
+  loss(X: Tensor, y?: Labels): Tensor | [number, TwoLayerNetParams] {
+    const { W1, b1, W2, b2 } = this.params;
+    checkTensor('TwoLayerNet.loss', 'X', X, [2, Number.POSITIVE_INFINITY]);
+    const features = shapeSize(X.shape.slice(1));
+    if (features !== W1.shape[0]) {
+      throw new RangeError(
+        `TwoLayerNet.loss: X with ${features} features (shape ${formatShape(X.shape)}) does not match W1 with ${W1.shape[0]} rows (shape ${formatShape(W1.shape)})`,
+      );
+    }
+    checkNoNaN('TwoLayerNet.loss', 'X', X);
+    checkReg('TwoLayerNet.loss', this.reg);
+
+    const [hidden, hiddenCache] = affineReluForward(X, W1, b1);
+    const [scores, scoresCache] = affineForward(hidden, W2, b2);
+    if (y === undefined) return scores;
+
+    const [dataLoss, dscores] = softmaxLoss(scores, y);
+    const loss = dataLoss + 0.5 * this.reg * (sumOfSquares(W1) + sumOfSquares(W2));
+
+    const [dhidden, dW2, db2] = affineBackward(dscores, scoresCache);
+    const [, dW1, db1] = affineReluBackward(dhidden, hiddenCache, { inputGradient: false });
+    addScaled(dW1, W1, this.reg);
+    addScaled(dW2, W2, this.reg);
+    return [loss, { W1: dW1, b1: db1, W2: dW2, b2: db2 }];
+  }
+}
+
+function checkReg(fn: string, reg: number): void {
+  if (!(reg >= 0) || !Number.isFinite(reg)) {
+    throw new RangeError(`${fn}: reg must be a finite number >= 0, got ${reg}`);
+  }
+}
+
+function scaled(x: Tensor, s: number): Tensor {
+  const d = contiguousData(x);
+  const out = new Float64Array(d.length);
+  for (let i = 0; i < d.length; i++) out[i] = s * d[i];
+  return tensor(x.shape, out);
+}
+
+function sumOfSquares(x: Tensor): number {
+  const d = contiguousData(x);
+  let s = 0;
+  for (let i = 0; i < d.length; i++) s += d[i] * d[i];
+  return s;
+}
+
+/** `grad += s * w`, in place (grad is a fresh packed tensor). */
+function addScaled(grad: Tensor, w: Tensor, s: number): void {
+  if (s === 0) return;
+  const g = grad.data;
+  const d = contiguousData(w);
+  for (let i = 0; i < g.length; i++) g[i] += s * d[i];
+}

@@ -1,0 +1,457 @@
+/**
+ * The Solver: minibatch training of a classification model, as in the assignment's
+ * cs231n/solver.py. It samples minibatches, calls the model's `loss(X, y)`, applies an update rule
+ * from `optim` to every parameter, decays the learning rate each epoch, checks train and validation
+ * accuracy each epoch, and keeps the best parameters, which it swaps into the model at the end.
+ */
+import type { NdArray } from 'ndarray';
+import { type CheckpointValue, loadCheckpoint, saveCheckpoint } from './checkpoint';
+import { accuracy, argmax, takeLabels, takeRows } from './numpy';
+import { type OptimConfig, type UpdateRule, updateRules } from './optim';
+import { RandomState, random } from './random';
+import {
+  checkTensor,
+  contiguousData,
+  formatShape,
+  isNdArray,
+  type Labels,
+  type Tensor,
+  tensor,
+} from './tensor';
+
+/** What the Solver needs of a model: parameters and a loss like `TwoLayerNet.loss`. */
+export interface SolverModel {
+  params: { [name: string]: Tensor };
+  loss(X: Tensor): Tensor;
+  loss(X: Tensor, y: Labels): [number, { [name: string]: Tensor }];
+}
+
+/** Training and validation data: X (N, d1, ..., dk), y (N,). */
+export interface SolverData {
+  X_train: Tensor;
+  y_train: Labels;
+  X_val: Tensor;
+  y_val: Labels;
+}
+
+/** Progress after each iteration, for progress bars and live charts. */
+export interface IterationProgress {
+  /** 1-based iteration just done */
+  iteration: number;
+  numIterations: number;
+  /** completed epochs */
+  epoch: number;
+  numEpochs: number;
+  loss: number;
+}
+
+/** Accuracies after an epoch check. */
+export interface EpochProgress {
+  epoch: number;
+  numEpochs: number;
+  trainAcc: number;
+  valAcc: number;
+}
+
+/** Options of the {@link Solver}; defaults as in the assignment. */
+export interface SolverOptions {
+  /** 'sgd' (default), 'sgd_momentum', 'rmsprop' or 'adam' */
+  updateRule?: keyof typeof updateRules;
+  /** hyperparameters of the update rule, e.g. `{ learningRate: 1e-3 }` */
+  optimConfig?: OptimConfig;
+  /** the learning rate is multiplied by this after each epoch (1) */
+  lrDecay?: number;
+  /** minibatch size (100) */
+  batchSize?: number;
+  /** epochs to train (10) */
+  numEpochs?: number;
+  /** training samples used to check train accuracy each epoch (1000) */
+  numTrainSamples?: number;
+  /** validation samples used to check val accuracy each epoch (null: all) */
+  numValSamples?: number | null;
+  /** if set, the state is written to `${checkpointName}_epoch_${epoch}.json` at each check */
+  checkpointName?: string | null;
+  /** print the loss every this many iterations (10) */
+  printEvery?: number;
+  /** print progress (true) */
+  verbose?: boolean;
+  /** seed of the Solver's own generator; without it the global `random` is used, as numpy does */
+  seed?: number;
+  /** stop a run whose loss is no longer finite, with a one-line note (false) */
+  stopOnDivergence?: boolean;
+  /** where log lines go (console.log) */
+  log?: (line: string) => void;
+  /** called after every iteration */
+  onIteration?: (progress: IterationProgress) => void;
+  /** called after every accuracy check */
+  onEpoch?: (progress: EpochProgress) => void;
+}
+
+/**
+ * Trains a model with minibatch gradient descent. Mirrors the assignment's Solver:
+ * `new Solver(model, data, { updateRule: 'sgd', optimConfig: { learningRate: 1e-3 }, lrDecay: 0.95,
+ * numEpochs: 10, batchSize: 200, printEvery: 100 }).train()`.
+ */
+export class Solver {
+  readonly model: SolverModel;
+  /** loss of every iteration */
+  lossHistory: number[] = [];
+  /** train accuracy at every check (start, each epoch end, last iteration) */
+  trainAccHistory: number[] = [];
+  /** validation accuracy at every check */
+  valAccHistory: number[] = [];
+  /** best validation accuracy seen */
+  bestValAcc = 0;
+  /** copies of the parameters that gave `bestValAcc` */
+  bestParams: { [name: string]: Tensor } = {};
+  /** completed epochs */
+  epoch = 0;
+  /** completed iterations */
+  iteration = 0;
+  /** true when training stopped early because the loss diverged (with `stopOnDivergence`) */
+  diverged = false;
+
+  private readonly X_train: Tensor;
+  private readonly y_train: Labels;
+  private readonly X_val: Tensor;
+  private readonly y_val: Labels;
+  private readonly updateRuleName: keyof typeof updateRules;
+  private readonly updateRule: UpdateRule;
+  private readonly optimConfig: OptimConfig;
+  private optimConfigs: { [name: string]: OptimConfig } = {};
+  private readonly rng: RandomState;
+  private readonly opts: Required<
+    Pick<
+      SolverOptions,
+      | 'lrDecay'
+      | 'batchSize'
+      | 'numEpochs'
+      | 'numTrainSamples'
+      | 'printEvery'
+      | 'verbose'
+      | 'stopOnDivergence'
+    >
+  > & {
+    numValSamples: number | null;
+    checkpointName: string | null;
+    log: (line: string) => void;
+    onIteration?: (p: IterationProgress) => void;
+    onEpoch?: (p: EpochProgress) => void;
+  };
+  private warnedNonFinite = false;
+
+  /**
+   * @param model has `params` and `loss(X)` / `loss(X, y)`
+   * @param data `{ X_train (N, ...), y_train (N,), X_val (M, ...), y_val (M,) }`
+   * @param options see {@link SolverOptions}
+   */
+  constructor(model: SolverModel, data: SolverData, options: SolverOptions = {}) {
+    if (model === null || typeof model !== 'object' || typeof model.loss !== 'function') {
+      throw new TypeError('Solver: model must have params and a loss(X, y) method');
+    }
+    if (data === null || typeof data !== 'object') {
+      throw new TypeError('Solver: data must be { X_train, y_train, X_val, y_val }');
+    }
+    this.model = model;
+    this.X_train = checkTensor('Solver', 'data.X_train', data.X_train, [
+      2,
+      Number.POSITIVE_INFINITY,
+    ]);
+    this.X_val = checkTensor('Solver', 'data.X_val', data.X_val, [2, Number.POSITIVE_INFINITY]);
+    this.y_train = checkLabelCount('data.y_train', data.y_train, this.X_train);
+    this.y_val = checkLabelCount('data.y_val', data.y_val, this.X_val);
+
+    const updateRuleName = options.updateRule ?? 'sgd';
+    if (!Object.hasOwn(updateRules, updateRuleName)) {
+      throw new RangeError(
+        `Solver: unknown updateRule '${String(updateRuleName)}'; expected one of ${Object.keys(updateRules).join(', ')}`,
+      );
+    }
+    this.updateRuleName = updateRuleName;
+    this.updateRule = updateRules[updateRuleName];
+    this.optimConfig = { ...(options.optimConfig ?? {}) };
+    const lr = this.optimConfig.learningRate;
+    if (lr !== undefined && !(typeof lr === 'number' && lr > 0 && Number.isFinite(lr))) {
+      throw new RangeError(
+        `Solver: optimConfig.learningRate must be a positive finite number, got ${lr}`,
+      );
+    }
+
+    const numTrain = this.X_train.shape[0];
+    const o = {
+      lrDecay: options.lrDecay ?? 1,
+      batchSize: options.batchSize ?? 100,
+      numEpochs: options.numEpochs ?? 10,
+      numTrainSamples: options.numTrainSamples ?? 1000,
+      numValSamples: options.numValSamples ?? null,
+      checkpointName: options.checkpointName ?? null,
+      printEvery: options.printEvery ?? 10,
+      verbose: options.verbose ?? true,
+      stopOnDivergence: options.stopOnDivergence ?? false,
+      log: options.log ?? ((line: string) => console.log(line)),
+      onIteration: options.onIteration,
+      onEpoch: options.onEpoch,
+    };
+    if (!(o.lrDecay > 0) || !Number.isFinite(o.lrDecay)) {
+      throw new RangeError(`Solver: lrDecay must be a positive finite number, got ${o.lrDecay}`);
+    }
+    for (const name of ['batchSize', 'numEpochs', 'numTrainSamples', 'printEvery'] as const) {
+      if (!Number.isInteger(o[name]) || o[name] < 1) {
+        throw new RangeError(`Solver: ${name} must be a positive integer, got ${o[name]}`);
+      }
+    }
+    if (o.numValSamples !== null && (!Number.isInteger(o.numValSamples) || o.numValSamples < 1)) {
+      throw new RangeError(
+        `Solver: numValSamples must be a positive integer or null, got ${o.numValSamples}`,
+      );
+    }
+    if (o.batchSize > numTrain) {
+      throw new RangeError(
+        `Solver: batchSize ${o.batchSize} is larger than the training set (data.X_train has shape ${formatShape(this.X_train.shape)})`,
+      );
+    }
+    this.opts = o;
+    this.rng = options.seed === undefined ? random : new RandomState(options.seed);
+    this.reset();
+  }
+
+  /** Iterations in one epoch: `max(N_train / batchSize, 1)`, rounded down. */
+  get iterationsPerEpoch(): number {
+    return Math.max(Math.floor(this.X_train.shape[0] / this.opts.batchSize), 1);
+  }
+
+  /** Total iterations of {@link train}. */
+  get numIterations(): number {
+    return this.opts.numEpochs * this.iterationsPerEpoch;
+  }
+
+  private reset(): void {
+    this.epoch = 0;
+    this.iteration = 0;
+    this.bestValAcc = 0;
+    this.bestParams = {};
+    this.lossHistory = [];
+    this.trainAccHistory = [];
+    this.valAccHistory = [];
+    this.optimConfigs = {};
+    for (const name of Object.keys(this.model.params))
+      this.optimConfigs[name] = { ...this.optimConfig };
+  }
+
+  /** One gradient update on a random minibatch (sampled with replacement, as numpy's choice). */
+  private step(): void {
+    const numTrain = this.X_train.shape[0];
+    const batch = this.rng.choice(numTrain, this.opts.batchSize) as Int32Array;
+    const [loss, grads] = this.model.loss(
+      takeRows(this.X_train, batch),
+      takeLabels(this.y_train, batch),
+    );
+    this.lossHistory.push(loss);
+    for (const [name, w] of Object.entries(this.model.params)) {
+      const dw = grads[name];
+      if (dw === undefined)
+        throw new Error(`Solver: the model's loss returned no gradient for '${name}'`);
+      const [nextW, nextConfig] = this.updateRule(w, dw, this.optimConfigs[name]);
+      this.model.params[name] = nextW;
+      this.optimConfigs[name] = nextConfig;
+    }
+  }
+
+  /**
+   * Accuracy of the model on (X, y), predicting in batches.
+   *
+   * @param X (N, d1, ..., dk)
+   * @param y (N,)
+   * @param numSamples if given and smaller than N, a random subsample (with replacement) of this size
+   * @param batchSize prediction batch size
+   * @returns fraction of correct predictions
+   */
+  checkAccuracy(X: Tensor, y: Labels, numSamples: number | null = null, batchSize = 100): number {
+    checkTensor('Solver.checkAccuracy', 'X', X, [2, Number.POSITIVE_INFINITY]);
+    checkLabelCount('y', y, X, 'Solver.checkAccuracy');
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new RangeError(
+        `Solver.checkAccuracy: batchSize must be a positive integer, got ${batchSize}`,
+      );
+    }
+    let n = X.shape[0];
+    let labels: Labels = y;
+    if (numSamples !== null && n > numSamples) {
+      const mask = this.rng.choice(n, numSamples) as Int32Array;
+      X = takeRows(X, mask);
+      labels = takeLabels(y, mask);
+      n = numSamples;
+    }
+    const predictions = new Int32Array(n);
+    for (let start = 0; start < n; start += batchSize) {
+      const end = Math.min(start + batchSize, n);
+      const scores = this.model.loss(X.hi(end).lo(start) as Tensor);
+      predictions.set(argmax(scores), start);
+    }
+    return accuracy(predictions, labels);
+  }
+
+  /** Runs the optimisation; resumes where a restored checkpoint left off. */
+  train(): void {
+    const numIterations = this.numIterations;
+    const perEpoch = this.iterationsPerEpoch;
+    const { numEpochs, printEvery, verbose, log } = this.opts;
+    for (let t = this.iteration; t < numIterations; t++) {
+      this.step();
+      this.iteration = t + 1;
+      const loss = this.lossHistory[this.lossHistory.length - 1];
+      if (verbose && t % printEvery === 0) {
+        log(`(Iteration ${t + 1} / ${numIterations}) loss: ${formatFloat(loss)}`);
+      }
+      this.opts.onIteration?.({
+        iteration: t + 1,
+        numIterations,
+        epoch: this.epoch,
+        numEpochs,
+        loss,
+      });
+
+      const epochEnd = (t + 1) % perEpoch === 0;
+      if (epochEnd) {
+        this.epoch += 1;
+        for (const config of Object.values(this.optimConfigs)) {
+          if (config.learningRate !== undefined) config.learningRate *= this.opts.lrDecay;
+        }
+      }
+      const diverged = !Number.isFinite(loss);
+      if (diverged && !this.warnedNonFinite) {
+        this.warnedNonFinite = true;
+        log(
+          `Solver: the loss is ${formatFloat(loss)} at iteration ${t + 1}: training diverged (learning rate too high?)${this.opts.stopOnDivergence ? '; stopping this run early' : ''}`,
+        );
+      }
+      const stopNow = diverged && this.opts.stopOnDivergence;
+      if (t === 0 || t === numIterations - 1 || epochEnd || stopNow) this.checkEpoch();
+      if (stopNow) {
+        this.diverged = true;
+        break;
+      }
+    }
+    if (Object.keys(this.bestParams).length > 0) {
+      for (const [name, w] of Object.entries(this.bestParams)) this.model.params[name] = copy(w);
+    }
+  }
+
+  private checkEpoch(): void {
+    const trainAcc = this.checkAccuracy(this.X_train, this.y_train, this.opts.numTrainSamples);
+    const valAcc = this.checkAccuracy(this.X_val, this.y_val, this.opts.numValSamples);
+    this.trainAccHistory.push(trainAcc);
+    this.valAccHistory.push(valAcc);
+    if (valAcc > this.bestValAcc) {
+      this.bestValAcc = valAcc;
+      this.bestParams = {};
+      for (const [name, w] of Object.entries(this.model.params)) this.bestParams[name] = copy(w);
+    }
+    this.saveCheckpoint();
+    if (this.opts.verbose) {
+      this.opts.log(
+        `(Epoch ${this.epoch} / ${this.opts.numEpochs}) train acc: ${formatFloat(trainAcc)}; val_acc: ${formatFloat(valAcc)}`,
+      );
+    }
+    this.opts.onEpoch?.({ epoch: this.epoch, numEpochs: this.opts.numEpochs, trainAcc, valAcc });
+  }
+
+  /** Path of the checkpoint written at `epoch`, or null without `checkpointName`. */
+  checkpointPath(epoch = this.epoch): string | null {
+    const name = this.opts.checkpointName;
+    return name === null ? null : `${name}_epoch_${epoch}.json`;
+  }
+
+  private saveCheckpoint(): void {
+    const path = this.checkpointPath();
+    if (path === null) return;
+    saveCheckpoint(path, {
+      version: 1,
+      updateRule: this.updateRuleName,
+      lrDecay: this.opts.lrDecay,
+      batchSize: this.opts.batchSize,
+      numEpochs: this.opts.numEpochs,
+      numTrainSamples: this.opts.numTrainSamples,
+      numValSamples: this.opts.numValSamples,
+      epoch: this.epoch,
+      iteration: this.iteration,
+      lossHistory: this.lossHistory,
+      trainAccHistory: this.trainAccHistory,
+      valAccHistory: this.valAccHistory,
+      bestValAcc: this.bestValAcc,
+      bestParams: this.bestParams,
+      params: this.model.params,
+      optimConfigs: this.optimConfigs as unknown as CheckpointValue,
+      rng: this.rng.getState() as unknown as CheckpointValue,
+    });
+  }
+
+  /**
+   * Restores the state written by a checkpoint (model parameters, optimiser state, histories,
+   * generator state), so that {@link train} continues exactly where that run was.
+   *
+   * @param path a file written with `checkpointName`
+   * @throws naming the path when the checkpoint does not belong to this training configuration
+   */
+  restore(path: string): void {
+    const s = loadCheckpoint(path) as Record<string, unknown>;
+    const expect = {
+      updateRule: this.updateRuleName,
+      batchSize: this.opts.batchSize,
+      numEpochs: this.opts.numEpochs,
+    } as const;
+    if (s.version !== 1)
+      throw new Error(
+        `Solver.restore: ${path} is not a Solver checkpoint (version ${String(s.version)})`,
+      );
+    for (const [key, value] of Object.entries(expect)) {
+      if (s[key] !== value) {
+        throw new Error(
+          `Solver.restore: ${path} was written with ${key} = ${String(s[key])}, but this Solver has ${key} = ${String(value)}`,
+        );
+      }
+    }
+    const params = s.params as { [name: string]: Tensor };
+    for (const [name, w] of Object.entries(this.model.params)) {
+      const saved = params[name];
+      if (saved === undefined || formatShape(saved.shape) !== formatShape(w.shape)) {
+        throw new Error(
+          `Solver.restore: ${path} holds ${name} with shape ${saved ? formatShape(saved.shape) : 'none'}, but the model's ${name} has shape ${formatShape(w.shape)}`,
+        );
+      }
+    }
+    for (const name of Object.keys(this.model.params)) this.model.params[name] = params[name];
+    this.optimConfigs = s.optimConfigs as { [name: string]: OptimConfig };
+    this.epoch = s.epoch as number;
+    this.iteration = s.iteration as number;
+    this.lossHistory = s.lossHistory as number[];
+    this.trainAccHistory = s.trainAccHistory as number[];
+    this.valAccHistory = s.valAccHistory as number[];
+    this.bestValAcc = s.bestValAcc as number;
+    this.bestParams = s.bestParams as { [name: string]: Tensor };
+    this.rng.setState(s.rng as never);
+  }
+}
+
+/** numpy's `%f`: six decimals, `nan`, `inf`, `-inf`. */
+export function formatFloat(v: number): string {
+  if (Number.isNaN(v)) return 'nan';
+  if (v === Number.POSITIVE_INFINITY) return 'inf';
+  if (v === Number.NEGATIVE_INFINITY) return '-inf';
+  return v.toFixed(6);
+}
+
+function checkLabelCount(arg: string, y: Labels, X: Tensor, fn = 'Solver'): Labels {
+  const n = isNdArray(y) ? (y as NdArray).shape[0] : (y as ArrayLike<number>)?.length;
+  const rank = isNdArray(y) ? (y as NdArray).shape.length : 1;
+  if (typeof n !== 'number' || rank !== 1 || n !== X.shape[0]) {
+    throw new RangeError(
+      `${fn}: ${arg} must have shape (${X.shape[0]},) to match X of shape ${formatShape(X.shape)}, got ${isNdArray(y) ? formatShape((y as NdArray).shape) : typeof n === 'number' ? `(${n},)` : typeof y}`,
+    );
+  }
+  return y;
+}
+
+function copy(w: Tensor): Tensor {
+  return tensor(w.shape, Float64Array.from(contiguousData(w)));
+}
