@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Project-local Python/Jupyter set-up (npm run setup:python).
+#
+# Creates .venv (python3 -m venv), installs the pinned requirements-jupyter.txt (JupyterLab,
+# nbconvert, nbclient, ipykernel, numpy, plotly with its offline JupyterLab renderer) and registers
+# the tslab kernel inside the venv only (never in ~/.local or /usr/share). Nothing global changes.
+#
+# Idempotent and quick when already done: pip runs only when requirements-jupyter.txt, the Python
+# version or the repository path changed (a venv is not relocatable, so a moved clone gets a fresh
+# one); the kernelspec is rewritten on every run, so it always points at this clone's
+# node_modules/.bin/tslab.
+#
+# Environment: PYTHON (default python3) picks the interpreter used to create the venv.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+REQS="$ROOT/requirements-jupyter.txt"
+STAMP="$VENV/.setup-stamp"
+PYTHON="${PYTHON:-python3}"
+TSLAB="$ROOT/node_modules/.bin/tslab"
+# The kernel starts through this launcher (repository root as cwd, directory imports); see the file.
+LAUNCHER="$ROOT/scripts/tslab-kernel.js"
+
+log() { printf '[setup-python] %s\n' "$*" >&2; }
+
+if ! command -v "$PYTHON" >/dev/null 2>&1; then
+  log "error: $PYTHON not found; install Python >= 3.10 (Debian: apt-get install python3 python3-venv)"
+  exit 1
+fi
+
+want_stamp="$(
+  {
+    "$PYTHON" -c 'import sys; print(sys.version)'
+    echo "$VENV"
+    cat "$REQS"
+  } | sha256sum | cut -d' ' -f1
+)"
+
+if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$want_stamp" && -x "$VENV/bin/jupyter" ]]; then
+  log "venv up to date ($VENV)"
+else
+  if [[ -d "$VENV" ]]; then
+    log "requirements, Python or location changed: recreating $VENV"
+    rm -rf "$VENV"
+  fi
+  log "creating $VENV with $("$PYTHON" --version 2>&1)"
+  "$PYTHON" -m venv "$VENV"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+  log "installing requirements-jupyter.txt"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQS"
+  # Written last (temp + rename): a half-finished install never looks finished.
+  echo "$want_stamp" >"$STAMP.tmp"
+  mv "$STAMP.tmp" "$STAMP"
+fi
+
+# The offline plotly renderer must be there: JupyterLab draws application/vnd.plotly.v1+json with it.
+if [[ ! -f "$VENV/share/jupyter/labextensions/jupyterlab-plotly/package.json" ]]; then
+  log "error: the jupyterlab-plotly extension is missing from $VENV (plotly package broken?)"
+  exit 1
+fi
+
+if [[ ! -x "$TSLAB" ]]; then
+  log "error: $TSLAB not found; run npm install first"
+  exit 1
+fi
+
+# Register tslab (and its jslab twin) in the venv: .venv/share/jupyter/kernels/{tslab,jslab}.
+# Regenerated every time so the absolute path to this clone's launcher is always right.
+"$TSLAB" install --sys-prefix --python "$VENV/bin/python" --binary "$LAUNCHER" >/dev/null
+spec="$VENV/share/jupyter/kernels/tslab/kernel.json"
+if ! grep -qF "\"$LAUNCHER\"" "$spec"; then
+  log "error: $spec does not point at $LAUNCHER"
+  exit 1
+fi
+log "tslab kernel registered: $spec"

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+/**
+ * Starts this repository's tslab kernel (the kernelspec that scripts/setup-python.sh registers in
+ * .venv points here). Arguments are tslab's own (`kernel --config-path <connection file>`).
+ *
+ * Two things stock tslab 1.0 cannot do for notebooks/*.ipynb, fixed here before tslab starts:
+ *
+ * 1. tslab compiles only .ts files under its working directory (its TypeScript rootDir is the
+ *    cwd), and Jupyter starts kernels in the notebook's folder, where ../lib is out of reach. The
+ *    kernel therefore runs at the repository root: notebooks import the library as './lib'.
+ * 2. At run time tslab maps `require('./x')` to its compiled ./x.ts only; a directory import
+ *    ('./lib', './kernels' -> index.ts) type-checks but then fails with MODULE_NOT_FOUND. Such a
+ *    request is retried as './x/index' through tslab's own require, so the module is the one tslab
+ *    compiled (one instance per file, as in plain node).
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const Module = require('node:module');
+
+const root = path.resolve(__dirname, '..');
+
+// The connection file may be relative to the folder Jupyter started us in: resolve it first.
+const args = process.argv.slice(2);
+const i = args.indexOf('--config-path');
+if (i >= 0 && args[i + 1]) args[i + 1] = path.resolve(args[i + 1]);
+process.argv = [process.argv[0], process.argv[1], ...args];
+process.chdir(root);
+
+/** The file tslab's top-level require is created for (see tslab/dist/executor.js createRequire). */
+const cellRequireAnchor = path.join(root, 'src.js');
+
+function isTsDirectory(dir) {
+  return fs.existsSync(path.join(dir, 'index.ts')) || fs.existsSync(path.join(dir, 'index.tsx'));
+}
+
+const originalRequire = Module.prototype.require;
+Module.prototype.require = function requireWithDirectoryIndex(id) {
+  try {
+    return originalRequire.call(this, id);
+  } catch (err) {
+    const relative = typeof id === 'string' && /^\.\.?(\/|$)/.test(id);
+    if (!relative || err?.code !== 'MODULE_NOT_FOUND' || typeof this.filename !== 'string') {
+      throw err;
+    }
+    const target = path.resolve(path.dirname(this.filename), id);
+    if (!isTsDirectory(target)) throw err;
+    const indexId = `${id.replace(/\/+$/, '')}/index`;
+    // Cells run with tslab's top-level require (globalThis.__tslab__.require); modules that tslab
+    // compiled carry its require as their own `require` property.
+    const tslabRequire =
+      this.filename === cellRequireAnchor ? globalThis.__tslab__?.require : this.require;
+    if (typeof tslabRequire !== 'function') throw err;
+    return tslabRequire(indexId);
+  }
+};
+
+require(path.join(root, 'node_modules', 'tslab', 'dist', 'main.js')).main();
