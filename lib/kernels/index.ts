@@ -5,8 +5,10 @@
  * fastest backend that loads. `backendInfo()` tells which one runs; `setBackend()` switches.
  */
 import { checkTensor, contiguousData, formatShape, type Tensor, tensor } from '../tensor';
+import { loadBlasBackend } from './blas';
 import { jsBackend } from './js';
 import type { BackendName, ComputeBackend } from './types';
+import { loadWasmBackend } from './wasm';
 
 export type { BackendName, ComputeBackend } from './types';
 
@@ -20,6 +22,9 @@ export function registerBackend(name: BackendName, load: () => ComputeBackend | 
 }
 
 const loaded = new Map<BackendName, ComputeBackend | null>();
+
+registerBackend('blas', loadBlasBackend);
+registerBackend('wasm', loadWasmBackend);
 
 function load(name: BackendName): ComputeBackend | null {
   if (name === 'js') return jsBackend;

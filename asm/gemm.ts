@@ -1,0 +1,301 @@
+// AssemblyScript source of the `wasm` backend's float64 matrix multiply (compiled to
+// lib/kernels/wasm/build/gemm.wasm by `npm run build:wasm`).
+//
+// Row-major C = alpha * op(A) @ op(B) + beta * C over the imported (shared) memory. The caller
+// (lib/kernels/wasm/index.ts) places A, B and C in memory and splits C between threads; each thread
+// calls `gemm` on its own block of C with its own packing buffers.
+//
+// Blocking follows GotoBLAS: a KC x NC slice of op(B) is packed into NR-wide column panels, an
+// MC x KC block of op(A) into MR-tall row panels, and a 4x4 f64x2 micro-kernel multiplies one A
+// panel by one B panel, keeping the 4x4 tile of C in eight v128 registers. The A panel stays in L1
+// while the kernel walks the B panels of the slice (L2).
+
+const MR: i32 = 4;
+const NR: i32 = 4;
+const KC: i32 = 256;
+const MC: i32 = 128;
+const NC: i32 = 512;
+
+/** Bytes of the A packing buffer one thread needs. */
+export function packABytes(): i32 {
+  return MC * KC * 8;
+}
+
+/** Bytes of the B packing buffer one thread needs. */
+export function packBBytes(): i32 {
+  return KC * NC * 8;
+}
+
+/** Bytes of the edge-tile scratch one thread needs. */
+export function tileBytes(): i32 {
+  return MR * NR * 8;
+}
+
+/** First byte the caller may use for its own data. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+// Packs op(A)[i0 : i0 + mc, p0 : p0 + kc] into MR-tall panels: panel q holds, for each p, the MR
+// values op(A)[i0 + q*MR + r, p0 + p] (zero past the last row).
+function packA(
+  transA: bool,
+  a: usize,
+  m: i32,
+  k: i32,
+  i0: i32,
+  p0: i32,
+  mc: i32,
+  kc: i32,
+  dst: usize,
+): void {
+  for (let ir = 0; ir < mc; ir += MR) {
+    const rows = min(MR, mc - ir);
+    let d = dst + <usize>(ir * kc) * 8;
+    if (transA) {
+      // A is stored (K, M): op(A)[i, p] = A[p * M + i]; MR contiguous values per p.
+      let s = a + (<usize>p0 * <usize>m + <usize>(i0 + ir)) * 8;
+      const stride = <usize>m * 8;
+      if (rows === MR) {
+        for (let p = 0; p < kc; p++) {
+          v128.store(d, v128.load(s));
+          v128.store(d, v128.load(s, 16), 16);
+          d += 32;
+          s += stride;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          for (let r = 0; r < MR; r++) {
+            store<f64>(d + <usize>r * 8, r < rows ? load<f64>(s + <usize>r * 8) : 0.0);
+          }
+          d += 32;
+          s += stride;
+        }
+      }
+    } else {
+      // A is stored (M, K): op(A)[i, p] = A[i * K + p]; MR rows read side by side.
+      const base = a + (<usize>(i0 + ir) * <usize>k + <usize>p0) * 8;
+      const ld = <usize>k * 8;
+      if (rows === MR) {
+        const s0 = base;
+        const s1 = base + ld;
+        const s2 = base + 2 * ld;
+        const s3 = base + 3 * ld;
+        for (let p = 0; p < kc; p++) {
+          const o = <usize>p * 8;
+          store<f64>(d, load<f64>(s0 + o));
+          store<f64>(d, load<f64>(s1 + o), 8);
+          store<f64>(d, load<f64>(s2 + o), 16);
+          store<f64>(d, load<f64>(s3 + o), 24);
+          d += 32;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          const o = <usize>p * 8;
+          for (let r = 0; r < MR; r++) {
+            store<f64>(d + <usize>r * 8, r < rows ? load<f64>(base + <usize>r * ld + o) : 0.0);
+          }
+          d += 32;
+        }
+      }
+    }
+  }
+}
+
+// Packs op(B)[p0 : p0 + kc, j0 : j0 + nc] into NR-wide panels: panel q holds, for each p, the NR
+// values op(B)[p0 + p, j0 + q*NR + c] (zero past the last column).
+function packB(
+  transB: bool,
+  b: usize,
+  n: i32,
+  k: i32,
+  p0: i32,
+  j0: i32,
+  kc: i32,
+  nc: i32,
+  dst: usize,
+): void {
+  for (let jr = 0; jr < nc; jr += NR) {
+    const cols = min(NR, nc - jr);
+    let d = dst + <usize>(jr * kc) * 8;
+    if (!transB) {
+      // B is stored (K, N): NR contiguous values per p.
+      let s = b + (<usize>p0 * <usize>n + <usize>(j0 + jr)) * 8;
+      const stride = <usize>n * 8;
+      if (cols === NR) {
+        for (let p = 0; p < kc; p++) {
+          v128.store(d, v128.load(s));
+          v128.store(d, v128.load(s, 16), 16);
+          d += 32;
+          s += stride;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          for (let c = 0; c < NR; c++) {
+            store<f64>(d + <usize>c * 8, c < cols ? load<f64>(s + <usize>c * 8) : 0.0);
+          }
+          d += 32;
+          s += stride;
+        }
+      }
+    } else {
+      // B is stored (N, K): op(B)[p, j] = B[j * K + p]; NR rows of B read side by side.
+      const base = b + (<usize>(j0 + jr) * <usize>k + <usize>p0) * 8;
+      const ld = <usize>k * 8;
+      if (cols === NR) {
+        const s0 = base;
+        const s1 = base + ld;
+        const s2 = base + 2 * ld;
+        const s3 = base + 3 * ld;
+        for (let p = 0; p < kc; p++) {
+          const o = <usize>p * 8;
+          store<f64>(d, load<f64>(s0 + o));
+          store<f64>(d, load<f64>(s1 + o), 8);
+          store<f64>(d, load<f64>(s2 + o), 16);
+          store<f64>(d, load<f64>(s3 + o), 24);
+          d += 32;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          const o = <usize>p * 8;
+          for (let c = 0; c < NR; c++) {
+            store<f64>(d + <usize>c * 8, c < cols ? load<f64>(base + <usize>c * ld + o) : 0.0);
+          }
+          d += 32;
+        }
+      }
+    }
+  }
+}
+
+// C[0:MR, 0:NR] (row stride ldc bytes) += alpha * Apanel @ Bpanel over kc steps. When the tile is
+// partial (rows < MR or cols < NR) the product goes through `tile` and only the valid part is added.
+function kernel(
+  kc: i32,
+  pa: usize,
+  pb: usize,
+  c: usize,
+  ldc: usize,
+  alpha: f64,
+  rows: i32,
+  cols: i32,
+  tile: usize,
+): void {
+  let c00 = f64x2.splat(0);
+  let c01 = f64x2.splat(0);
+  let c10 = f64x2.splat(0);
+  let c11 = f64x2.splat(0);
+  let c20 = f64x2.splat(0);
+  let c21 = f64x2.splat(0);
+  let c30 = f64x2.splat(0);
+  let c31 = f64x2.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load64_splat(pa);
+    c00 = f64x2.add(c00, f64x2.mul(a, b0));
+    c01 = f64x2.add(c01, f64x2.mul(a, b1));
+    a = v128.load64_splat(pa, 8);
+    c10 = f64x2.add(c10, f64x2.mul(a, b0));
+    c11 = f64x2.add(c11, f64x2.mul(a, b1));
+    a = v128.load64_splat(pa, 16);
+    c20 = f64x2.add(c20, f64x2.mul(a, b0));
+    c21 = f64x2.add(c21, f64x2.mul(a, b1));
+    a = v128.load64_splat(pa, 24);
+    c30 = f64x2.add(c30, f64x2.mul(a, b0));
+    c31 = f64x2.add(c31, f64x2.mul(a, b1));
+    pa += 32;
+    pb += 32;
+  }
+  const al = f64x2.splat(alpha);
+  if (rows === MR && cols === NR) {
+    let r = c;
+    v128.store(r, f64x2.add(v128.load(r), f64x2.mul(al, c00)));
+    v128.store(r, f64x2.add(v128.load(r, 16), f64x2.mul(al, c01)), 16);
+    r += ldc;
+    v128.store(r, f64x2.add(v128.load(r), f64x2.mul(al, c10)));
+    v128.store(r, f64x2.add(v128.load(r, 16), f64x2.mul(al, c11)), 16);
+    r += ldc;
+    v128.store(r, f64x2.add(v128.load(r), f64x2.mul(al, c20)));
+    v128.store(r, f64x2.add(v128.load(r, 16), f64x2.mul(al, c21)), 16);
+    r += ldc;
+    v128.store(r, f64x2.add(v128.load(r), f64x2.mul(al, c30)));
+    v128.store(r, f64x2.add(v128.load(r, 16), f64x2.mul(al, c31)), 16);
+    return;
+  }
+  v128.store(tile, f64x2.mul(al, c00));
+  v128.store(tile, f64x2.mul(al, c01), 16);
+  v128.store(tile, f64x2.mul(al, c10), 32);
+  v128.store(tile, f64x2.mul(al, c11), 48);
+  v128.store(tile, f64x2.mul(al, c20), 64);
+  v128.store(tile, f64x2.mul(al, c21), 80);
+  v128.store(tile, f64x2.mul(al, c30), 96);
+  v128.store(tile, f64x2.mul(al, c31), 112);
+  for (let i = 0; i < rows; i++) {
+    const ci = c + <usize>i * ldc;
+    const ti = tile + <usize>(i * NR) * 8;
+    for (let j = 0; j < cols; j++) {
+      const o = <usize>j * 8;
+      store<f64>(ci + o, load<f64>(ci + o) + load<f64>(ti + o));
+    }
+  }
+}
+
+/**
+ * Computes the block C[i0:i1, j0:j1] of `C = alpha * op(A) @ op(B) + beta * C` (all row-major,
+ * packed: A is (M, K) or, with transA, (K, M); B is (K, N) or, with transB, (N, K); C is (M, N)).
+ * `work` points at this thread's scratch: packABytes() + packBBytes() + tileBytes() bytes.
+ */
+export function gemm(
+  transA: bool,
+  transB: bool,
+  m: i32,
+  n: i32,
+  k: i32,
+  alpha: f64,
+  a: usize,
+  b: usize,
+  beta: f64,
+  c: usize,
+  i0: i32,
+  i1: i32,
+  j0: i32,
+  j1: i32,
+  work: usize,
+): void {
+  const ldc = <usize>n * 8;
+  // C block *= beta (beta == 0 overwrites, so NaN in C does not leak through).
+  if (beta !== 1.0) {
+    for (let i = i0; i < i1; i++) {
+      const row = c + <usize>i * ldc;
+      for (let j = j0; j < j1; j++) {
+        const o = <usize>j * 8;
+        store<f64>(row + o, beta === 0.0 ? 0.0 : beta * load<f64>(row + o));
+      }
+    }
+  }
+  if (k === 0 || alpha === 0.0) return;
+  const pa = work;
+  const pb = work + <usize>packABytes();
+  const tile = pb + <usize>packBBytes();
+  for (let jc = j0; jc < j1; jc += NC) {
+    const nc = min(NC, j1 - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      packB(transB, b, n, k, pc, jc, kc, nc, pb);
+      for (let ic = i0; ic < i1; ic += MC) {
+        const mc = min(MC, i1 - ic);
+        packA(transA, a, m, k, ic, pc, mc, kc, pa);
+        for (let ir = 0; ir < mc; ir += MR) {
+          const rows = min(MR, mc - ir);
+          const aPanel = pa + <usize>(ir * kc) * 8;
+          for (let jr = 0; jr < nc; jr += NR) {
+            const cols = min(NR, nc - jr);
+            const cTile = c + <usize>(ic + ir) * ldc + <usize>(jc + jr) * 8;
+            kernel(kc, aPanel, pb + <usize>(jr * kc) * 8, cTile, ldc, alpha, rows, cols, tile);
+          }
+        }
+      }
+    }
+  }
+}

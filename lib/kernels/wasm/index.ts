@@ -1,0 +1,258 @@
+/**
+ * The `wasm` backend: the WebAssembly SIMD (f64x2) GEMM compiled from `asm/gemm.ts` into
+ * `lib/kernels/wasm/build/gemm.wasm` by `npm run build:wasm` (also run at `npm install`). Nothing is
+ * built at run time: without the .wasm file the loader returns null and the next backend is used.
+ *
+ * Operands are copied into one shared `WebAssembly.Memory` that lives as long as the process (it only
+ * grows), so no allocation happens per call. Products of at least {@link PARALLEL_FLOPS}
+ * floating-point operations are split in two: the calling thread computes one half of C while a
+ * worker thread, instantiated on the same memory, computes the other. The worker waits on an
+ * `Atomics` flag, is `unref()`ed, and never keeps the process alive.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { jsBackend } from '../js';
+import type { ComputeBackend } from '../types';
+
+/** Where the build puts the module, relative to this file. */
+export const wasmModulePath = path.resolve(__dirname, 'build', 'gemm.wasm');
+
+/** Products with `2 * m * n * k` below this run on the calling thread only. */
+export const PARALLEL_FLOPS = 4e6;
+
+const PAGE = 65536;
+/** The module declares a shared memory of at most 65536 pages (4 GiB), the wasm32 limit. */
+const MAX_PAGES = 65536;
+/** Rows/columns of C are split between threads on multiples of the micro-kernel tile (4 x 4). */
+const TILE = 4;
+
+// The few WebAssembly JS API members used here (the project's TS lib has no DOM types).
+interface WasmMemory {
+  readonly buffer: SharedArrayBuffer;
+  grow(pages: number): number;
+}
+type WasmModule = object;
+interface WasmApi {
+  Memory: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: object) => { exports: unknown };
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+interface GemmExports {
+  gemm(
+    transA: number,
+    transB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    b: number,
+    beta: number,
+    c: number,
+    i0: number,
+    i1: number,
+    j0: number,
+    j1: number,
+    work: number,
+  ): void;
+  packABytes(): number;
+  packBBytes(): number;
+  tileBytes(): number;
+  heapBase(): number;
+}
+
+// Control block (Int32 slots) shared with the worker.
+const JOB = 0; // sequence number of the last job posted (main writes)
+const DONE = 1; // sequence number of the last job finished (worker writes)
+const READY = 2; // 1 once the worker has instantiated the module
+const FAILED = 3; // 1 if the worker hit an error
+const ARGS = 4; // transA, transB, m, n, k, a, b, c, i0, i1, j0, j1, work (13 slots); -1 in transA = quit
+const FLOAT_ARGS_BYTE = 128; // alpha, beta as float64
+const CONTROL_BYTES = 256;
+
+/** The worker's source (CommonJS, run with `eval: true` so no file has to be resolved). */
+const workerSource = `
+const { workerData } = require('worker_threads');
+const { wasmModule, memory, controlByte } = workerData;
+const ctrl = new Int32Array(memory.buffer, controlByte, ${CONTROL_BYTES / 4});
+const fargs = new Float64Array(memory.buffer, controlByte + ${FLOAT_ARGS_BYTE}, 2);
+let gemm;
+try {
+  gemm = new WebAssembly.Instance(wasmModule, { env: { memory } }).exports.gemm;
+  Atomics.store(ctrl, ${READY}, 1);
+} catch (e) {
+  Atomics.store(ctrl, ${FAILED}, 1);
+  throw e;
+}
+let seen = Atomics.load(ctrl, ${JOB});
+for (;;) {
+  Atomics.wait(ctrl, ${JOB}, seen);
+  const job = Atomics.load(ctrl, ${JOB});
+  if (job === seen) continue;
+  seen = job;
+  const g = ${ARGS};
+  if (ctrl[g] === -1) break;
+  try {
+    gemm(ctrl[g], ctrl[g + 1], ctrl[g + 2], ctrl[g + 3], ctrl[g + 4], fargs[0], ctrl[g + 5],
+      ctrl[g + 6], fargs[1], ctrl[g + 7], ctrl[g + 8], ctrl[g + 9], ctrl[g + 10], ctrl[g + 11],
+      ctrl[g + 12]);
+  } catch (e) {
+    Atomics.store(ctrl, ${FAILED}, 1);
+  }
+  Atomics.store(ctrl, ${DONE}, job);
+  Atomics.notify(ctrl, ${DONE});
+}
+`;
+
+function alignUp(x: number, to: number): number {
+  return Math.ceil(x / to) * to;
+}
+
+/** The engine: one shared memory, the main thread's instance, and (lazily) one worker. */
+class WasmGemm {
+  private readonly memory: WasmMemory;
+  private readonly wasm: GemmExports;
+  private readonly control: Int32Array;
+  private readonly floatArgs: Float64Array;
+  private readonly controlByte: number;
+  private readonly work: [number, number];
+  private readonly dataByte: number;
+  private heap: Float64Array;
+  private worker: Worker | null = null;
+  private workerFailed = false;
+  private seq = 0;
+
+  constructor(private readonly wasmModule: WasmModule) {
+    this.memory = new WA.Memory({ initial: 64, maximum: MAX_PAGES, shared: true });
+    const instance = new WA.Instance(wasmModule, { env: { memory: this.memory } });
+    this.wasm = instance.exports as unknown as GemmExports;
+    this.controlByte = alignUp(this.wasm.heapBase(), 64);
+    const workBytes = alignUp(
+      this.wasm.packABytes() + this.wasm.packBBytes() + this.wasm.tileBytes(),
+      64,
+    );
+    const work0 = this.controlByte + CONTROL_BYTES;
+    this.work = [work0, work0 + workBytes];
+    this.dataByte = work0 + 2 * workBytes;
+    this.ensureBytes(this.dataByte);
+    this.control = new Int32Array(this.memory.buffer, this.controlByte, CONTROL_BYTES / 4);
+    this.floatArgs = new Float64Array(this.memory.buffer, this.controlByte + FLOAT_ARGS_BYTE, 2);
+    this.heap = new Float64Array(this.memory.buffer);
+  }
+
+  /** Grows the memory to hold `bytes`; false if that exceeds the 4 GiB limit. */
+  private ensureBytes(bytes: number): boolean {
+    const pages = Math.ceil(bytes / PAGE);
+    const have = this.memory.buffer.byteLength / PAGE;
+    if (pages > MAX_PAGES) return false;
+    if (pages > have) {
+      this.memory.grow(pages - have);
+      this.heap = new Float64Array(this.memory.buffer);
+    }
+    return true;
+  }
+
+  /** Starts the worker on first use; true once it is ready to take jobs. */
+  private workerReady(): boolean {
+    if (this.workerFailed) return false;
+    if (this.worker === null) {
+      try {
+        this.worker = new Worker(workerSource, {
+          eval: true,
+          workerData: {
+            wasmModule: this.wasmModule,
+            memory: this.memory,
+            controlByte: this.controlByte,
+          },
+        });
+        this.worker.unref();
+        this.worker.on('error', () => {
+          this.workerFailed = true;
+        });
+      } catch {
+        this.workerFailed = true;
+        return false;
+      }
+    }
+    if (Atomics.load(this.control, FAILED) === 1) this.workerFailed = true;
+    return !this.workerFailed && Atomics.load(this.control, READY) === 1;
+  }
+
+  gemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: Float64Array,
+    b: Float64Array,
+    beta: number,
+    c: Float64Array,
+  ): void {
+    if (m === 0 || n === 0) return;
+    const aBytes = alignUp(m * k * 8, 64);
+    const bBytes = alignUp(k * n * 8, 64);
+    const aByte = this.dataByte;
+    const bByte = aByte + aBytes;
+    const cByte = bByte + bBytes;
+    if (!this.ensureBytes(cByte + m * n * 8)) {
+      // Larger than the 4 GiB wasm32 memory: the reference loops still give the right answer.
+      jsBackend.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+      return;
+    }
+    const heap = this.heap;
+    heap.set(a.length === m * k ? a : a.subarray(0, m * k), aByte / 8);
+    heap.set(b.length === k * n ? b : b.subarray(0, k * n), bByte / 8);
+    if (beta !== 0) heap.set(c.length === m * n ? c : c.subarray(0, m * n), cByte / 8);
+    const ta = transA ? 1 : 0;
+    const tb = transB ? 1 : 0;
+    const block = (i0: number, i1: number, j0: number, j1: number, work: number) =>
+      this.wasm.gemm(ta, tb, m, n, k, alpha, aByte, bByte, beta, cByte, i0, i1, j0, j1, work);
+    const parallel = 2 * m * n * k >= PARALLEL_FLOPS && (m >= 2 * TILE || n >= 2 * TILE);
+    if (!parallel || !this.workerReady()) {
+      block(0, m, 0, n, this.work[0]);
+    } else {
+      // Split C in two along its longer side; each half packs the operand both share itself.
+      const byRows = m >= n;
+      const cut = alignUp((byRows ? m : n) / 2, TILE);
+      const mine = byRows ? [0, cut, 0, n] : [0, m, 0, cut];
+      const theirs = byRows ? [cut, m, 0, n] : [0, m, cut, n];
+      const ctrl = this.control;
+      const args = [ta, tb, m, n, k, aByte, bByte, cByte, ...theirs, this.work[1]];
+      for (let i = 0; i < args.length; i++) ctrl[ARGS + i] = args[i];
+      this.floatArgs[0] = alpha;
+      this.floatArgs[1] = beta;
+      const job = ++this.seq;
+      Atomics.store(ctrl, JOB, job);
+      Atomics.notify(ctrl, JOB);
+      block(mine[0], mine[1], mine[2], mine[3], this.work[0]);
+      while (Atomics.load(ctrl, DONE) !== job) Atomics.wait(ctrl, DONE, job - 1, 1000);
+      if (Atomics.load(ctrl, FAILED) === 1) {
+        // The worker could not do its half: do it here, and stay on one thread from now on.
+        this.workerFailed = true;
+        block(theirs[0], theirs[1], theirs[2], theirs[3], this.work[0]);
+      }
+    }
+    c.set(heap.subarray(cByte / 8, cByte / 8 + m * n));
+  }
+
+  threads(): number {
+    return this.workerFailed ? 1 : 2;
+  }
+}
+
+/** Loads the compiled module, or returns null when `npm run build:wasm` has not been run. */
+export function loadWasmBackend(): ComputeBackend | null {
+  if (!fs.existsSync(wasmModulePath)) return null;
+  const engine = new WasmGemm(new WA.Module(fs.readFileSync(wasmModulePath)));
+  return {
+    name: 'wasm',
+    detail: `WebAssembly SIMD f64x2 4x4 micro-kernel, packed panels, ${engine.threads()} threads (worker for products >= ${PARALLEL_FLOPS / 1e6} MFLOP)`,
+    gemm: (transA, transB, m, n, k, alpha, a, b, beta, c) =>
+      engine.gemm(transA, transB, m, n, k, alpha, a, b, beta, c),
+  };
+}
