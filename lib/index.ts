@@ -11,3 +11,8 @@ export * from './layers';
 export * from './layerUtils';
 export * from './classifiers/fcNet';
 export * from './gradientCheck';
+export * from './dataUtils';
+export * from './download';
+export * from './visUtils';
+export * from './png';
+export * from './plots';
