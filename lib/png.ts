@@ -1,0 +1,129 @@
+/**
+ * A small PNG encoder (8-bit grey, RGB or RGBA, no interlace) over node's zlib, so image outputs
+ * (the first-layer weight grid) can be shown by viewers that run no scripts.
+ */
+import { deflateSync } from 'node:zlib';
+import { checkTensor, formatShape, type Tensor } from './tensor';
+
+/** An 8-bit image: `height` rows of `width` pixels of `channels` bytes, row-major. */
+export interface Uint8Image {
+  width: number;
+  height: number;
+  /** 1 (grey), 3 (RGB) or 4 (RGBA) */
+  channels: 1 | 3 | 4;
+  /** length width * height * channels */
+  pixels: Uint8Array;
+}
+
+const PNG_SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
+const COLOUR_TYPE: Record<1 | 3 | 4, number> = { 1: 0, 3: 2, 4: 6 };
+
+let crcTable: Uint32Array | null = null;
+
+/** CRC-32 (ISO 3309, the one PNG chunks carry) of `bytes`. */
+export function crc32(bytes: Uint8Array): number {
+  if (crcTable === null) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  let crc = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) crc = crcTable[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type: string, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, data.length);
+  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
+  out.set(data, 8);
+  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
+  return out;
+}
+
+/**
+ * Encodes an 8-bit image as PNG bytes.
+ *
+ * @param image pixels (height, width, channels) row-major, channels 1, 3 or 4
+ * @throws RangeError naming `encodePNG` when the sizes do not fit
+ */
+export function encodePNG(image: Uint8Image): Uint8Array {
+  const { width, height, channels, pixels } = image;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new RangeError(
+      `encodePNG: width and height must be positive integers, got ${width} x ${height}`,
+    );
+  }
+  if (!(channels in COLOUR_TYPE)) {
+    throw new RangeError(`encodePNG: channels must be 1, 3 or 4, got ${String(channels)}`);
+  }
+  if (!(pixels instanceof Uint8Array) || pixels.length !== width * height * channels) {
+    throw new RangeError(
+      `encodePNG: pixels must be a Uint8Array of ${width * height * channels} bytes for a ${width} x ${height} x ${channels} image, got ${pixels instanceof Uint8Array ? `${pixels.length} bytes` : typeof pixels}`,
+    );
+  }
+  const header = new Uint8Array(13);
+  const hv = new DataView(header.buffer);
+  hv.setUint32(0, width);
+  hv.setUint32(4, height);
+  header[8] = 8; // bit depth
+  header[9] = COLOUR_TYPE[channels];
+  // compression, filter, interlace methods: 0
+  const stride = width * channels;
+  const raw = new Uint8Array((stride + 1) * height);
+  for (let y = 0; y < height; y++) {
+    raw[y * (stride + 1)] = 0; // filter type None
+    raw.set(pixels.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
+  }
+  const parts = [
+    PNG_SIGNATURE,
+    chunk('IHDR', header),
+    chunk('IDAT', new Uint8Array(deflateSync(raw, { level: 9 }))),
+    chunk('IEND', new Uint8Array(0)),
+  ];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+/**
+ * Converts a float image to 8 bits the way numpy's `.astype('uint8')` does for values in
+ * [0, 255]: truncation toward zero. Values outside [0, 255] are clamped (numpy would wrap them).
+ *
+ * @param x image (H, W, C) with C = 1, 3 or 4, or (H, W) grey
+ * @throws RangeError naming `toUint8Image` for other shapes or NaN values
+ */
+export function toUint8Image(x: Tensor): Uint8Image {
+  checkTensor('toUint8Image', 'x', x, [2, 3]);
+  const [height, width] = x.shape;
+  const channels = x.shape.length === 2 ? 1 : x.shape[2];
+  if (channels !== 1 && channels !== 3 && channels !== 4) {
+    throw new RangeError(
+      `toUint8Image: x must have 1, 3 or 4 channels, got shape ${formatShape(x.shape)}`,
+    );
+  }
+  const pixels = new Uint8Array(width * height * channels);
+  let i = 0;
+  for (let r = 0; r < height; r++) {
+    for (let c = 0; c < width; c++) {
+      for (let k = 0; k < channels; k++) {
+        const v = x.shape.length === 2 ? x.get(r, c) : x.get(r, c, k);
+        if (Number.isNaN(v)) {
+          throw new RangeError(
+            `toUint8Image: x with shape ${formatShape(x.shape)} holds NaN at (${r}, ${c}, ${k})`,
+          );
+        }
+        pixels[i++] = v <= 0 ? 0 : v >= 255 ? 255 : Math.trunc(v);
+      }
+    }
+  }
+  return { width, height, channels, pixels };
+}

@@ -1,0 +1,251 @@
+import * as zlib from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  accuracyFigure,
+  type DisplayMessage,
+  figureBundle,
+  liveTrainingView,
+  lossFigure,
+  netWeightsGrid,
+  PLOTLY_MIME,
+  setDisplaySink,
+  shortNumber,
+  showNetWeights,
+  trainingHistoryFigure,
+  tuningFigure,
+} from '../lib/plots';
+import { encodePNG, toUint8Image } from '../lib/png';
+import { tensor } from '../lib/tensor';
+
+/** Parses a PNG into its chunks, checking every CRC with node's own zlib.crc32. */
+function readPNG(png: Uint8Array) {
+  const buf = Buffer.from(png);
+  expect([...buf.subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
+  const chunks: { type: string; data: Buffer }[] = [];
+  for (let p = 8; p < buf.length; ) {
+    const len = buf.readUInt32BE(p);
+    const type = buf.toString('latin1', p + 4, p + 8);
+    const data = buf.subarray(p + 8, p + 8 + len);
+    expect(buf.readUInt32BE(p + 8 + len)).toBe(zlib.crc32(buf.subarray(p + 4, p + 8 + len)));
+    chunks.push({ type, data });
+    p += 12 + len;
+  }
+  const ihdr = chunks[0].data;
+  const idat = Buffer.concat(chunks.filter((c) => c.type === 'IDAT').map((c) => c.data));
+  return {
+    types: chunks.map((c) => c.type),
+    width: ihdr.readUInt32BE(0),
+    height: ihdr.readUInt32BE(4),
+    bitDepth: ihdr[8],
+    colourType: ihdr[9],
+    raw: zlib.inflateSync(idat),
+  };
+}
+
+let messages: { message: DisplayMessage; update: boolean }[] = [];
+afterEach(() => {
+  setDisplaySink(null);
+  messages = [];
+});
+function captureDisplays() {
+  setDisplaySink((message, update) => messages.push({ message, update }));
+}
+
+describe('png', () => {
+  it('encodes RGB pixels that decode back exactly (filter 0 rows)', () => {
+    const pixels = Uint8Array.from({ length: 3 * 2 * 3 }, (_, i) => (i * 37) % 256);
+    const png = readPNG(encodePNG({ width: 3, height: 2, channels: 3, pixels }));
+    expect(png.types).toEqual(['IHDR', 'IDAT', 'IEND']);
+    expect([png.width, png.height, png.bitDepth, png.colourType]).toEqual([3, 2, 8, 2]);
+    expect([...png.raw]).toEqual([0, ...pixels.subarray(0, 9), 0, ...pixels.subarray(9)]);
+  });
+
+  it('converts floats like astype(uint8) (truncation) and rejects bad sizes', () => {
+    const x = tensor([1, 2, 3], Float64Array.of(0.9, 1.99, 254.7, 255, -3, 300));
+    expect([...toUint8Image(x).pixels]).toEqual([0, 1, 254, 255, 0, 255]);
+    expect(() =>
+      encodePNG({ width: 2, height: 2, channels: 3, pixels: new Uint8Array(5) }),
+    ).toThrow(/encodePNG: pixels must be a Uint8Array of 12 bytes/);
+  });
+});
+
+describe('figures', () => {
+  it('plots the loss as markers per iteration, non-finite losses as gaps', () => {
+    const fig = lossFigure([2.3, 2.1, Number.POSITIVE_INFINITY, Number.NaN, 1.5]);
+    const [trace] = fig.data;
+    expect(trace.mode).toBe('markers');
+    expect(trace.x).toEqual([0, 1, 2, 3, 4]);
+    expect(trace.y).toEqual([2.3, 2.1, null, null, 1.5]);
+    expect(JSON.parse(JSON.stringify(fig))).toEqual(fig);
+  });
+
+  it('draws train / val accuracy with the dashed 0.5 line over the checks', () => {
+    const fig = accuracyFigure([0.1, 0.3, 0.5], [0.12, 0.28, 0.41]);
+    expect(fig.data.map((t) => t.name)).toEqual(['train', 'val', '0.5']);
+    expect(fig.data[1].y).toEqual([0.12, 0.28, 0.41]);
+    expect(fig.data[2].y).toEqual([0.5, 0.5, 0.5]);
+    expect((fig.data[2].line as { dash: string }).dash).toBe('dash');
+    expect(fig.layout.legend).toMatchObject({ xanchor: 'right', yanchor: 'bottom' });
+  });
+
+  it('puts loss and accuracy in two stacked subplots', () => {
+    const fig = trainingHistoryFigure({
+      lossHistory: [3, 2],
+      trainAccHistory: [0.2, 0.4],
+      valAccHistory: [0.1, 0.3],
+    });
+    expect(fig.data.map((t) => t.xaxis ?? 'x')).toEqual(['x', 'x2', 'x2', 'x2']);
+    expect(() => trainingHistoryFigure({} as never)).toThrow(/trainingHistoryFigure: lossHistory/);
+  });
+
+  it('tabulates a sweep sorted by lr then reg and maps val acc over lr x reg', () => {
+    const results = [
+      { learningRate: 4e-2, reg: 1e-3, valAcc: 0.088 },
+      { learningRate: 4e-4, reg: 3, valAcc: 0.487 },
+      { learningRate: 4e-4, reg: 1e-3, valAcc: 0.531 },
+      { learningRate: 4e-2, reg: 3, valAcc: 0.105 },
+    ];
+    const fig = tuningFigure(results);
+    const table = fig.data[0] as { cells: { values: string[][] } };
+    expect(table.cells.values).toEqual([
+      ['4e-4', '4e-4', '0.04', '0.04'],
+      ['1e-3', '3', '1e-3', '3'],
+      ['0.531 (best)', '0.487', '0.088', '0.105'],
+    ]);
+    const heat = fig.data[1];
+    expect(heat.x).toEqual(['4e-4', '0.04']);
+    expect(heat.y).toEqual(['1e-3', '3']);
+    expect(heat.z).toEqual([
+      [0.531, 0.088],
+      [0.487, 0.105],
+    ]);
+    expect(() => tuningFigure([])).toThrow(/tuningFigure: results must be a non-empty array/);
+  });
+
+  it('formats hyperparameters shortly', () => {
+    expect([1e-6, 4e-4, 1e-3, 0.04, 0.5, 4, 1e5].map(shortNumber)).toEqual([
+      '1e-6',
+      '4e-4',
+      '1e-3',
+      '0.04',
+      '0.5',
+      '4',
+      '1e5',
+    ]);
+  });
+});
+
+describe('first-layer weights', () => {
+  // W1[d, h] with d = c * 1024 + i * 32 + j: every image spans d in [0, 3071] plus a constant.
+  function model(H: number) {
+    const W1 = tensor([3072, H]);
+    for (let d = 0; d < 3072; d++) for (let h = 0; h < H; h++) W1.set(d, h, d * 0.001 - h);
+    return { params: { W1 } };
+  }
+
+  it('reshapes W1 to (H, 32, 32, 3) images and tiles them with padding 3', () => {
+    const grid = netWeightsGrid(model(5)); // grid_size 3: 3 * 32 + 2 * 3 = 102
+    expect(grid.shape).toEqual([102, 102, 3]);
+    const expected = (c: number, i: number, j: number) => (255 * (c * 1024 + i * 32 + j)) / 3071;
+    // image 4 is in grid row 1, column 1 (top-left pixel at 35, 35)
+    for (const [i, j, c] of [
+      [0, 0, 0],
+      [5, 7, 1],
+      [31, 31, 2],
+    ]) {
+      expect(grid.get(35 + i, 35 + j, c)).toBeCloseTo(expected(c, i, j), 9);
+      expect(grid.get(i, j, c)).toBeCloseTo(expected(c, i, j), 9);
+    }
+    expect(grid.get(32, 10, 0)).toBe(0); // padding row
+    expect(grid.get(70, 70, 1)).toBe(0); // empty cells (5 images in 9)
+  });
+
+  it('shows a Plotly image and an image/png of the grid', () => {
+    captureDisplays();
+    showNetWeights(model(4)); // grid_size 2: 2 * 32 + 3 = 67
+    expect(messages).toHaveLength(1);
+    const { data } = messages[0].message;
+    const png = readPNG(Buffer.from(data['image/png'] as string, 'base64'));
+    expect([png.width, png.height, png.colourType]).toEqual([67, 67, 2]);
+    const fig = data[PLOTLY_MIME] as { data: { type: string; source: string }[] };
+    expect(fig.data[0].type).toBe('image');
+    expect(fig.data[0].source).toBe(`data:image/png;base64,${data['image/png']}`);
+    // pixel (row 1, col 2) of image 0: d = 34 (c = 0), 255 * 34 / 3071 = 2.82 -> 2
+    expect(png.raw[1 * (67 * 3 + 1) + 1 + 2 * 3]).toBe(2);
+  });
+});
+
+describe('display bundles', () => {
+  it('carries plotly JSON, an HTML fallback with script-safe JSON, and text/plain', () => {
+    const fig = lossFigure([1, 2]);
+    fig.layout.title = { text: '</script><b>x' };
+    const bundle = figureBundle(fig, { elementId: 'abc' });
+    expect(bundle[PLOTLY_MIME]).toBe(fig);
+    const html = bundle['text/html'] as string;
+    expect(html).toContain('<div id="abc"');
+    expect(html).toContain('window.Plotly.newPlot(el, fig.data, fig.layout');
+    expect(html.match(/<\/script>/g)).toHaveLength(1);
+    const json = html.match(/var fig = (.*);\n/)?.[1] ?? '';
+    expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(fig)));
+    expect(bundle['text/plain']).toBe('<Plotly chart: </script><b>x>');
+  });
+});
+
+describe('liveTrainingView', () => {
+  it('updates one progress bar and one chart in place, throttled, and draws the final state', () => {
+    captureDisplays();
+    let clock = 0;
+    const view = liveTrainingView({
+      now: () => clock,
+      barIntervalMs: 100,
+      chartIntervalMs: 1000,
+      printLog: false,
+    });
+    const numIterations = 50;
+    for (let t = 1; t <= numIterations; t++) {
+      clock += 10; // 10 ms per iteration
+      view.onIteration({
+        iteration: t,
+        numIterations,
+        epoch: Math.floor(t / 25),
+        numEpochs: 2,
+        loss: 3 - t / 50,
+      });
+      if (t % 25 === 0)
+        view.onEpoch({ epoch: t / 25, numEpochs: 2, trainAcc: t / 100, valAcc: t / 110 });
+    }
+    const ids = [...new Set(messages.map((m) => m.message.transient.display_id))];
+    expect(ids).toHaveLength(2);
+    for (const id of ids) {
+      const mine = messages.filter((m) => m.message.transient.display_id === id);
+      expect(mine.map((m) => m.update)).toEqual([false, ...mine.slice(1).map(() => true)]);
+    }
+    const [barId, chartId] = ids;
+    const bars = messages.filter((m) => m.message.transient.display_id === barId);
+    const charts = messages.filter((m) => m.message.transient.display_id === chartId);
+    // 500 ms of training: bar at most every 100 ms (+ 2 checks + final), chart every 1 s (+ 2 + final)
+    expect(bars.length).toBeLessThanOrEqual(5 + 2 + 1 + 1);
+    expect(charts.length).toBeLessThanOrEqual(1 + 2 + 1);
+    const lastBar = bars[bars.length - 1].message.data['text/plain'] as string;
+    expect(lastBar).toContain('iteration 50 / 50');
+    expect(lastBar).toContain('val acc 0.455');
+    const lastFig = charts[charts.length - 1].message.data[PLOTLY_MIME] as {
+      data: { y: number[] }[];
+    };
+    expect(lastFig.data[0].y).toHaveLength(50);
+    expect(lastFig.data[0].y[49]).toBe(2);
+    expect(lastFig.data[2].y).toEqual([25 / 110, 50 / 110].map((v) => Number(v.toPrecision(6))));
+  });
+
+  it('prints the log lines it is given', () => {
+    const lines: string[] = [];
+    const original = console.log;
+    console.log = (s: string) => lines.push(s);
+    try {
+      liveTrainingView().log('(Iteration 1 / 10) loss: 2.302585');
+    } finally {
+      console.log = original;
+    }
+    expect(lines).toEqual(['(Iteration 1 / 10) loss: 2.302585']);
+  });
+});
