@@ -13,6 +13,3 @@ export * from './classifiers/fcNet';
 export * from './gradientCheck';
 export * from './dataUtils';
 export * from './download';
-export * from './visUtils';
-export * from './png';
-export * from './plots';
