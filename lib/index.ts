@@ -13,3 +13,6 @@ export * from './classifiers/fcNet';
 export * from './gradientCheck';
 export * from './dataUtils';
 export * from './download';
+export * from './visUtils';
+export * from './png';
+export * from './plots';
