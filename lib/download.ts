@@ -271,9 +271,16 @@ function get(url: URL, idleTimeoutMs: number): Promise<http.IncomingMessage> {
       reject(new Error(`unsupported URL scheme ${url.protocol} (use http or https)`));
       return;
     }
-    const req = client.get(url, { headers: { 'user-agent': 'cs231n-ts-get-data' } }, resolve);
+    let response: http.IncomingMessage | null = null;
+    const req = client.get(url, { headers: { 'user-agent': 'cs231n-ts-get-data' } }, (res) => {
+      response = res;
+      resolve(res);
+    });
     req.setTimeout(idleTimeoutMs, () => {
-      req.destroy(new Error(`no data from the server for ${idleTimeoutMs / 1000} s`));
+      const err = new Error(`no data from the server for ${idleTimeoutMs / 1000} s`);
+      // Fail the body stream with this reason too (else it only reports "aborted").
+      (response as http.IncomingMessage | null)?.destroy(err);
+      req.destroy(err);
     });
     req.on('error', reject);
   });

@@ -45,6 +45,10 @@ beforeAll(async () => {
       res.write(good.subarray(0, Math.floor(good.length / 2)), () => {
         setTimeout(() => res.socket?.destroy(), 20);
       });
+    } else if (url === '/stall.tar.gz') {
+      // Send a little, then nothing more (the client's idle timeout must end it).
+      res.writeHead(200, { 'content-length': good.length });
+      res.write(good.subarray(0, 1000));
     } else if (url === '/cut-once.tar.gz' || archives.has(url)) {
       const body = archives.get(url) ?? good;
       res.writeHead(200, { 'content-length': body.length }).end(body);
@@ -142,6 +146,16 @@ describe('downloadCIFAR10 against a local HTTP server', () => {
     expect(result.changed).toBe(true);
     expectExtracted(dataDir);
     expect(hits.get('/cut-once.tar.gz')).toBe(2);
+  });
+
+  it('gives up on a stalled server after the idle timeout, leaving nothing behind', async () => {
+    const dataDir = freshDataDir();
+    await expect(
+      downloadCIFAR10({ ...opts(dataDir, '/stall.tar.gz'), idleTimeoutMs: 300 }),
+    ).rejects.toThrow(
+      `the connection broke after 1000 of ${good.length} bytes (no data from the server for 0.3 s)`,
+    );
+    expect(fs.readdirSync(dataDir)).toEqual([]);
   });
 
   it('reports a 404 in one line and leaves nothing behind', async () => {
