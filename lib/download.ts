@@ -319,6 +319,7 @@ export async function extractCIFAR10Archive(archive: string, dataDir: string): P
       },
     );
     reader.end();
+    fs.chmodSync(temp, 0o755); // mkdtemp makes it 0700
     fs.renameSync(temp, target);
   } catch (caught) {
     const err = readerError ?? caught;

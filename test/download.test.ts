@@ -109,6 +109,8 @@ describe('downloadCIFAR10 against a local HTTP server', () => {
     // The archive and every temp file are gone: only the dataset folder is left.
     expect(fs.readdirSync(dataDir)).toEqual(['cifar-10-batches-bin']);
     expect(seen.at(-1)).toEqual([good.length, good.length]);
+    // Readable like any folder (not the 0700 of the temp folder it was extracted into).
+    expect(fs.statSync(result.dir).mode & 0o777).toBe(0o755);
 
     const before = hits.get('/cifar.tar.gz');
     const again = await downloadCIFAR10(opts(dataDir, '/redirect'));
