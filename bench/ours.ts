@@ -1,0 +1,192 @@
+/**
+ * Our side of `npm run bench` (run by bench/run.ts in a child process): the work of
+ * bench/spec.json, measured per backend, printed as one JSON object on stdout.
+ *
+ *   tsx bench/ours.ts --spec bench/spec.json --gemm blas,wasm,js [--train blas,wasm]
+ *
+ * Training uses CIFAR-10 from `resolveCIFAR10Dir()` (CIFAR10_DIR or data/cifar-10-batches-bin).
+ */
+import * as fs from 'node:fs';
+import {
+  availableBackends,
+  type BackendName,
+  backendInfo,
+  matmul,
+  setBackend,
+} from '../lib/kernels';
+import type { SolverData } from '../lib/solver';
+import { type Tensor, tensor } from '../lib/tensor';
+
+/** The training modules, loaded only when training is measured (GEMM runs without them). */
+function training() {
+  return {
+    ...(require('../lib/classifiers/fcNet') as typeof import('../lib/classifiers/fcNet')),
+    ...(require('../lib/dataUtils') as typeof import('../lib/dataUtils')),
+    ...(require('../lib/random') as typeof import('../lib/random')),
+    ...(require('../lib/solver') as typeof import('../lib/solver')),
+  };
+}
+
+interface GemmShape {
+  name: string;
+  m: number;
+  k: number;
+  n: number;
+  transA: boolean;
+}
+
+interface Spec {
+  gemm: { minSeconds: number; minReps: number; shapes: GemmShape[] };
+  solverCell: {
+    seed: number;
+    hiddenDim: number;
+    reg: number;
+    learningRate: number;
+    lrDecay: number;
+    batchSize: number;
+    numEpochs: number;
+  };
+  tuningCell: {
+    seed: number;
+    hiddenDim: number;
+    batchSize: number;
+    lrDecay: number;
+    numEpochs: number;
+    pairs: [number, number][];
+  };
+}
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function backendList(value: string | undefined): BackendName[] {
+  if (value === undefined || value === '') return [];
+  const available = availableBackends();
+  return value.split(',').filter((n): n is BackendName => available.includes(n as BackendName));
+}
+
+function now(): number {
+  return Number(process.hrtime.bigint()) / 1e9;
+}
+
+function randomTensor(shape: number[]): Tensor {
+  const t = tensor(shape);
+  for (let i = 0; i < t.data.length; i++) t.data[i] = Math.random() * 2 - 1;
+  return t;
+}
+
+function timeGemm(shape: GemmShape, minSeconds: number, minReps: number) {
+  const { m, n, k, transA } = shape;
+  const a = randomTensor(transA ? [k, m] : [m, k]);
+  const b = randomTensor([k, n]);
+  const run = () => matmul(a, b, { transA });
+  for (let i = 0; i < 2; i++) run();
+  const times: number[] = [];
+  const start = now();
+  while (times.length < minReps || now() - start < minSeconds) {
+    const t = now();
+    run();
+    times.push(now() - t);
+  }
+  times.sort((x, y) => x - y);
+  const best = times[0];
+  return {
+    name: shape.name,
+    reps: times.length,
+    bestSeconds: best,
+    medianSeconds: times[Math.floor(times.length / 2)],
+    gflops: (2 * m * n * k) / best / 1e9,
+  };
+}
+
+function solverCell(data: SolverData, cell: Spec['solverCell']) {
+  const { random, Solver, TwoLayerNet } = training();
+  random.seed(cell.seed);
+  const model = new TwoLayerNet({
+    inputDim: 3 * 32 * 32,
+    hiddenDim: cell.hiddenDim,
+    reg: cell.reg,
+  });
+  const solver = new Solver(model, data, {
+    updateRule: 'sgd',
+    optimConfig: { learningRate: cell.learningRate },
+    lrDecay: cell.lrDecay,
+    numEpochs: cell.numEpochs,
+    batchSize: cell.batchSize,
+    printEvery: 100,
+    verbose: false,
+  });
+  const t = now();
+  solver.train();
+  return {
+    seconds: now() - t,
+    iterations: solver.lossHistory.length,
+    bestValAcc: solver.bestValAcc,
+    finalLoss: solver.lossHistory[solver.lossHistory.length - 1],
+  };
+}
+
+function tuningCell(data: SolverData, cell: Spec['tuningCell']) {
+  const { random, Solver, TwoLayerNet } = training();
+  random.seed(cell.seed);
+  const results: { lr: number; reg: number; bestValAcc: number }[] = [];
+  const t = now();
+  for (const [lr, reg] of cell.pairs) {
+    const model = new TwoLayerNet({ hiddenDim: cell.hiddenDim, reg });
+    const solver = new Solver(model, data, {
+      optimConfig: { learningRate: lr },
+      lrDecay: cell.lrDecay,
+      numEpochs: cell.numEpochs,
+      batchSize: cell.batchSize,
+      verbose: false,
+    });
+    solver.train();
+    results.push({ lr, reg, bestValAcc: solver.bestValAcc });
+  }
+  return { seconds: now() - t, results };
+}
+
+function main(): void {
+  const spec = JSON.parse(fs.readFileSync(option('spec') ?? 'bench/spec.json', 'utf8')) as Spec;
+  const gemmBackends = backendList(option('gemm'));
+  const trainBackends = backendList(option('train'));
+  const out: Record<string, unknown> = {
+    node: process.version,
+    env: {
+      OPENBLAS_CORETYPE: process.env.OPENBLAS_CORETYPE ?? null,
+      OPENBLAS_L2_SIZE: process.env.OPENBLAS_L2_SIZE ?? null,
+    },
+    defaultBackend: backendInfo().name,
+    backends: {} as Record<string, unknown>,
+  };
+  const perBackend = out.backends as Record<string, Record<string, unknown>>;
+  for (const name of gemmBackends) {
+    setBackend(name);
+    perBackend[name] = {
+      detail: backendInfo().detail,
+      gemm: spec.gemm.shapes.map((s) => timeGemm(s, spec.gemm.minSeconds, spec.gemm.minReps)),
+    };
+  }
+  if (trainBackends.length > 0) {
+    const t = now();
+    const all = training().getCIFAR10Data();
+    out.loadSeconds = now() - t;
+    const data: SolverData = {
+      X_train: all.X_train,
+      y_train: all.y_train,
+      X_val: all.X_val,
+      y_val: all.y_val,
+    };
+    for (const name of trainBackends) {
+      setBackend(name);
+      perBackend[name] ??= { detail: backendInfo().detail };
+      perBackend[name].solverCell = solverCell(data, spec.solverCell);
+      perBackend[name].tuningCell = tuningCell(data, spec.tuningCell);
+    }
+  }
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+main();
