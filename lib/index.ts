@@ -15,7 +15,6 @@ export * from './random';
 export * from './optim';
 export * from './solver';
 export * from './checkpoint';
-export * from './optim';
 export * from './dataUtils';
 export * from './download';
 export * from './visUtils';
