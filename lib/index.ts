@@ -4,19 +4,20 @@
  * classifiers/fc_net.py -> classifiers/fcNet, gradient_check.py -> gradientCheck, optim.py -> optim,
  * solver.py -> solver, data_utils.py -> dataUtils, vis_utils.py -> visUtils.
  */
-export * from './tensor';
-export * from './numpy';
+
+export * from './checkpoint';
+export * from './classifiers/fcNet';
+export * from './dataUtils';
+export * from './download';
+export * from './gradientCheck';
 export * from './kernels';
 export * from './layers';
 export * from './layerUtils';
-export * from './classifiers/fcNet';
-export * from './gradientCheck';
-export * from './random';
+export * from './numpy';
 export * from './optim';
-export * from './solver';
-export * from './checkpoint';
-export * from './dataUtils';
-export * from './download';
-export * from './visUtils';
-export * from './png';
 export * from './plots';
+export * from './png';
+export * from './random';
+export * from './solver';
+export * from './tensor';
+export * from './visUtils';

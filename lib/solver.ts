@@ -8,7 +8,7 @@ import type { NdArray } from 'ndarray';
 import { type CheckpointValue, loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { accuracy, argmax, takeLabels, takeRows } from './numpy';
 import { type OptimConfig, type UpdateRule, updateRules } from './optim';
-import { RandomState, random } from './random';
+import { RandomState, type RandomStateSnapshot, random } from './random';
 import {
   checkTensor,
   contiguousData,
@@ -162,7 +162,7 @@ export class Solver {
     this.y_val = checkLabelCount('data.y_val', data.y_val, this.X_val);
 
     const updateRuleName = options.updateRule ?? 'sgd';
-    if (!Object.hasOwn(updateRules, updateRuleName)) {
+    if (!(updateRuleName in updateRules)) {
       throw new RangeError(
         `Solver: unknown updateRule '${String(updateRuleName)}'; expected one of ${Object.keys(updateRules).join(', ')}`,
       );
@@ -382,7 +382,7 @@ export class Solver {
       bestParams: this.bestParams,
       params: this.model.params,
       optimConfigs: this.optimConfigs as unknown as CheckpointValue,
-      rng: this.rng.getState() as unknown as CheckpointValue,
+      rng: rngToCheckpoint(this.rng.getState()),
     });
   }
 
@@ -429,8 +429,22 @@ export class Solver {
     this.valAccHistory = s.valAccHistory as number[];
     this.bestValAcc = s.bestValAcc as number;
     this.bestParams = s.bestParams as { [name: string]: Tensor };
-    this.rng.setState(s.rng as never);
+    this.rng.setState(rngFromCheckpoint(s.rng));
   }
+}
+
+function rngToCheckpoint(state: RandomStateSnapshot): CheckpointValue {
+  return {
+    key: Array.from(state.key),
+    pos: state.pos,
+    hasGauss: state.hasGauss,
+    gauss: state.gauss,
+  };
+}
+
+function rngFromCheckpoint(value: unknown): RandomStateSnapshot {
+  const v = (value ?? {}) as { key?: number[]; pos: number; hasGauss: boolean; gauss: number };
+  return { key: Uint32Array.from(v.key ?? []), pos: v.pos, hasGauss: v.hasGauss, gauss: v.gauss };
 }
 
 /** numpy's `%f`: six decimals, `nan`, `inf`, `-inf`. */
