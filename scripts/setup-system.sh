@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# System packages the tests use, from Debian's archive (needs root; idempotent):
+#   libopenblas-dev  the system BLAS the `blas` compute backend links against (built at npm install)
+#   chromium         the real browser the notebook test drives (test/browser)
+# Without root, prints what to install and exits 0: the blas backend then falls back to wasm, and
+# the browser test reports Chromium as missing.
+set -euo pipefail
+packages=(libopenblas-dev chromium)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "[setup-system] ${packages[*]}: installed"
+  exit 0
+fi
+if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "[setup-system] please install: ${missing[*]} (Debian: sudo apt-get install ${missing[*]})" >&2
+  exit 0
+fi
+echo "[setup-system] installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "[setup-system] installed ${missing[*]}"
