@@ -48,7 +48,8 @@ execute_notebook() {
     --output-dir "$outdir" "$in"
 }
 
-# notebook_errors NB: prints the error outputs of NB (ename: evalue per cell); status 1 if any.
+# notebook_errors NB: prints the error outputs of NB, status 1 if any. tslab reports a failing cell
+# as a stderr stream (with an error execute_reply), so stderr output counts as an error too.
 notebook_errors() {
   "$VENV/bin/python" - "$1" <<'PY'
 import json, sys
@@ -59,6 +60,9 @@ for i, cell in enumerate(nb["cells"]):
         if out.get("output_type") == "error":
             bad += 1
             print(f"cell {i}: {out.get('ename')}: {out.get('evalue')}")
+        elif out.get("output_type") == "stream" and out.get("name") == "stderr":
+            bad += 1
+            print(f"cell {i}: stderr: {''.join(out.get('text', ''))[:2000]}")
 sys.exit(1 if bad else 0)
 PY
 }

@@ -6,4 +6,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/jupyter-env.sh"
 ensure_node_modules
 bash "$ROOT/scripts/setup-python.sh"
 ensure_dataset || echo "[lab] warning: no CIFAR-10 data yet; the notebook's data cell will fail" >&2
-exec jupyter lab --notebook-dir="$ROOT/notebooks" "$@"
+args=(--notebook-dir="$ROOT/notebooks" --LabApp.extension_manager=readonly)
+if [[ $EUID -eq 0 ]]; then args+=(--allow-root); fi
+exec jupyter lab "${args[@]}" "$@"

@@ -86,6 +86,7 @@ export async function startJupyterLab(
   const args = [
     'lab',
     '--no-browser',
+    '--allow-root', // CI runs as root
     '--ip=127.0.0.1',
     `--port=${port}`,
     '--port-retries=0',
@@ -96,6 +97,7 @@ export async function startJupyterLab(
     '--LabApp.expose_app_in_browser=True',
     '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
     '--LabApp.news_url=None',
+    '--LabApp.extension_manager=readonly', // no PyPI queries from the extension manager
   ];
   const proc = spawn(jupyter, args, {
     cwd: rootDir,

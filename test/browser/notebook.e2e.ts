@@ -140,17 +140,33 @@ async function errorOutputs(page: Page): Promise<string[]> {
   );
 }
 
-/** Number of drawn Plotly charts and of weight-grid images (PNG inside a Plotly chart). */
-async function chartCounts(page: Page): Promise<{ charts: number; images: number }> {
+/**
+ * Drawn Plotly charts (svg.main-svg elements), weight-grid images drawn by Plotly (an SVG image
+ * whose source is the PNG) and weight-grid PNG previews. JupyterLab's plotly renderer shows a
+ * bundle's image/png as a static preview and swaps in the interactive chart on mouse-over.
+ */
+async function chartCounts(
+  page: Page,
+): Promise<{ charts: number; plotlyImages: number; pngPreviews: number }> {
   return page.evaluate(() => {
-    const charts = document.querySelectorAll('.js-plotly-plot svg.main-svg').length;
-    const images = [...document.querySelectorAll('.js-plotly-plot image')].filter((img) =>
-      (img.getAttribute('href') ?? img.getAttribute('xlink:href') ?? '').startsWith(
-        'data:image/png;base64,',
-      ),
-    ).length;
-    return { charts, images };
+    const isPng = (el: PageElement, attr: string) =>
+      (el.getAttribute(attr) ?? '').startsWith('data:image/png;base64,');
+    return {
+      charts: document.querySelectorAll('.js-plotly-plot svg.main-svg').length,
+      plotlyImages: [...document.querySelectorAll('.js-plotly-plot image')].filter(
+        (el) => isPng(el, 'href') || isPng(el, 'xlink:href'),
+      ).length,
+      pngPreviews: [...document.querySelectorAll('img.plot-img')].filter((el) => isPng(el, 'src'))
+        .length,
+    };
   });
+}
+
+/** Moves the mouse over the weight grid's PNG preview, which turns it into the Plotly chart. */
+async function hoverWeights(page: Page): Promise<void> {
+  const preview = page.locator('img.plot-img[src^="data:image/png"]').first();
+  await preview.scrollIntoViewIfNeeded();
+  await preview.hover();
 }
 
 /** Scrolls the weight image into view (under the training chart) and takes a screenshot. */
@@ -198,10 +214,13 @@ describe('two_layer_net.ipynb in JupyterLab and Chromium', () => {
       const text = (await page.locator('.jp-NotebookPanel').textContent()) ?? '';
       expect(text).toMatch(/Validation set accuracy:\s+0\.\d+/);
       expect(text).toMatch(/Test set accuracy:\s+0\.\d+/);
-      const { charts, images } = await chartCounts(page);
-      // live chart, training history, weights, sweep view
-      expect(charts).toBeGreaterThanOrEqual(4);
-      expect(images).toBe(1);
+      // live chart, training history, sweep view drawn by Plotly; the weights as a PNG preview
+      const before = await chartCounts(page);
+      expect(before.charts).toBeGreaterThanOrEqual(3);
+      expect(before.pngPreviews).toBe(1);
+      await hoverWeights(page);
+      await expect.poll(async () => (await chartCounts(page)).plotlyImages).toBe(1);
+      expect((await chartCounts(page)).charts).toBeGreaterThan(before.charts);
 
       // Save (into the temp copy) for the export test.
       await page.evaluate(() => window.jupyterapp?.commands.execute('docmanager:save'));
@@ -218,9 +237,12 @@ describe('two_layer_net.ipynb in JupyterLab and Chromium', () => {
   it('draws the committed outputs of a reopened notebook without running it', async () => {
     const page = await context.newPage();
     await openNotebook(page, 'reopened.ipynb');
-    await expect.poll(async () => (await chartCounts(page)).images, { timeout: 60_000 }).toBe(1);
-    const { charts } = await chartCounts(page);
-    expect(charts).toBeGreaterThanOrEqual(4);
+    await expect
+      .poll(async () => (await chartCounts(page)).pngPreviews, { timeout: 60_000 })
+      .toBe(1);
+    expect((await chartCounts(page)).charts).toBeGreaterThanOrEqual(3);
+    await hoverWeights(page);
+    await expect.poll(async () => (await chartCounts(page)).plotlyImages).toBe(1);
     expect(await errorOutputs(page)).toEqual([]);
     await screenshotCharts(page, path.join(ARTIFACTS, 'notebook-reopened.png'));
     await page.close();
@@ -234,7 +256,9 @@ describe('two_layer_net.ipynb in JupyterLab and Chromium', () => {
     expect(source).not.toMatch(/<script[^>]+src="https?:/);
     const page = await context.newPage();
     await page.goto(`file://${html}`);
-    await expect.poll(async () => (await chartCounts(page)).images, { timeout: 60_000 }).toBe(1);
+    await expect
+      .poll(async () => (await chartCounts(page)).plotlyImages, { timeout: 60_000 })
+      .toBe(1);
     expect((await chartCounts(page)).charts).toBeGreaterThanOrEqual(4);
     await screenshotCharts(page, path.join(ARTIFACTS, 'notebook-html.png'));
     await page.close();
