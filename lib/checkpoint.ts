@@ -66,18 +66,27 @@ function flatGet(t: Tensor, flat: number): number {
 }
 
 /**
- * Writes `state` to `path` atomically: a temp file beside it, then a rename.
+ * Writes `text` to `path` atomically: a temp file beside it, then a rename, so readers never see a
+ * half-written file.
  * @throws naming the path when the folder is missing or not writable
  */
-export function saveCheckpoint(path: string, state: { [key: string]: CheckpointValue }): void {
+export function writeFileAtomic(path: string, text: string): void {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    writeFileSync(tmp, JSON.stringify(encode(state)));
+    writeFileSync(tmp, text);
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw new Error(`saveCheckpoint: cannot write ${path}: ${(err as Error).message}`);
+    throw new Error(`writeFileAtomic: cannot write ${path}: ${(err as Error).message}`);
   }
+}
+
+/**
+ * Writes `state` to `path` atomically (see {@link writeFileAtomic}).
+ * @throws naming the path when the folder is missing or not writable
+ */
+export function saveCheckpoint(path: string, state: { [key: string]: CheckpointValue }): void {
+  writeFileAtomic(path, JSON.stringify(encode(state)));
 }
 
 /**

@@ -5,7 +5,7 @@
  *
  * Options: --hidden H --lr LR --lr-decay D --epochs E --batch-size B --update-rule RULE --reg R
  *          --seed S --print-every K --num-train-samples N --checkpoint NAME --resume FILE
- *          --stop-on-divergence --quiet --json
+ *          --stop-on-divergence --history FILE --quiet --json
  */
 import { parseArgs } from 'node:util';
 import {
@@ -18,12 +18,14 @@ import {
   type SolverOptions,
   TwoLayerNet,
   updateRules,
+  writeFileAtomic,
 } from '../lib';
 
 const USAGE =
   'usage: npm run train -- [--hidden 50] [--lr 1e-3] [--lr-decay 0.95] [--epochs 10] [--batch-size 200]\n' +
   '         [--update-rule sgd|sgd_momentum|rmsprop|adam] [--reg 0] [--seed 0] [--print-every 100]\n' +
   '         [--num-train-samples 1000] [--checkpoint NAME] [--resume FILE] [--stop-on-divergence]\n' +
+  '         [--history FILE (writes the loss and accuracy histories as JSON)]\n' +
   '         [--quiet] [--json]';
 
 /** The parsed command line. */
@@ -40,6 +42,7 @@ export interface TrainArgs {
   numTrainSamples: number;
   checkpoint: string | null;
   resume: string | null;
+  history: string | null;
   stopOnDivergence: boolean;
   quiet: boolean;
   json: boolean;
@@ -63,6 +66,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
       'num-train-samples': { type: 'string', default: '1000' },
       checkpoint: { type: 'string' },
       resume: { type: 'string' },
+      history: { type: 'string' },
       'stop-on-divergence': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -107,6 +111,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
     ),
     checkpoint: values.checkpoint ?? null,
     resume: values.resume ?? null,
+    history: values.history ?? null,
     stopOnDivergence: values['stop-on-divergence'],
     quiet: values.quiet,
     json: values.json,
@@ -160,6 +165,10 @@ function main(): void {
   const valAcc = accuracy(argmax(model.loss(data.X_val)), data.y_val);
   const testAcc = accuracy(argmax(model.loss(data.X_test)), data.y_test);
   const seconds = (Date.now() - start) / 1000;
+  if (args.history !== null) {
+    const { lossHistory, trainAccHistory, valAccHistory } = solver;
+    writeFileAtomic(args.history, JSON.stringify({ lossHistory, trainAccHistory, valAccHistory }));
+  }
   if (args.json) {
     console.log(
       JSON.stringify({
