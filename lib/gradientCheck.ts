@@ -2,6 +2,7 @@
  * Numerical gradients by centred differences, to check analytic backward passes, as in the
  * assignment's cs231n/gradient_check.py.
  */
+import { random } from './random';
 import {
   checkNoNaN,
   checkTensor,
@@ -31,13 +32,7 @@ export function evalNumericalGradient(
   checkInputs('evalNumericalGradient', f, x, h);
   const grad = new Float64Array(x.size);
   forEachIndex(x, (flat, index) => {
-    const old = x.get(...index);
-    x.set(...index, old + h);
-    const fxph = f(x);
-    x.set(...index, old - h);
-    const fxmh = f(x);
-    x.set(...index, old);
-    grad[flat] = (fxph - fxmh) / (2 * h);
+    grad[flat] = centredDifference(f, x, index, h);
     if (verbose) console.log(`(${index.join(', ')}) ${grad[flat]}`);
   });
   return tensor(x.shape, grad);
@@ -92,7 +87,7 @@ export interface IndexSampler {
  * @param analyticGrad same shape as x
  * @param numChecks how many random elements to check
  * @param h step
- * @param rng where the random indices come from (e.g. the library's `random`)
+ * @param rng where the random indices come from (default: the library's global `random`)
  * @returns the relative error of each check
  */
 export function gradCheckSparse(
@@ -101,7 +96,7 @@ export function gradCheckSparse(
   analyticGrad: Tensor,
   numChecks = 10,
   h = 1e-5,
-  rng: IndexSampler = { randint: (low, high) => low + Math.floor(Math.random() * (high - low)) },
+  rng: IndexSampler = random,
 ): number[] {
   checkInputs('gradCheckSparse', f, x, h);
   checkTensor('gradCheckSparse', 'analyticGrad', analyticGrad);
@@ -116,13 +111,7 @@ export function gradCheckSparse(
   const errors: number[] = [];
   for (let c = 0; c < numChecks; c++) {
     const index = x.shape.map((d) => rng.randint(0, d));
-    const old = x.get(...index);
-    x.set(...index, old + h);
-    const fxph = f(x);
-    x.set(...index, old - h);
-    const fxmh = f(x);
-    x.set(...index, old);
-    const numerical = (fxph - fxmh) / (2 * h);
+    const numerical = centredDifference(f, x, index, h);
     const analytic = analyticGrad.get(...index);
     const err = Math.abs(numerical - analytic) / (Math.abs(numerical) + Math.abs(analytic));
     errors.push(err);
@@ -176,6 +165,22 @@ function checkOutput(out: Tensor, df: Tensor): Tensor {
     );
   }
   return out;
+}
+
+/** `(f(x + h e_i) - f(x - h e_i)) / 2h` for the element at `index`, restoring it afterwards. */
+function centredDifference(
+  f: (x: Tensor) => number,
+  x: Tensor,
+  index: number[],
+  h: number,
+): number {
+  const old = x.get(...index);
+  x.set(...index, old + h);
+  const fxph = f(x);
+  x.set(...index, old - h);
+  const fxmh = f(x);
+  x.set(...index, old);
+  return (fxph - fxmh) / (2 * h);
 }
 
 /** Calls `visit(flatIndex, index)` for every element of x in row-major order. */
