@@ -162,7 +162,7 @@ export class Solver {
     this.y_val = checkLabelCount('data.y_val', data.y_val, this.X_val);
 
     const updateRuleName = options.updateRule ?? 'sgd';
-    if (!(updateRuleName in updateRules)) {
+    if (!Object.keys(updateRules).includes(updateRuleName)) {
       throw new RangeError(
         `Solver: unknown updateRule '${String(updateRuleName)}'; expected one of ${Object.keys(updateRules).join(', ')}`,
       );

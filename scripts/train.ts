@@ -83,7 +83,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
   };
   const positiveInt = (v: number) => Number.isInteger(v) && v > 0;
   const rule = values['update-rule'];
-  if (!(rule in updateRules)) {
+  if (!Object.keys(updateRules).includes(rule)) {
     throw new Error(
       `--update-rule must be one of ${Object.keys(updateRules).join(', ')}, got '${rule}'`,
     );

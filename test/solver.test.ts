@@ -185,6 +185,9 @@ describe('Solver', () => {
     expect(() => new Solver(model, data, { optimConfig: { learningRate: -1e-3 } })).toThrow(
       'Solver: optimConfig.learningRate must be a positive finite number, got -0.001',
     );
+    expect(() => new Solver(model, data, { updateRule: 'toString' as never })).toThrow(
+      "Solver: unknown updateRule 'toString'; expected one of sgd, sgd_momentum, rmsprop, adam",
+    );
     expect(() => new Solver(model, data, { updateRule: 'nesterov' as never })).toThrow(
       "Solver: unknown updateRule 'nesterov'; expected one of sgd, sgd_momentum, rmsprop, adam",
     );
