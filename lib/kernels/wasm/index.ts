@@ -69,7 +69,8 @@ const JOB = 0; // sequence number of the last job posted (main writes)
 const DONE = 1; // sequence number of the last job finished (worker writes)
 const READY = 2; // 1 once the worker has instantiated the module
 const FAILED = 3; // 1 if the worker hit an error
-const ARGS = 4; // transA, transB, m, n, k, a, b, c, i0, i1, j0, j1, work (13 slots); -1 in transA = quit
+const ARGS = 4; // transA, transB, m, n, k, a, b, c, byRows, chunk, work (11 slots); -1 in transA = quit
+const NEXT = 16; // index of the next chunk of C to take (both threads take chunks with Atomics.add)
 const FLOAT_ARGS_BYTE = 128; // alpha, beta as float64
 const CONTROL_BYTES = 256;
 
@@ -96,9 +97,13 @@ for (;;) {
   const g = ${ARGS};
   if (ctrl[g] === -1) break;
   try {
-    gemm(ctrl[g], ctrl[g + 1], ctrl[g + 2], ctrl[g + 3], ctrl[g + 4], fargs[0], ctrl[g + 5],
-      ctrl[g + 6], fargs[1], ctrl[g + 7], ctrl[g + 8], ctrl[g + 9], ctrl[g + 10], ctrl[g + 11],
-      ctrl[g + 12]);
+    const m = ctrl[g + 2], n = ctrl[g + 3], byRows = ctrl[g + 8], chunk = ctrl[g + 9];
+    const len = byRows ? m : n;
+    for (let lo = Atomics.add(ctrl, ${NEXT}, 1) * chunk; lo < len; lo = Atomics.add(ctrl, ${NEXT}, 1) * chunk) {
+      const hi = Math.min(len, lo + chunk);
+      gemm(ctrl[g], ctrl[g + 1], m, n, ctrl[g + 4], fargs[0], ctrl[g + 5], ctrl[g + 6], fargs[1],
+        ctrl[g + 7], byRows ? lo : 0, byRows ? hi : m, byRows ? 0 : lo, byRows ? n : hi, ctrl[g + 10]);
+    }
   } catch (e) {
     Atomics.store(ctrl, ${FAILED}, 1);
   }
@@ -216,25 +221,35 @@ class WasmGemm {
     if (!parallel || !this.workerReady()) {
       block(0, m, 0, n, this.work[0]);
     } else {
-      // Split C in two along its longer side; each half packs the operand both share itself.
+      // C is cut along its longer side into chunks that both threads take in turn (so a thread
+      // that the OS preempts does less of the work); each chunk packs the operand they share.
       const byRows = m >= n;
-      const cut = alignUp((byRows ? m : n) / 2, TILE);
-      const mine = byRows ? [0, cut, 0, n] : [0, m, 0, cut];
-      const theirs = byRows ? [cut, m, 0, n] : [0, m, cut, n];
+      const len = byRows ? m : n;
+      const chunk = alignUp(len / (len >= 16 * TILE ? 4 : 2), TILE);
       const ctrl = this.control;
-      const args = [ta, tb, m, n, k, aByte, bByte, cByte, ...theirs, this.work[1]];
+      const args = [ta, tb, m, n, k, aByte, bByte, cByte, byRows ? 1 : 0, chunk, this.work[1]];
       for (let i = 0; i < args.length; i++) ctrl[ARGS + i] = args[i];
       this.floatArgs[0] = alpha;
       this.floatArgs[1] = beta;
+      Atomics.store(ctrl, NEXT, 0);
       const job = ++this.seq;
       Atomics.store(ctrl, JOB, job);
       Atomics.notify(ctrl, JOB);
-      block(mine[0], mine[1], mine[2], mine[3], this.work[0]);
+      for (
+        let lo = Atomics.add(ctrl, NEXT, 1) * chunk;
+        lo < len;
+        lo = Atomics.add(ctrl, NEXT, 1) * chunk
+      ) {
+        const hi = Math.min(len, lo + chunk);
+        if (byRows) block(lo, hi, 0, n, this.work[0]);
+        else block(0, m, lo, hi, this.work[0]);
+      }
       while (Atomics.load(ctrl, DONE) !== job) Atomics.wait(ctrl, DONE, job - 1, 1000);
       if (Atomics.load(ctrl, FAILED) === 1) {
-        // The worker could not do its half: do it here, and stay on one thread from now on.
+        // A chunk of the worker's was lost: redo the whole product here, on one thread from now on.
         this.workerFailed = true;
-        block(theirs[0], theirs[1], theirs[2], theirs[3], this.work[0]);
+        if (beta !== 0) heap.set(c.length === m * n ? c : c.subarray(0, m * n), cByte / 8);
+        block(0, m, 0, n, this.work[0]);
       }
     }
     c.set(heap.subarray(cByte / 8, cByte / 8 + m * n));
