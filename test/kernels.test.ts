@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import ndarray from 'ndarray';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   activeBackend,
   availableBackends,
@@ -15,6 +15,7 @@ import {
   setBackend,
 } from '../lib/kernels';
 import { jsBackend } from '../lib/kernels/js';
+import { startWasmWorker } from '../lib/kernels/wasm';
 
 /** A deterministic generator of values in [-1, 1) (so the test needs no library RNG). */
 function filler(seed: number): () => number {
@@ -148,6 +149,11 @@ afterAll(() => {
 });
 
 describe.each(availableBackends())('backend %s against the js oracle', (name) => {
+  // With the worker running, the large cases go through the two-thread path from the first call.
+  beforeAll(async () => {
+    if (name === 'wasm') expect(await startWasmWorker()).toBe(true);
+  });
+
   it.each(cases.map((c) => [label(c), c] as const))('%s', (_label, c) => {
     setBackend(name);
     const backend = activeBackend();

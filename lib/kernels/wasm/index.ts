@@ -161,7 +161,7 @@ class WasmGemm {
   }
 
   /** Starts the worker on first use; true once it is ready to take jobs. */
-  private workerReady(): boolean {
+  workerReady(): boolean {
     if (this.workerFailed) return false;
     if (this.worker === null) {
       try {
@@ -260,14 +260,33 @@ class WasmGemm {
   }
 }
 
+let engine: WasmGemm | null = null;
+
 /** Loads the compiled module, or returns null when `npm run build:wasm` has not been run. */
 export function loadWasmBackend(): ComputeBackend | null {
   if (!fs.existsSync(wasmModulePath)) return null;
-  const engine = new WasmGemm(new WA.Module(fs.readFileSync(wasmModulePath)));
+  engine ??= new WasmGemm(new WA.Module(fs.readFileSync(wasmModulePath)));
+  const e = engine;
   return {
     name: 'wasm',
-    detail: `WebAssembly SIMD f64x2 4x4 micro-kernel, packed panels, ${engine.threads()} threads (worker for products >= ${PARALLEL_FLOPS / 1e6} MFLOP)`,
+    detail: `WebAssembly SIMD f64x2 4x4 micro-kernel, packed panels, ${e.threads()} threads (worker for products >= ${PARALLEL_FLOPS / 1e6} MFLOP)`,
     gemm: (transA, transB, m, n, k, alpha, a, b, beta, c) =>
-      engine.gemm(transA, transB, m, n, k, alpha, a, b, beta, c),
+      e.gemm(transA, transB, m, n, k, alpha, a, b, beta, c),
   };
+}
+
+/**
+ * Starts the worker thread now instead of at the first large product, and resolves once it takes
+ * work (true) or could not start (false). Products run correctly either way; this is for tests and
+ * benchmarks that want the two-thread path from the first call.
+ */
+export async function startWasmWorker(timeoutMs = 10_000): Promise<boolean> {
+  if (loadWasmBackend() === null || engine === null) return false;
+  const e = engine;
+  const until = Date.now() + timeoutMs;
+  while (!e.workerReady()) {
+    if (e.threads() === 1 || Date.now() > until) return false;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return true;
 }
