@@ -9,8 +9,8 @@
  * - `text/html`: a `<div>` and a short script that draws the same figure with `window.Plotly`.
  *   nbconvert's HTML export picks this one; scripts/export-notebook-html.js puts plotly.js into the
  *   page once (never once per chart), so the exported page is self-contained and offline;
- * - `text/plain`: a one-line summary; and for the weight grid also `image/png`, for viewers that run
- *   no scripts.
+ * - `text/plain`: a one-line summary. The weight grid carries `image/png` instead of `text/html`
+ *   (see {@link showNetWeights}), for viewers that run no scripts.
  *
  * Display goes through the tslab kernel's display channel. tslab's public `display.*` sends one
  * mimetype per output, so a multi-mimetype bundle is sent with the same function it uses
@@ -20,6 +20,7 @@
 import { randomBytes } from 'node:crypto';
 import ndarray from 'ndarray';
 import { encodePNG, toUint8Image, type Uint8Image } from './png';
+import { trainingSvg } from './svgChart';
 import { checkTensor, formatShape, type Tensor } from './tensor';
 import { visualizeGrid } from './visUtils';
 
@@ -488,21 +489,21 @@ export function plotlyHtml(figure: PlotlyFigure, elementId: string, pngBase64?: 
 }
 
 /**
- * A display bundle for a figure: plotly JSON, the HTML fallback, text/plain, and image/png if
- * given.
+ * A display bundle for a figure: plotly JSON, the HTML fallback (unless `html` is false),
+ * image/png if given, and text/plain.
  */
 export function figureBundle(
   figure: PlotlyFigure,
-  options: { text?: string; png?: Uint8Array; elementId?: string } = {},
+  options: { text?: string; png?: Uint8Array; elementId?: string; html?: boolean } = {},
 ): MimeBundle {
   const png = options.png === undefined ? undefined : base64(options.png);
   const title = (figure.layout.title as { text?: string } | undefined)?.text;
-  const bundle: MimeBundle = {
-    [PLOTLY_MIME]: figure,
-    'text/html': plotlyHtml(figure, options.elementId ?? newDisplayId(), png),
-    'text/plain': options.text ?? `<Plotly chart${title ? `: ${title}` : ''}>`,
-  };
+  const bundle: MimeBundle = { [PLOTLY_MIME]: figure };
+  if (options.html !== false) {
+    bundle['text/html'] = plotlyHtml(figure, options.elementId ?? newDisplayId(), png);
+  }
   if (png !== undefined) bundle['image/png'] = png;
+  bundle['text/plain'] = options.text ?? `<Plotly chart${title ? `: ${title}` : ''}>`;
   return bundle;
 }
 
@@ -602,7 +603,10 @@ export function plotTrainingHistory(solver: TrainingHistory): void {
 
 /**
  * `show_net_weights(net)`: the first-layer weights of a TwoLayerNet as a grid of 32x32 colour
- * images (Plotly image, plus image/png for viewers without scripts).
+ * images. The bundle is the Plotly figure (an image trace whose source is the PNG) and the
+ * image/png itself, with no text/html: the PNG is the large part, so it is carried twice, not
+ * three times. JupyterLab's plotly renderer shows the PNG and swaps in the interactive figure on
+ * mouse-over; nbconvert's HTML export and viewers that run no scripts show the PNG.
  */
 export function showNetWeights(model: { params: { W1: Tensor } }): void {
   const image = netWeightsImage(model);
@@ -612,6 +616,7 @@ export function showNetWeights(model: { params: { W1: Tensor } }): void {
   displayBundle(
     figureBundle(fig, {
       png,
+      html: false,
       text: `<First-layer weights: ${H} images of 32x32x3 in a ${image.width}x${image.height} grid>`,
     }),
   );
@@ -663,12 +668,13 @@ export interface LiveTrainingViewOptions {
   now?: () => number;
 }
 
-/** Callbacks for the Solver's options, plus `finish` to force the last state out. */
+/** Callbacks for the Solver's options, plus `finish` to draw the final frame yourself. */
 export interface LiveTrainingView {
   log: (line: string) => void;
   onIteration: (p: IterationUpdate) => void;
   onEpoch: (p: EpochUpdate) => void;
-  /** redraws the bar and chart with everything received so far (also done at the last iteration) */
+  /** draws the bar and the final (Plotly) chart with everything received so far; the Solver's
+   * check after its last iteration does this by itself */
   finish: () => void;
 }
 
@@ -684,10 +690,12 @@ function escapeHtml(s: string): string {
 }
 
 /**
- * A progress bar and a loss / accuracy chart that update in place while a Solver trains, while
- * the Solver's log lines still print below them. Spread the result into the Solver's options:
- * `new Solver(model, data, { ...options, ...liveTrainingView() })`. Updates are throttled
- * (`barIntervalMs`, `chartIntervalMs`); the final state is always drawn at the last iteration.
+ * A progress bar and a loss / accuracy chart that update in place (display updates with a
+ * display id) while a Solver trains, while the Solver's log lines still print below them. Spread
+ * the result into the Solver's options: `new Solver(model, data, { ...options,
+ * ...liveTrainingView() })`. Updates are throttled (`barIntervalMs`, `chartIntervalMs`). While
+ * training the chart is an SVG; after the last iteration's accuracy check it becomes the
+ * interactive Plotly figure.
  */
 export function liveTrainingView(options: LiveTrainingViewOptions = {}): LiveTrainingView {
   const {
@@ -738,22 +746,26 @@ export function liveTrainingView(options: LiveTrainingViewOptions = {}): LiveTra
     bar.show(barBundle());
   }
 
-  function drawChart(): void {
+  /**
+   * Redraws the chart: an SVG while training (JupyterLab's plotly renderer ignores updates of a
+   * drawn chart, see lib/svgChart.ts), the interactive Plotly figure for the final frame (a new
+   * mimetype, so JupyterLab draws it afresh).
+   */
+  function drawChart(final: boolean): void {
     if (chartHandle === null) return;
     lastChart = now();
-    const fig = trainingHistoryFigure({
-      lossHistory: losses,
-      trainAccHistory: trainAcc,
-      valAccHistory: valAcc,
-    });
+    const history = { lossHistory: losses, trainAccHistory: trainAcc, valAccHistory: valAcc };
+    const text = `<Training chart: ${losses.length} iterations, ${valAcc.length} accuracy checks>`;
+    if (!final) {
+      chartHandle.show({ 'image/svg+xml': trainingSvg(history), 'text/plain': text });
+      return;
+    }
+    const fig = trainingHistoryFigure(history);
     fig.layout.height = 560;
-    chartHandle.show(
-      figureBundle(fig, {
-        elementId: chartElementId,
-        text: `<Live training chart: ${losses.length} iterations, ${valAcc.length} accuracy checks>`,
-      }),
-    );
+    chartHandle.show(figureBundle(fig, { elementId: chartElementId, text }));
   }
+
+  const trainingDone = () => last !== null && last.iteration >= last.numIterations;
 
   return {
     log(line: string): void {
@@ -766,17 +778,18 @@ export function liveTrainingView(options: LiveTrainingViewOptions = {}): LiveTra
       const t = now();
       const final = p.iteration >= p.numIterations;
       if (final || t - lastBar >= barIntervalMs) drawBar();
-      if (final || t - lastChart >= chartIntervalMs) drawChart();
+      if (final || t - lastChart >= chartIntervalMs) drawChart(false);
     },
     onEpoch(p: EpochUpdate): void {
       trainAcc.push(p.trainAcc);
       valAcc.push(p.valAcc);
       drawBar();
-      drawChart();
+      // The Solver checks accuracy after the last iteration: that check draws the final frame.
+      drawChart(trainingDone());
     },
     finish(): void {
       drawBar();
-      drawChart();
+      drawChart(true);
     },
   };
 }

@@ -46,6 +46,53 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
 }
 
 /**
+ * PNG row filtering (RFC 2083 section 6): each row gets the filter (None, Sub, Up, Average,
+ * Paeth) whose output has the smallest sum of absolute values (the usual heuristic), so deflate
+ * compresses better.
+ */
+function filterRows(pixels: Uint8Array, stride: number, height: number, bpp: number): Uint8Array {
+  const raw = new Uint8Array((stride + 1) * height);
+  const candidate = new Uint8Array(stride);
+  const best = new Uint8Array(stride);
+  for (let y = 0; y < height; y++) {
+    const row = pixels.subarray(y * stride, (y + 1) * stride);
+    const prev = y > 0 ? pixels.subarray((y - 1) * stride, y * stride) : null;
+    let bestType = 0;
+    let bestScore = Number.POSITIVE_INFINITY;
+    for (let type = 0; type < 5; type++) {
+      let score = 0;
+      for (let i = 0; i < stride; i++) {
+        const a = i >= bpp ? row[i - bpp] : 0;
+        const b = prev ? prev[i] : 0;
+        const c = prev && i >= bpp ? prev[i - bpp] : 0;
+        let predictor = 0;
+        if (type === 1) predictor = a;
+        else if (type === 2) predictor = b;
+        else if (type === 3) predictor = (a + b) >> 1;
+        else if (type === 4) {
+          const p = a + b - c;
+          const pa = Math.abs(p - a);
+          const pb = Math.abs(p - b);
+          const pc = Math.abs(p - c);
+          predictor = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+        }
+        const v = (row[i] - predictor) & 0xff;
+        candidate[i] = v;
+        score += v < 128 ? v : 256 - v;
+      }
+      if (score < bestScore) {
+        bestScore = score;
+        bestType = type;
+        best.set(candidate);
+      }
+    }
+    raw[y * (stride + 1)] = bestType;
+    raw.set(best, y * (stride + 1) + 1);
+  }
+  return raw;
+}
+
+/**
  * Encodes an 8-bit image as PNG bytes.
  *
  * @param image pixels (height, width, channels) row-major, channels 1, 3 or 4
@@ -73,12 +120,7 @@ export function encodePNG(image: Uint8Image): Uint8Array {
   header[8] = 8; // bit depth
   header[9] = COLOUR_TYPE[channels];
   // compression, filter, interlace methods: 0
-  const stride = width * channels;
-  const raw = new Uint8Array((stride + 1) * height);
-  for (let y = 0; y < height; y++) {
-    raw[y * (stride + 1)] = 0; // filter type None
-    raw.set(pixels.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
-  }
+  const raw = filterRows(pixels, width * channels, height, channels);
   const parts = [
     PNG_SIGNATURE,
     chunk('IHDR', header),

@@ -44,7 +44,6 @@ execute_notebook() {
     --ExecutePreprocessor.kernel_name=tslab \
     --ExecutePreprocessor.timeout=14400 \
     --ExecutePreprocessor.startup_timeout=300 \
-    --ExecutePreprocessor.coalesce_streams=True \
     --output-dir "$outdir" "$in"
 }
 

@@ -32,14 +32,42 @@ function readPNG(png: Uint8Array) {
   }
   const ihdr = chunks[0].data;
   const idat = Buffer.concat(chunks.filter((c) => c.type === 'IDAT').map((c) => c.data));
+  const width = ihdr.readUInt32BE(0);
+  const height = ihdr.readUInt32BE(4);
+  const bpp = { 0: 1, 2: 3, 6: 4 }[ihdr[9]] ?? 0;
   return {
     types: chunks.map((c) => c.type),
-    width: ihdr.readUInt32BE(0),
-    height: ihdr.readUInt32BE(4),
+    width,
+    height,
     bitDepth: ihdr[8],
     colourType: ihdr[9],
-    raw: zlib.inflateSync(idat),
+    pixels: unfilter(zlib.inflateSync(idat), width * bpp, height, bpp),
   };
+}
+
+/** Undoes PNG row filters (RFC 2083 section 6) the way a decoder does. */
+function unfilter(raw: Uint8Array, stride: number, height: number, bpp: number): number[] {
+  const out = new Uint8Array(stride * height);
+  for (let y = 0; y < height; y++) {
+    const type = raw[y * (stride + 1)];
+    for (let i = 0; i < stride; i++) {
+      const x = raw[y * (stride + 1) + 1 + i];
+      const a = i >= bpp ? out[y * stride + i - bpp] : 0;
+      const b = y > 0 ? out[(y - 1) * stride + i] : 0;
+      const c = y > 0 && i >= bpp ? out[(y - 1) * stride + i - bpp] : 0;
+      const p = a + b - c;
+      const paeth =
+        Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c)
+          ? a
+          : Math.abs(p - b) <= Math.abs(p - c)
+            ? b
+            : c;
+      const predictor = [0, a, b, (a + b) >> 1, paeth][type];
+      if (predictor === undefined) throw new Error(`bad filter type ${type} in row ${y}`);
+      out[y * stride + i] = (x + predictor) & 0xff;
+    }
+  }
+  return [...out];
 }
 
 let messages: { message: DisplayMessage; update: boolean }[] = [];
@@ -52,12 +80,19 @@ function captureDisplays() {
 }
 
 describe('png', () => {
-  it('encodes RGB pixels that decode back exactly (filter 0 rows)', () => {
+  it('encodes RGB and grey pixels that decode back exactly', () => {
     const pixels = Uint8Array.from({ length: 3 * 2 * 3 }, (_, i) => (i * 37) % 256);
     const png = readPNG(encodePNG({ width: 3, height: 2, channels: 3, pixels }));
     expect(png.types).toEqual(['IHDR', 'IDAT', 'IEND']);
     expect([png.width, png.height, png.bitDepth, png.colourType]).toEqual([3, 2, 8, 2]);
-    expect([...png.raw]).toEqual([0, ...pixels.subarray(0, 9), 0, ...pixels.subarray(9)]);
+    expect(png.pixels).toEqual([...pixels]);
+    // smooth and noisy rows, so that every row filter gets picked somewhere
+    const grey = Uint8Array.from({ length: 40 * 30 }, (_, i) =>
+      i % 7 === 0 ? (i * 97) % 256 : (Math.floor(i / 40) * 3 + (i % 40) * 5) % 256,
+    );
+    const g = readPNG(encodePNG({ width: 40, height: 30, channels: 1, pixels: grey }));
+    expect(g.colourType).toBe(0);
+    expect(g.pixels).toEqual([...grey]);
   });
 
   it('converts floats like astype(uint8) (truncation) and rejects bad sizes', () => {
@@ -170,8 +205,9 @@ describe('first-layer weights', () => {
     const fig = data[PLOTLY_MIME] as { data: { type: string; source: string }[] };
     expect(fig.data[0].type).toBe('image');
     expect(fig.data[0].source).toBe(`data:image/png;base64,${data['image/png']}`);
+    expect(Object.keys(data).sort()).toEqual([PLOTLY_MIME, 'image/png', 'text/plain']);
     // pixel (row 1, col 2) of image 0: d = 34 (c = 0), 255 * 34 / 3071 = 2.82 -> 2
-    expect(png.raw[1 * (67 * 3 + 1) + 1 + 2 * 3]).toBe(2);
+    expect(png.pixels[(1 * 67 + 2) * 3]).toBe(2);
   });
 });
 
@@ -229,6 +265,11 @@ describe('liveTrainingView', () => {
     const lastBar = bars[bars.length - 1].message.data['text/plain'] as string;
     expect(lastBar).toContain('iteration 50 / 50');
     expect(lastBar).toContain('val acc 0.455');
+    // SVG frames while training, the Plotly figure as the last frame
+    expect(charts.slice(0, -1).every((m) => 'image/svg+xml' in m.message.data)).toBe(true);
+    const svg = charts[charts.length - 2].message.data['image/svg+xml'] as string;
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.match(/h0/g)).toHaveLength(50); // one dot per loss
     const lastFig = charts[charts.length - 1].message.data[PLOTLY_MIME] as {
       data: { y: number[] }[];
     };
