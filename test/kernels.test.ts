@@ -238,7 +238,6 @@ describe('backend selection', () => {
     expect(available).toContain(info.name);
     expect(info.available).toEqual(available);
     expect(info.detail.length).toBeGreaterThan(0);
-    if (process.env.CS231N_BACKEND) expect(info.name).toBe(process.env.CS231N_BACKEND);
   });
 
   it('switches with setBackend and reports it in backendInfo', () => {
