@@ -5,6 +5,8 @@
  * - GEMM GFLOP/s (best of repeated calls) for the shapes of the two-layer net, per backend.
  * - Wall time of the seed's Solver cell and of a shortened tuning cell (CIFAR-10), per backend.
  *
+ * For JSON without npm's banner: `npm run -s bench -- --json`.
+ *
  * The numpy side is bench/numpy_ref.py, run with `BENCH_PYTHON`, else `.venv/bin/python` when it
  * exists, else `python3`. Both sides run in child processes with OPENBLAS_CORETYPE and
  * OPENBLAS_L2_SIZE removed from their environment, so OpenBLAS picks its kernel for this CPU on
@@ -13,6 +15,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const root = path.resolve(__dirname, '..');
@@ -20,6 +23,8 @@ const specPath = path.join(__dirname, 'spec.json');
 const asJson = process.argv.includes('--json');
 const gemmOnly = process.argv.includes('--gemm-only');
 const OPENBLAS_VARS = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'];
+/** 1-minute load average at the start; other work on the machine skews both sides' numbers. */
+const loadAtStart = os.loadavg()[0];
 
 interface GemmResult {
   name: string;
@@ -242,6 +247,7 @@ if (asJson) {
     ours,
     blasInheritedEnv: inherited,
     ratios,
+    loadAverage: { start: loadAtStart, end: os.loadavg()[0], cpus: os.cpus().length },
     notes,
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -267,6 +273,7 @@ if (asJson) {
   }
   lines.push(
     `Both sides run with ${OPENBLAS_VARS.join(' and ')} unset; times are best of repeated calls (GEMM) or one run (training).`,
+    `1-minute load average ${loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end, on ${os.cpus().length} CPUs (other work skews the numbers).`,
   );
   lines.push('', render(gemmRows));
   if (trainRows) {
