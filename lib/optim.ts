@@ -11,7 +11,14 @@
  * `nextW` is a fresh tensor; `w` and `dw` are never modified, nor are the state tensors held by the
  * config (each step stores new ones), matching the numpy code where `v = momentum * v - ...` rebinds.
  */
-import { checkTensor, contiguousData, formatShape, type Tensor, tensor } from './tensor';
+import {
+  checkTensor,
+  contiguousData,
+  formatShape,
+  isPackedRowMajor,
+  type Tensor,
+  tensor,
+} from './tensor';
 
 /** Hyperparameters and running state of an update rule (camelCase of the assignment's keys). */
 export interface OptimConfig {
@@ -43,7 +50,8 @@ export interface OptimConfig {
 export type UpdateRule = (w: Tensor, dw: Tensor, config?: OptimConfig) => [Tensor, OptimConfig];
 
 /**
- * Vanilla stochastic gradient descent: `nextW = w - learningRate * dw`.
+ * Vanilla stochastic gradient descent: `w -= learningRate * dw`, in place as in the assignment
+ * (a strided view of w is updated into a fresh tensor instead).
  *
  * @param w weights, any shape (d1, ..., dk)
  * @param dw gradient, same shape as w
@@ -57,6 +65,10 @@ export function sgd(w: Tensor, dw: Tensor, config: OptimConfig = {}): [Tensor, O
   config = checkConfig(fn, config);
   const lr = setDefault(fn, config, 'learningRate', 1e-2);
   checkLearningRate(fn, lr);
+  if (isPackedRowMajor(w)) {
+    for (let i = 0; i < wd.length; i++) wd[i] -= lr * dwd[i];
+    return [w, config];
+  }
   const out = new Float64Array(wd.length);
   for (let i = 0; i < out.length; i++) out[i] = wd[i] - lr * dwd[i];
   return [tensor(w.shape, out), config];

@@ -141,6 +141,7 @@ describe("the FullyConnectedNets notebook's printed values", () => {
 describe('update rule semantics', () => {
   const w = tensor([2, 2], Float64Array.from([1, 2, 3, 4]));
   const dw = tensor([2, 2], Float64Array.from([0.5, -0.5, 1, -1]));
+  const freshW = () => tensor([2, 2], Float64Array.from([1, 2, 3, 4]));
 
   it('fill defaults into the config they were given and return it', () => {
     const cfg: OptimConfig = {};
@@ -153,7 +154,7 @@ describe('update rule semantics', () => {
       epsilon: 1e-8,
       t: 1,
     });
-    expect(sgd(w, dw)[1]).toEqual({ learningRate: 1e-2 });
+    expect(sgd(freshW(), dw)[1]).toEqual({ learningRate: 1e-2 });
     expect(sgdMomentum(w, dw)[1]).toMatchObject({ learningRate: 1e-2, momentum: 0.9 });
     expect(rmsprop(w, dw)[1]).toMatchObject({ learningRate: 1e-2, decayRate: 0.99, epsilon: 1e-8 });
   });
@@ -168,9 +169,25 @@ describe('update rule semantics', () => {
     expect(nextW.get(0, 0)).toBe(1 + (0.9 - 1e-2 * 0.5));
   });
 
+  it('sgd updates w in place, as the assignment does (w -= lr * dw)', () => {
+    const v = freshW();
+    const [next] = sgd(v, dw, { learningRate: 0.5 });
+    expect(next).toBe(v);
+    expect(Array.from(v.data)).toEqual([0.75, 2.25, 2.5, 4.5]);
+    expect(Array.from(dw.data)).toEqual([0.5, -0.5, 1, -1]);
+  });
+
+  it('sgd on a strided view of w returns a fresh tensor and leaves the view alone', () => {
+    const wT = tensor([2, 2], Float64Array.from([1, 3, 2, 4])).transpose(1, 0);
+    const [next] = sgd(wT, dw, { learningRate: 0.5 });
+    expect(next).not.toBe(wT);
+    expect(Array.from(next.data)).toEqual([0.75, 2.25, 2.5, 4.5]);
+    expect(Array.from(wT.data)).toEqual([1, 3, 2, 4]);
+  });
+
   it('accept strided views (a transposed gradient)', () => {
     const dwT = tensor([2, 2], Float64Array.from([0.5, 1, -0.5, -1])).transpose(1, 0);
-    expect(Array.from(sgd(w, dwT)[0].data)).toEqual(Array.from(sgd(w, dw)[0].data));
+    expect(Array.from(sgd(freshW(), dwT)[0].data)).toEqual(Array.from(sgd(freshW(), dw)[0].data));
   });
 
   it('updateRules maps the assignment names', () => {

@@ -112,20 +112,20 @@ export class TwoLayerNet {
         `TwoLayerNet.loss: X with ${features} features (shape ${formatShape(X.shape)}) does not match W1 with ${W1.shape[0]} rows (shape ${formatShape(W1.shape)})`,
       );
     }
-    checkNoNaN('TwoLayerNet.loss', 'X', X);
     checkReg('TwoLayerNet.loss', this.reg);
 
     const [hidden, hiddenCache] = affineReluForward(X, W1, b1);
     const [scores, scoresCache] = affineForward(hidden, W2, b2);
+    // NaN scores come from NaN in X (an error) or from diverged weights (reported by the Solver).
+    // Scanning the small scores first keeps the full scan of X off the common path.
+    if (hasNaN(scores)) checkNoNaN('TwoLayerNet.loss', 'X', X);
     if (y === undefined) return scores;
 
     const [dataLoss, dscores] = softmaxLoss(scores, y);
-    const loss = dataLoss + 0.5 * this.reg * (sumOfSquares(W1) + sumOfSquares(W2));
-
     const [dhidden, dW2, db2] = affineBackward(dscores, scoresCache);
     const [, dW1, db1] = affineReluBackward(dhidden, hiddenCache, { inputGradient: false });
-    addScaled(dW1, W1, this.reg);
-    addScaled(dW2, W2, this.reg);
+    const squares = addL2Gradient(dW1, W1, this.reg) + addL2Gradient(dW2, W2, this.reg);
+    const loss = dataLoss + 0.5 * this.reg * squares;
     return [loss, { W1: dW1, b1: db1, W2: dW2, b2: db2 }];
   }
 }
@@ -143,17 +143,23 @@ function scaled(x: Tensor, s: number): Tensor {
   return tensor(x.shape, out);
 }
 
-function sumOfSquares(x: Tensor): number {
+function hasNaN(x: Tensor): boolean {
   const d = contiguousData(x);
-  let s = 0;
-  for (let i = 0; i < d.length; i++) s += d[i] * d[i];
-  return s;
+  for (let i = 0; i < d.length; i++) if (Number.isNaN(d[i])) return true;
+  return false;
 }
 
-/** `grad += s * w`, in place (grad is a fresh packed tensor). */
-function addScaled(grad: Tensor, w: Tensor, s: number): void {
-  if (s === 0) return;
+/**
+ * The L2 term of one weight matrix, in one pass: `grad += reg * w` (grad is a fresh packed tensor)
+ * and returns `sum(w ** 2)`.
+ */
+function addL2Gradient(grad: Tensor, w: Tensor, reg: number): number {
   const g = grad.data;
   const d = contiguousData(w);
-  for (let i = 0; i < g.length; i++) g[i] += s * d[i];
+  let squares = 0;
+  for (let i = 0; i < d.length; i++) {
+    squares += d[i] * d[i];
+    g[i] += reg * d[i];
+  }
+  return squares;
 }
