@@ -9,6 +9,7 @@ import {
   contiguousData,
   formatShape,
   isNdArray,
+  isPackedRowMajor,
   shapeSize,
   type Tensor,
   tensor,
@@ -265,17 +266,30 @@ function checkShape(fn: string, arg: string, shape: readonly number[]): void {
 }
 
 /**
- * Rows of x picked by index, like `x[indices]` in numpy: a fresh packed tensor.
+ * Rows of x picked by index, like `x[indices]` in numpy.
  * @param x (N, d1, ..., dk)
  * @param indices (B,) integers in [0, N)
+ * @param out optional packed (B, d1, ..., dk) tensor to write into (saves a large allocation per
+ *   call in training loops); a fresh tensor otherwise
  * @returns (B, d1, ..., dk)
  */
-export function takeRows(x: Tensor, indices: ArrayLike<number>): Tensor {
+export function takeRows(x: Tensor, indices: ArrayLike<number>, out?: Tensor): Tensor {
   checkTensor('takeRows', 'x', x, [1, Number.POSITIVE_INFINITY]);
   const n = x.shape[0];
-  const rowSize = shapeSize(x.shape.slice(1));
+  const rowShape = x.shape.slice(1);
+  const rowSize = shapeSize(rowShape);
+  const shape = [indices.length, ...rowShape];
+  if (out !== undefined) {
+    checkTensor('takeRows', 'out', out);
+    if (formatShape(out.shape) !== formatShape(shape) || !isPackedRowMajor(out)) {
+      throw new RangeError(
+        `takeRows: out must be a packed tensor of shape ${formatShape(shape)}, got ${formatShape(out.shape)}`,
+      );
+    }
+  }
+  const result = out ?? tensor(shape);
+  const dst = contiguousData(result);
   const src = contiguousData(x);
-  const out = new Float64Array(indices.length * rowSize);
   for (let i = 0; i < indices.length; i++) {
     const r = indices[i];
     if (!Number.isInteger(r) || r < 0 || r >= n) {
@@ -283,9 +297,9 @@ export function takeRows(x: Tensor, indices: ArrayLike<number>): Tensor {
         `takeRows: indices[${i}] = ${r} is outside [0, ${n}) for x of shape ${formatShape(x.shape)}`,
       );
     }
-    out.set(src.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize);
+    dst.set(src.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize);
   }
-  return tensor([indices.length, ...x.shape.slice(1)], out);
+  return result;
 }
 
 /**

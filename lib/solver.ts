@@ -139,6 +139,8 @@ export class Solver {
     onEpoch?: (p: EpochProgress) => void;
   };
   private warnedNonFinite = false;
+  /** The minibatch images, reused across iterations (one large allocation instead of one per step). */
+  private batchX: Tensor | null = null;
 
   /**
    * @param model has `params` and `loss(X)` / `loss(X, y)`
@@ -242,8 +244,9 @@ export class Solver {
   private step(): void {
     const numTrain = this.X_train.shape[0];
     const batch = this.rng.choice(numTrain, this.opts.batchSize) as Int32Array;
+    this.batchX ??= tensor([this.opts.batchSize, ...this.X_train.shape.slice(1)]);
     const [loss, grads] = this.model.loss(
-      takeRows(this.X_train, batch),
+      takeRows(this.X_train, batch, this.batchX),
       takeLabels(this.y_train, batch),
     );
     this.lossHistory.push(loss);

@@ -17,6 +17,7 @@ import {
   softmaxLoss,
   svmLoss,
   TwoLayerNet,
+  takeRows,
   tensor,
   zeros,
 } from '../lib';
@@ -155,6 +156,22 @@ describe('bad input gets an error naming the function, the argument and the shap
     );
     expect(() => reshape(zeros([2, 3]), [4, 2])).toThrow(
       'reshape: cannot reshape x of shape (2, 3) (6 elements) into (4, 2)',
+    );
+  });
+});
+
+describe('takeRows', () => {
+  it('gathers rows, into a given packed buffer too, and names bad indices and buffers', () => {
+    const x = reshape(linspace(0, 11, 12), [4, 3]);
+    expect(Array.from(takeRows(x, [2, 0, 2]).data)).toEqual([6, 7, 8, 0, 1, 2, 6, 7, 8]);
+    const out = zeros([2, 3]);
+    expect(takeRows(x, [3, 1], out)).toBe(out);
+    expect(Array.from(out.data)).toEqual([9, 10, 11, 3, 4, 5]);
+    expect(() => takeRows(x, [4])).toThrow(
+      'takeRows: indices[0] = 4 is outside [0, 4) for x of shape (4, 3)',
+    );
+    expect(() => takeRows(x, [1, 2], zeros([3, 3]))).toThrow(
+      'takeRows: out must be a packed tensor of shape (2, 3), got (3, 3)',
     );
   });
 });
