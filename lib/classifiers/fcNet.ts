@@ -124,7 +124,9 @@ export class TwoLayerNet {
     const [dataLoss, dscores] = softmaxLoss(scores, y);
     const [dhidden, dW2, db2] = affineBackward(dscores, scoresCache);
     const [, dW1, db1] = affineReluBackward(dhidden, hiddenCache, { inputGradient: false });
-    const squares = addL2Gradient(dW1, W1, this.reg) + addL2Gradient(dW2, W2, this.reg);
+    // With reg = 0 the L2 term and its gradient are zero: skip two passes over the weights.
+    const squares =
+      this.reg === 0 ? 0 : addL2Gradient(dW1, W1, this.reg) + addL2Gradient(dW2, W2, this.reg);
     const loss = dataLoss + 0.5 * this.reg * squares;
     return [loss, { W1: dW1, b1: db1, W2: dW2, b2: db2 }];
   }
