@@ -318,7 +318,7 @@ function base64(bytes: Uint8Array): string {
  */
 export function imageFigure(image: Uint8Image, png: Uint8Array, title: string): PlotlyFigure {
   const scale = Math.max(1, Math.min(3, Math.floor(640 / Math.max(image.width, image.height))));
-  const hidden = { visible: false, range: undefined };
+  const hidden = { visible: false };
   return {
     data: [
       {

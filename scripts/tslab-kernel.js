@@ -54,4 +54,27 @@ Module.prototype.require = function requireWithDirectoryIndex(id) {
   }
 };
 
+/*
+ * 3. Output during long synchronous cells. zeromq 6 sends at most 512 messages synchronously on a
+ *    socket, then defers the next send to the event loop; while a cell runs synchronously (a
+ *    Solver's train()) the event loop never turns, so the send after that throws "Socket is busy
+ *    writing" inside console.log or a display update, and the cell dies with its error message
+ *    lost. With sendTimeout 0 zeromq always sends at once (it never waits on such a socket);
+ *    a PUB socket never blocks anyway (past its high-water mark it drops), so iopub (tslab's only
+ *    Publisher) gets sendTimeout 0.
+ */
+const zmq = require(
+  require.resolve('zeromq', { paths: [path.join(root, 'node_modules', 'tslab')] }),
+);
+const publisherSend = zmq.Publisher.prototype.send;
+// Socket.prototype.send is read-only, so a plain assignment would be ignored: define it.
+Object.defineProperty(zmq.Publisher.prototype, 'send', {
+  configurable: true,
+  writable: true,
+  value: function sendWithoutDeferral(...args) {
+    if (this.sendTimeout !== 0) this.sendTimeout = 0;
+    return publisherSend.apply(this, args);
+  },
+});
+
 require(path.join(root, 'node_modules', 'tslab', 'dist', 'main.js')).main();
