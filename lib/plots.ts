@@ -721,6 +721,9 @@ export function liveTrainingView(options: LiveTrainingViewOptions = {}): LiveTra
   let started = -1;
   let lastBar = Number.NEGATIVE_INFINITY;
   let lastChart = Number.NEGATIVE_INFINITY;
+  let epochsChecked = 0;
+  /** iteration of the first non-finite loss, 0 while the loss is finite */
+  let diverged = 0;
 
   function barBundle(): MimeBundle {
     const p = last;
@@ -729,9 +732,19 @@ export function liveTrainingView(options: LiveTrainingViewOptions = {}): LiveTra
     const frac = Math.min(1, done / Math.max(1, total));
     const elapsed = started < 0 ? 0 : (now() - started) / 1000;
     const eta = done > 0 ? (elapsed * (total - done)) / done : Number.NaN;
-    const acc = valAcc.length > 0 ? ` · val acc ${valAcc[valAcc.length - 1].toFixed(3)}` : '';
+    const epoch = p ? Math.max(p.epoch, epochsChecked) : 0;
+    const acc =
+      valAcc.length > 0
+        ? ` · val acc ${valAcc[valAcc.length - 1].toFixed(3)} (best ${Math.max(...valAcc).toFixed(3)})`
+        : '';
+    // A non-finite loss: the Solver stops such a run (stopOnDivergence) or it goes on to no avail.
+    const tail = diverged
+      ? ` · diverged at iteration ${diverged}`
+      : done < total
+        ? `, ~${formatSeconds(eta)} left`
+        : '';
     const status = p
-      ? `iteration ${done} / ${total} · epoch ${p.epoch} / ${p.numEpochs} · loss ${formatLoss(p.loss)}${acc} · ${formatSeconds(elapsed)} elapsed${done < total ? `, ~${formatSeconds(eta)} left` : ''}`
+      ? `iteration ${done} / ${total} · epoch ${epoch} / ${p.numEpochs} · loss ${formatLoss(p.loss)}${acc} · ${formatSeconds(elapsed)} elapsed${tail}`
       : 'starting';
     const width = 30;
     const filled = Math.round(frac * width);
@@ -775,6 +788,10 @@ export function liveTrainingView(options: LiveTrainingViewOptions = {}): LiveTra
       if (started < 0) started = now();
       last = p;
       losses.push(p.loss);
+      if (!Number.isFinite(p.loss) && diverged === 0) {
+        diverged = p.iteration;
+        drawBar();
+      }
       const t = now();
       const final = p.iteration >= p.numIterations;
       if (final || t - lastBar >= barIntervalMs) drawBar();
@@ -783,6 +800,7 @@ export function liveTrainingView(options: LiveTrainingViewOptions = {}): LiveTra
     onEpoch(p: EpochUpdate): void {
       trainAcc.push(p.trainAcc);
       valAcc.push(p.valAcc);
+      epochsChecked = p.epoch;
       drawBar();
       // The Solver checks accuracy after the last iteration: that check draws the final frame.
       drawChart(trainingDone());

@@ -264,7 +264,9 @@ describe('liveTrainingView', () => {
     expect(charts.length).toBeLessThanOrEqual(1 + 2 + 1);
     const lastBar = bars[bars.length - 1].message.data['text/plain'] as string;
     expect(lastBar).toContain('iteration 50 / 50');
-    expect(lastBar).toContain('val acc 0.455');
+    expect(lastBar).toContain('epoch 2 / 2');
+    expect(lastBar).toContain('val acc 0.455 (best 0.455)');
+    expect(lastBar).not.toContain('left');
     // SVG frames while training, the Plotly figure as the last frame
     expect(charts.slice(0, -1).every((m) => 'image/svg+xml' in m.message.data)).toBe(true);
     const svg = charts[charts.length - 2].message.data['image/svg+xml'] as string;
@@ -276,6 +278,24 @@ describe('liveTrainingView', () => {
     expect(lastFig.data[0].y).toHaveLength(50);
     expect(lastFig.data[0].y[49]).toBe(2);
     expect(lastFig.data[2].y).toEqual([25 / 110, 50 / 110].map((v) => Number(v.toPrecision(6))));
+  });
+
+  it('marks a run whose loss stopped being finite as diverged', () => {
+    captureDisplays();
+    const view = liveTrainingView({ chart: false, now: () => 0 });
+    for (const [t, loss] of [
+      [1, 2.3],
+      [2, Number.POSITIVE_INFINITY],
+      [3, Number.NaN],
+    ]) {
+      view.onIteration({ iteration: t, numIterations: 100, epoch: 0, numEpochs: 1, loss });
+    }
+    view.onEpoch({ epoch: 0, numEpochs: 1, trainAcc: 0.1, valAcc: 0.087 });
+    const last = messages[messages.length - 1].message.data['text/plain'] as string;
+    expect(last).toContain('iteration 3 / 100');
+    expect(last).toContain('loss nan');
+    expect(last).toContain('diverged at iteration 2');
+    expect(last).not.toContain('left');
   });
 
   it('prints the log lines it is given', () => {
