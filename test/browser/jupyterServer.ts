@@ -77,6 +77,14 @@ export async function startJupyterLab(
     path.join(trackerSettings, 'tracker.jupyterlab-settings'),
     JSON.stringify({ windowingMode: 'none' }),
   );
+  // No "get notified about Jupyter news?" toast (nothing is fetched anyway: requests off this
+  // machine are refused).
+  const appSettings = path.join(dirs.settings, '@jupyterlab', 'apputils-extension');
+  fs.mkdirSync(appSettings, { recursive: true });
+  fs.writeFileSync(
+    path.join(appSettings, 'notification.jupyterlab-settings'),
+    JSON.stringify({ fetchNews: 'false', checkForUpdates: false }),
+  );
   const docSettings = path.join(dirs.settings, '@jupyterlab', 'docmanager-extension');
   fs.mkdirSync(docSettings, { recursive: true });
   fs.writeFileSync(
