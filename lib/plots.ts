@@ -244,7 +244,7 @@ export function trainingHistoryFigure(history: TrainingHistory): PlotlyFigure {
   return {
     data: [lossTrace(h.lossHistory), ...accuracyTraces(h.trainAccHistory, h.valAccHistory, bottom)],
     layout: {
-      grid: { rows: 2, columns: 1, pattern: 'independent', roworder: 'top to bottom' },
+      grid: { rows: 2, columns: 1, pattern: 'independent', roworder: 'top to bottom', ygap: 0.35 },
       xaxis: { title: { text: 'Iteration' } },
       yaxis: { title: { text: 'Loss' } },
       xaxis2: { title: { text: 'Epoch' } },
@@ -374,7 +374,7 @@ export function tuningFigure(results: readonly TuningResult[]): PlotlyFigure {
   }
   columns.push(['val acc', (r) => `${r.valAcc.toFixed(3)}${r === best ? ' (best)' : ''}`]);
   const rowColors = sorted.map((r) => (r === best ? '#fff3b0' : 'white'));
-  const height = Math.max(360, 120 + 28 * sorted.length);
+  const height = Math.max(400, 180 + 34 * sorted.length);
   return {
     data: [
       {
