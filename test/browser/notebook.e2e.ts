@@ -229,7 +229,9 @@ describe('two_layer_net.ipynb in JupyterLab and Chromium', () => {
       expect(before.charts).toBeGreaterThanOrEqual(3);
       expect(before.pngPreviews).toBe(1);
       await hoverWeights(page);
-      await expect.poll(async () => (await chartCounts(page)).plotlyImages).toBeGreaterThanOrEqual(1);
+      await expect
+        .poll(async () => (await chartCounts(page)).plotlyImages)
+        .toBeGreaterThanOrEqual(1);
       expect((await chartCounts(page)).charts).toBeGreaterThan(before.charts);
 
       // Save (into the temp copy) for the export test.
