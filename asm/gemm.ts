@@ -11,7 +11,7 @@
 // while the kernel walks the B panels of the slice (L2).
 
 const MR: i32 = 4;
-const NR: i32 = 4;
+const NR: i32 = 4; // must equal MR: one packing routine (packPanels) serves both operands
 const KC: i32 = 256;
 const MC: i32 = 128;
 const NC: i32 = 512;
@@ -36,8 +36,77 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-// Packs op(A)[i0 : i0 + mc, p0 : p0 + kc] into MR-tall panels: panel q holds, for each p, the MR
-// values op(A)[i0 + q*MR + r, p0 + p] (zero past the last row).
+// Packs a kc x width block of a matrix into W-wide panels (W = MR = NR): panel q holds, for each
+// p in [0, kc), the W values X[p0 + p, q0 + q*W + r] (zero past the block's edge), where X is the
+// logical (K x ...) operand. `alongRows` tells how X is stored in `src` with leading dimension ld:
+// true: X[p, j] = src[p * ld + j] (the W values of one p are contiguous);
+// false: X[p, j] = src[j * ld + p] (W rows of the storage are read side by side).
+function packPanels(
+  alongRows: bool,
+  src: usize,
+  ld: i32,
+  p0: i32,
+  q0: i32,
+  kc: i32,
+  width: i32,
+  dst: usize,
+): void {
+  const W = MR;
+  const ldBytes = <usize>ld * 8;
+  for (let q = 0; q < width; q += W) {
+    const valid = min(W, width - q);
+    let d = dst + <usize>(q * kc) * 8;
+    if (alongRows) {
+      let s = src + (<usize>p0 * <usize>ld + <usize>(q0 + q)) * 8;
+      if (valid === W) {
+        for (let p = 0; p < kc; p++) {
+          v128.store(d, v128.load(s));
+          v128.store(d, v128.load(s, 16), 16);
+          d += 32;
+          s += ldBytes;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          for (let r = 0; r < W; r++) {
+            store<f64>(d + <usize>r * 8, r < valid ? load<f64>(s + <usize>r * 8) : 0.0);
+          }
+          d += 32;
+          s += ldBytes;
+        }
+      }
+    } else {
+      const base = src + (<usize>(q0 + q) * <usize>ld + <usize>p0) * 8;
+      if (valid === W) {
+        const s0 = base;
+        const s1 = base + ldBytes;
+        const s2 = base + 2 * ldBytes;
+        const s3 = base + 3 * ldBytes;
+        for (let p = 0; p < kc; p++) {
+          const o = <usize>p * 8;
+          store<f64>(d, load<f64>(s0 + o));
+          store<f64>(d, load<f64>(s1 + o), 8);
+          store<f64>(d, load<f64>(s2 + o), 16);
+          store<f64>(d, load<f64>(s3 + o), 24);
+          d += 32;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          const o = <usize>p * 8;
+          for (let r = 0; r < W; r++) {
+            store<f64>(
+              d + <usize>r * 8,
+              r < valid ? load<f64>(base + <usize>r * ldBytes + o) : 0.0,
+            );
+          }
+          d += 32;
+        }
+      }
+    }
+  }
+}
+
+// Packs op(A)[i0 : i0 + mc, p0 : p0 + kc] into MR-tall panels. A is stored (K, M) when transA,
+// so op(A)^T = A is read along rows; otherwise A is stored (M, K).
 function packA(
   transA: bool,
   a: usize,
@@ -49,61 +118,11 @@ function packA(
   kc: i32,
   dst: usize,
 ): void {
-  for (let ir = 0; ir < mc; ir += MR) {
-    const rows = min(MR, mc - ir);
-    let d = dst + <usize>(ir * kc) * 8;
-    if (transA) {
-      // A is stored (K, M): op(A)[i, p] = A[p * M + i]; MR contiguous values per p.
-      let s = a + (<usize>p0 * <usize>m + <usize>(i0 + ir)) * 8;
-      const stride = <usize>m * 8;
-      if (rows === MR) {
-        for (let p = 0; p < kc; p++) {
-          v128.store(d, v128.load(s));
-          v128.store(d, v128.load(s, 16), 16);
-          d += 32;
-          s += stride;
-        }
-      } else {
-        for (let p = 0; p < kc; p++) {
-          for (let r = 0; r < MR; r++) {
-            store<f64>(d + <usize>r * 8, r < rows ? load<f64>(s + <usize>r * 8) : 0.0);
-          }
-          d += 32;
-          s += stride;
-        }
-      }
-    } else {
-      // A is stored (M, K): op(A)[i, p] = A[i * K + p]; MR rows read side by side.
-      const base = a + (<usize>(i0 + ir) * <usize>k + <usize>p0) * 8;
-      const ld = <usize>k * 8;
-      if (rows === MR) {
-        const s0 = base;
-        const s1 = base + ld;
-        const s2 = base + 2 * ld;
-        const s3 = base + 3 * ld;
-        for (let p = 0; p < kc; p++) {
-          const o = <usize>p * 8;
-          store<f64>(d, load<f64>(s0 + o));
-          store<f64>(d, load<f64>(s1 + o), 8);
-          store<f64>(d, load<f64>(s2 + o), 16);
-          store<f64>(d, load<f64>(s3 + o), 24);
-          d += 32;
-        }
-      } else {
-        for (let p = 0; p < kc; p++) {
-          const o = <usize>p * 8;
-          for (let r = 0; r < MR; r++) {
-            store<f64>(d + <usize>r * 8, r < rows ? load<f64>(base + <usize>r * ld + o) : 0.0);
-          }
-          d += 32;
-        }
-      }
-    }
-  }
+  packPanels(transA, a, transA ? m : k, p0, i0, kc, mc, dst);
 }
 
-// Packs op(B)[p0 : p0 + kc, j0 : j0 + nc] into NR-wide panels: panel q holds, for each p, the NR
-// values op(B)[p0 + p, j0 + q*NR + c] (zero past the last column).
+// Packs op(B)[p0 : p0 + kc, j0 : j0 + nc] into NR-wide panels. B is stored (K, N) unless transB,
+// when it is stored (N, K).
 function packB(
   transB: bool,
   b: usize,
@@ -115,57 +134,7 @@ function packB(
   nc: i32,
   dst: usize,
 ): void {
-  for (let jr = 0; jr < nc; jr += NR) {
-    const cols = min(NR, nc - jr);
-    let d = dst + <usize>(jr * kc) * 8;
-    if (!transB) {
-      // B is stored (K, N): NR contiguous values per p.
-      let s = b + (<usize>p0 * <usize>n + <usize>(j0 + jr)) * 8;
-      const stride = <usize>n * 8;
-      if (cols === NR) {
-        for (let p = 0; p < kc; p++) {
-          v128.store(d, v128.load(s));
-          v128.store(d, v128.load(s, 16), 16);
-          d += 32;
-          s += stride;
-        }
-      } else {
-        for (let p = 0; p < kc; p++) {
-          for (let c = 0; c < NR; c++) {
-            store<f64>(d + <usize>c * 8, c < cols ? load<f64>(s + <usize>c * 8) : 0.0);
-          }
-          d += 32;
-          s += stride;
-        }
-      }
-    } else {
-      // B is stored (N, K): op(B)[p, j] = B[j * K + p]; NR rows of B read side by side.
-      const base = b + (<usize>(j0 + jr) * <usize>k + <usize>p0) * 8;
-      const ld = <usize>k * 8;
-      if (cols === NR) {
-        const s0 = base;
-        const s1 = base + ld;
-        const s2 = base + 2 * ld;
-        const s3 = base + 3 * ld;
-        for (let p = 0; p < kc; p++) {
-          const o = <usize>p * 8;
-          store<f64>(d, load<f64>(s0 + o));
-          store<f64>(d, load<f64>(s1 + o), 8);
-          store<f64>(d, load<f64>(s2 + o), 16);
-          store<f64>(d, load<f64>(s3 + o), 24);
-          d += 32;
-        }
-      } else {
-        for (let p = 0; p < kc; p++) {
-          const o = <usize>p * 8;
-          for (let c = 0; c < NR; c++) {
-            store<f64>(d + <usize>c * 8, c < cols ? load<f64>(base + <usize>c * ld + o) : 0.0);
-          }
-          d += 32;
-        }
-      }
-    }
-  }
+  packPanels(!transB, b, transB ? k : n, p0, j0, kc, nc, dst);
 }
 
 // C[0:MR, 0:NR] (row stride ldc bytes) += alpha * Apanel @ Bpanel over kc steps. When the tile is
