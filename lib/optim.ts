@@ -11,6 +11,7 @@
  * `nextW` is a fresh tensor; `w` and `dw` are never modified, nor are the state tensors held by the
  * config (each step stores new ones), matching the numpy code where `v = momentum * v - ...` rebinds.
  */
+import { axpy } from './kernels';
 import {
   checkTensor,
   contiguousData,
@@ -66,7 +67,7 @@ export function sgd(w: Tensor, dw: Tensor, config: OptimConfig = {}): [Tensor, O
   const lr = setDefault(fn, config, 'learningRate', 1e-2);
   checkLearningRate(fn, lr);
   if (isPackedRowMajor(w)) {
-    for (let i = 0; i < wd.length; i++) wd[i] -= lr * dwd[i];
+    axpy(-lr, dw, w);
     return [w, config];
   }
   const out = new Float64Array(wd.length);

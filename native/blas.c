@@ -77,6 +77,43 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
 }
 
 /* info(): one line naming the library, its kernel and its threads. */
+/* Reads two Float64Arrays of equal length from argv[0] and argv[1]. */
+static bool get_vectors(napi_env env, napi_value *argv, double **x, double **y, size_t *n) {
+  size_t nx, ny;
+  if (!get_matrix(env, argv[0], x, &nx) || !get_matrix(env, argv[1], y, &ny)) return false;
+  if (nx != ny || nx > 2147483647u) return false;
+  *n = nx;
+  return true;
+}
+
+static napi_value Axpy(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3)
+    THROW(env, "blas axpy: expected 3 arguments");
+  double alpha;
+  if (napi_get_value_double(env, argv[0], &alpha) != napi_ok) THROW(env, "blas axpy: alpha must be a number");
+  double *x, *y;
+  size_t n;
+  if (!get_vectors(env, argv + 1, &x, &y, &n))
+    THROW(env, "blas axpy: x and y must be Float64Arrays of the same length");
+  cblas_daxpy((int)n, alpha, x, 1, y, 1);
+  return NULL;
+}
+
+static napi_value Dot(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 2)
+    THROW(env, "blas dot: expected 2 arguments");
+  double *x, *y;
+  size_t n;
+  if (!get_vectors(env, argv, &x, &y, &n)) THROW(env, "blas dot: x and y must be Float64Arrays of the same length");
+  napi_value out;
+  napi_create_double(env, cblas_ddot((int)n, x, 1, y, 1), &out);
+  return out;
+}
+
 static napi_value Info(napi_env env, napi_callback_info info) {
   (void)info;
   char line[256];
@@ -97,9 +134,11 @@ static napi_value Info(napi_env env, napi_callback_info info) {
 static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"gemm", NULL, Gemm, NULL, NULL, NULL, napi_default, NULL},
+      {"axpy", NULL, Axpy, NULL, NULL, NULL, napi_default, NULL},
+      {"dot", NULL, Dot, NULL, NULL, NULL, napi_default, NULL},
       {"info", NULL, Info, NULL, NULL, NULL, napi_default, NULL},
   };
-  napi_define_properties(env, exports, 2, props);
+  napi_define_properties(env, exports, 4, props);
   return exports;
 }
 

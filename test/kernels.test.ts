@@ -9,8 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   activeBackend,
   availableBackends,
+  axpy,
   type BackendName,
   backendInfo,
+  dot,
   matmul,
   setBackend,
 } from '../lib/kernels';
@@ -301,4 +303,44 @@ describe('backend selection', () => {
       /^ERROR CS231N_BACKEND: backend 'wasm' is not available on this machine \(available: [a-z, ]*js\)$/,
     );
   }, 30_000);
+});
+
+describe.each(availableBackends())('vector kernels of backend %s against the js oracle', (name) => {
+  const backend = () => {
+    setBackend(name);
+    return activeBackend();
+  };
+  afterAll(() => setBackend(availableBackends()[0]));
+
+  it.each([0, 1, 7, 1000, 393_216])('axpy and dot on %i elements', (n) => {
+    const x = randomArray(n, 11 + n);
+    const y = randomArray(n, 12 + n);
+    const want = Float64Array.from(y);
+    jsBackend.axpy(-0.37, x, want);
+    const got = Float64Array.from(y);
+    backend().axpy(-0.37, x, got);
+    for (let i = 0; i < n; i++) {
+      expect(Math.abs(got[i] - want[i])).toBeLessThanOrEqual(
+        1e-15 * (Math.abs(y[i]) + 0.37 * Math.abs(x[i])),
+      );
+    }
+    const wantDot = jsBackend.dot(x, y);
+    let scale = 0;
+    for (let i = 0; i < n; i++) scale += Math.abs(x[i] * y[i]);
+    expect(Math.abs(backend().dot(x, y) - wantDot)).toBeLessThanOrEqual(1e-12 * scale);
+  });
+
+  it('axpy and dot on tensors: shapes checked, y written in place, strided x read correctly', () => {
+    backend();
+    const x = ndarray(Float64Array.from([1, 2, 3, 4, 5, 6]), [2, 3]);
+    const y = ndarray(new Float64Array(6), [3, 2]);
+    axpy(2, x.transpose(1, 0), y);
+    expect(Array.from(y.data)).toEqual([2, 8, 4, 10, 6, 12]);
+    expect(dot(x, x)).toBe(91);
+    expect(() => axpy(1, x, y)).toThrow('axpy: x has shape (2, 3) but y has shape (3, 2)');
+    expect(() => axpy(1, y, x.transpose(1, 0))).toThrow(
+      'axpy: y (shape (3, 2)) must be a packed row-major tensor',
+    );
+    expect(() => dot(x, y)).toThrow('dot: x has shape (2, 3) but y has shape (3, 2)');
+  });
 });

@@ -2,6 +2,7 @@
  * A two-layer fully-connected network with a ReLU and a softmax loss, as in the assignment's
  * cs231n/classifiers/fc_net.py: affine - relu - affine - softmax.
  */
+import { axpy, dot } from '../kernels';
 import { affineBackward, affineForward, softmaxLoss } from '../layers';
 import { affineReluBackward, affineReluForward } from '../layerUtils';
 import { random } from '../random';
@@ -151,17 +152,8 @@ function hasNaN(x: Tensor): boolean {
   return false;
 }
 
-/**
- * The L2 term of one weight matrix, in one pass: `grad += reg * w` (grad is a fresh packed tensor)
- * and returns `sum(w ** 2)`.
- */
+/** The L2 term of one weight matrix: `grad += reg * w` (grad is a fresh packed tensor), and returns `sum(w ** 2)`. */
 function addL2Gradient(grad: Tensor, w: Tensor, reg: number): number {
-  const g = grad.data;
-  const d = contiguousData(w);
-  let squares = 0;
-  for (let i = 0; i < d.length; i++) {
-    squares += d[i] * d[i];
-    g[i] += reg * d[i];
-  }
-  return squares;
+  axpy(reg, w, grad);
+  return dot(w, w);
 }

@@ -10,6 +10,8 @@ import type { ComputeBackend } from './types';
 /** The addon's exports (see native/blas.c). */
 interface BlasAddon {
   gemm: ComputeBackend['gemm'];
+  axpy: ComputeBackend['axpy'];
+  dot: ComputeBackend['dot'];
   info(): string;
 }
 
@@ -30,5 +32,5 @@ export function loadBlasBackend(): ComputeBackend | null {
   const mod = { exports: {} as BlasAddon };
   process.dlopen(mod, blasAddonPath);
   const addon = mod.exports;
-  return { name: 'blas', detail: addon.info(), gemm: addon.gemm };
+  return { name: 'blas', detail: addon.info(), gemm: addon.gemm, axpy: addon.axpy, dot: addon.dot };
 }

@@ -4,7 +4,14 @@
  * Choice: the environment variable `CS231N_BACKEND` (`blas`, `wasm` or `js`) if set, else the
  * fastest backend that loads. `backendInfo()` tells which one runs; `setBackend()` switches.
  */
-import { checkTensor, contiguousData, formatShape, type Tensor, tensor } from '../tensor';
+import {
+  checkTensor,
+  contiguousData,
+  formatShape,
+  isPackedRowMajor,
+  type Tensor,
+  tensor,
+} from '../tensor';
 import { loadBlasBackend } from './blas';
 import { jsBackend } from './js';
 import type { BackendName, ComputeBackend } from './types';
@@ -118,4 +125,43 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const out = tensor([m, n]);
   active().gemm(transA, transB, m, n, k, 1, contiguousData(a), contiguousData(b), 0, out.data);
   return out;
+}
+
+/**
+ * `y += alpha * x`, in place (BLAS axpy).
+ *
+ * @param x any shape (d1, ..., dk)
+ * @param y same shape as x, packed row-major (it is written through)
+ */
+export function axpy(alpha: number, x: Tensor, y: Tensor): void {
+  checkTensor('axpy', 'x', x);
+  checkTensor('axpy', 'y', y);
+  if (formatShape(x.shape) !== formatShape(y.shape)) {
+    throw new RangeError(
+      `axpy: x has shape ${formatShape(x.shape)} but y has shape ${formatShape(y.shape)}`,
+    );
+  }
+  if (!isPackedRowMajor(y)) {
+    throw new RangeError(
+      `axpy: y (shape ${formatShape(y.shape)}) must be a packed row-major tensor`,
+    );
+  }
+  active().axpy(alpha, contiguousData(x), contiguousData(y));
+}
+
+/**
+ * Sum of elementwise products over all elements, `sum(x * y)` (BLAS dot).
+ *
+ * @param x any shape (d1, ..., dk)
+ * @param y same shape as x
+ */
+export function dot(x: Tensor, y: Tensor): number {
+  checkTensor('dot', 'x', x);
+  checkTensor('dot', 'y', y);
+  if (formatShape(x.shape) !== formatShape(y.shape)) {
+    throw new RangeError(
+      `dot: x has shape ${formatShape(x.shape)} but y has shape ${formatShape(y.shape)}`,
+    );
+  }
+  return active().dot(contiguousData(x), contiguousData(y));
 }

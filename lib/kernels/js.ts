@@ -48,9 +48,21 @@ function gemm(
   }
 }
 
+function axpy(alpha: number, x: Float64Array, y: Float64Array): void {
+  for (let i = 0; i < x.length; i++) y[i] += alpha * x[i];
+}
+
+function dot(x: Float64Array, y: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i] * y[i];
+  return s;
+}
+
 /** The reference backend, always available. */
 export const jsBackend: ComputeBackend = {
   name: 'js',
   detail: 'plain JavaScript loops, one thread',
   gemm,
+  axpy,
+  dot,
 };

@@ -6,7 +6,7 @@
 /** Names of the available backends, fastest first. */
 export type BackendName = 'blas' | 'wasm' | 'js';
 
-/** A compute backend: a float64 matrix multiply over packed row-major buffers. */
+/** A compute backend: float64 matrix multiply and vector kernels over packed buffers. */
 export interface ComputeBackend {
   readonly name: BackendName;
   /** One line on what runs underneath (library, threads, SIMD). */
@@ -33,4 +33,16 @@ export interface ComputeBackend {
     beta: number,
     c: Float64Array,
   ): void;
+  /**
+   * `y += alpha * x`, in place (BLAS axpy).
+   * @param x (n,)
+   * @param y (n,), same length as x
+   */
+  axpy(alpha: number, x: Float64Array, y: Float64Array): void;
+  /**
+   * Dot product `sum(x * y)` (BLAS dot).
+   * @param x (n,)
+   * @param y (n,), same length as x
+   */
+  dot(x: Float64Array, y: Float64Array): number;
 }

@@ -272,6 +272,9 @@ export function loadWasmBackend(): ComputeBackend | null {
     detail: `WebAssembly SIMD f64x2 4x4 micro-kernel, packed panels, ${e.threads()} threads (worker for products >= ${PARALLEL_FLOPS / 1e6} MFLOP)`,
     gemm: (transA, transB, m, n, k, alpha, a, b, beta, c) =>
       e.gemm(transA, transB, m, n, k, alpha, a, b, beta, c),
+    // Vector kernels are memory-bound: a copy into wasm memory would cost as much as the loop.
+    axpy: jsBackend.axpy,
+    dot: jsBackend.dot,
   };
 }
 
