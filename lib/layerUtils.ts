@@ -6,12 +6,11 @@ import {
   affineBackward,
   affineForward,
   type BackwardOptions,
-  checkCache,
   type ReluCache,
   reluBackward,
   reluForward,
 } from './layers';
-import type { Tensor } from './tensor';
+import { checkCache, type Tensor } from './tensor';
 
 /** What {@link affineReluForward} keeps: `[affine cache, relu cache]`. */
 export type AffineReluCache = [fcCache: AffineCache, reluCache: ReluCache];

@@ -8,6 +8,7 @@
  */
 import { matmul } from './kernels';
 import {
+  checkCache,
   checkLabels,
   checkTensor,
   contiguousData,
@@ -216,16 +217,6 @@ function checkAffine(fn: string, x: Tensor, w: Tensor, b: Tensor): void {
       `${fn}: b has shape ${formatShape(b.shape)} but w has shape ${formatShape(w.shape)}; expected b of shape (${w.shape[1]},)`,
     );
   }
-}
-
-/** Checks that a cache is the tuple a forward pass returned. */
-export function checkCache(fn: string, cache: unknown, length: number): unknown[] {
-  if (!Array.isArray(cache) || cache.length !== length) {
-    throw new TypeError(
-      `${fn}: cache must be the ${length}-element cache returned by the forward pass, got ${Array.isArray(cache) ? `an array of length ${cache.length}` : typeof cache}`,
-    );
-  }
-  return cache;
 }
 
 function sameShape(fn: string, argA: string, a: Tensor, argB: string, b: Tensor): void {

@@ -191,3 +191,13 @@ export function describe(x: unknown): string {
   if (typeof x === 'object') return `an object (${(x as object).constructor?.name ?? 'Object'})`;
   return `${typeof x} ${String(x)}`;
 }
+
+/** Checks that a cache is the tuple a forward pass returned. */
+export function checkCache(fn: string, cache: unknown, length: number): unknown[] {
+  if (!Array.isArray(cache) || cache.length !== length) {
+    throw new TypeError(
+      `${fn}: cache must be the ${length}-element cache returned by the forward pass, got ${Array.isArray(cache) ? `an array of length ${cache.length}` : typeof cache}`,
+    );
+  }
+  return cache;
+}
