@@ -5,9 +5,9 @@
 import { random } from './random';
 import {
   checkNoNaN,
+  checkSameShape,
   checkTensor,
   contiguousData,
-  formatShape,
   type Tensor,
   tensor,
 } from './tensor';
@@ -100,11 +100,7 @@ export function gradCheckSparse(
 ): number[] {
   checkInputs('gradCheckSparse', f, x, h);
   checkTensor('gradCheckSparse', 'analyticGrad', analyticGrad);
-  if (formatShape(analyticGrad.shape) !== formatShape(x.shape)) {
-    throw new RangeError(
-      `gradCheckSparse: analyticGrad has shape ${formatShape(analyticGrad.shape)} but x has shape ${formatShape(x.shape)}`,
-    );
-  }
+  checkSameShape('gradCheckSparse', 'analyticGrad', analyticGrad, 'x', x);
   if (!Number.isInteger(numChecks) || numChecks < 1) {
     throw new RangeError(`gradCheckSparse: numChecks must be a positive integer, got ${numChecks}`);
   }
@@ -131,11 +127,7 @@ export function gradCheckSparse(
 export function relError(x: Tensor, y: Tensor): number {
   checkTensor('relError', 'x', x);
   checkTensor('relError', 'y', y);
-  if (formatShape(x.shape) !== formatShape(y.shape)) {
-    throw new RangeError(
-      `relError: x has shape ${formatShape(x.shape)} but y has shape ${formatShape(y.shape)}`,
-    );
-  }
+  checkSameShape('relError', 'x', x, 'y', y);
   checkNoNaN('relError', 'x', x);
   checkNoNaN('relError', 'y', y);
   const a = contiguousData(x);
@@ -159,11 +151,7 @@ function checkInputs(fn: string, f: unknown, x: Tensor, h: number): void {
 
 function checkOutput(out: Tensor, df: Tensor): Tensor {
   checkTensor('evalNumericalGradientArray', 'f(x)', out);
-  if (formatShape(out.shape) !== formatShape(df.shape)) {
-    throw new RangeError(
-      `evalNumericalGradientArray: f(x) has shape ${formatShape(out.shape)} but df has shape ${formatShape(df.shape)}`,
-    );
-  }
+  checkSameShape('evalNumericalGradientArray', 'f(x)', out, 'df', df);
   return out;
 }
 

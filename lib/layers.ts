@@ -10,6 +10,7 @@ import { matmul } from './kernels';
 import {
   checkCache,
   checkLabels,
+  checkSameShape,
   checkTensor,
   contiguousData,
   formatShape,
@@ -115,7 +116,7 @@ export function reluForward(x: Tensor): [Tensor, ReluCache] {
 export function reluBackward(dout: Tensor, cache: ReluCache): Tensor {
   checkTensor('reluBackward', 'dout', dout);
   const x = checkTensor('reluBackward', 'cache', cache);
-  sameShape('reluBackward', 'dout', dout, 'cache (x)', x);
+  checkSameShape('reluBackward', 'dout', dout, 'cache (x)', x);
   const xd = contiguousData(x);
   const dd = contiguousData(dout);
   const dx = new Float64Array(xd.length);
@@ -215,14 +216,6 @@ function checkAffine(fn: string, x: Tensor, w: Tensor, b: Tensor): void {
   if (b.shape[0] !== w.shape[1]) {
     throw new RangeError(
       `${fn}: b has shape ${formatShape(b.shape)} but w has shape ${formatShape(w.shape)}; expected b of shape (${w.shape[1]},)`,
-    );
-  }
-}
-
-function sameShape(fn: string, argA: string, a: Tensor, argB: string, b: Tensor): void {
-  if (formatShape(a.shape) !== formatShape(b.shape)) {
-    throw new RangeError(
-      `${fn}: ${argA} has shape ${formatShape(a.shape)} but ${argB} has shape ${formatShape(b.shape)}`,
     );
   }
 }

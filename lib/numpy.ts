@@ -5,6 +5,7 @@
  */
 import ndarray, { type NdArray } from 'ndarray';
 import {
+  checkSameShape,
   checkTensor,
   contiguousData,
   formatShape,
@@ -229,11 +230,7 @@ function elementwise(
     for (let i = 0; i < da.length; i++) out[i] = op(da[i], b);
   } else {
     checkTensor(fn, 'b', b);
-    if (formatShape(a.shape) !== formatShape(b.shape)) {
-      throw new RangeError(
-        `${fn}: a of shape ${formatShape(a.shape)} and b of shape ${formatShape(b.shape)} differ`,
-      );
-    }
+    checkSameShape(fn, 'a', a, 'b', b);
     const db = contiguousData(b);
     for (let i = 0; i < da.length; i++) out[i] = op(da[i], db[i]);
   }

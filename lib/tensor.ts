@@ -201,3 +201,21 @@ export function checkCache(fn: string, cache: unknown, length: number): unknown[
   }
   return cache;
 }
+
+/**
+ * Throws when two tensors differ in shape.
+ * @throws RangeError `fn: nameA has shape (...) but nameB has shape (...)`
+ */
+export function checkSameShape(
+  fn: string,
+  nameA: string,
+  a: NdArray,
+  nameB: string,
+  b: NdArray,
+): void {
+  if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) {
+    throw new RangeError(
+      `${fn}: ${nameA} has shape ${formatShape(a.shape)} but ${nameB} has shape ${formatShape(b.shape)}`,
+    );
+  }
+}

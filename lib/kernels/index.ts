@@ -5,6 +5,7 @@
  * fastest backend that loads. `backendInfo()` tells which one runs; `setBackend()` switches.
  */
 import {
+  checkSameShape,
   checkTensor,
   contiguousData,
   formatShape,
@@ -136,11 +137,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
 export function axpy(alpha: number, x: Tensor, y: Tensor): void {
   checkTensor('axpy', 'x', x);
   checkTensor('axpy', 'y', y);
-  if (formatShape(x.shape) !== formatShape(y.shape)) {
-    throw new RangeError(
-      `axpy: x has shape ${formatShape(x.shape)} but y has shape ${formatShape(y.shape)}`,
-    );
-  }
+  checkSameShape('axpy', 'x', x, 'y', y);
   if (!isPackedRowMajor(y)) {
     throw new RangeError(
       `axpy: y (shape ${formatShape(y.shape)}) must be a packed row-major tensor`,
@@ -158,10 +155,6 @@ export function axpy(alpha: number, x: Tensor, y: Tensor): void {
 export function dot(x: Tensor, y: Tensor): number {
   checkTensor('dot', 'x', x);
   checkTensor('dot', 'y', y);
-  if (formatShape(x.shape) !== formatShape(y.shape)) {
-    throw new RangeError(
-      `dot: x has shape ${formatShape(x.shape)} but y has shape ${formatShape(y.shape)}`,
-    );
-  }
+  checkSameShape('dot', 'x', x, 'y', y);
   return active().dot(contiguousData(x), contiguousData(y));
 }
