@@ -46,12 +46,16 @@ static bool get_dim(napi_env env, napi_value v, int64_t *out) {
   return true;
 }
 
+/* Reads exactly `want` call arguments into argv. */
+static bool get_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
+  size_t argc = want;
+  return napi_get_cb_info(env, info, &argc, argv, NULL, NULL) == napi_ok && argc == want;
+}
+
 /* gemm(transA, transB, m, n, k, alpha, a, b, beta, c): C = alpha op(A) op(B) + beta C. */
 static napi_value Gemm(napi_env env, napi_callback_info info) {
-  size_t argc = 10;
   napi_value argv[10];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 10)
-    THROW(env, "blas gemm: expected 10 arguments");
+  if (!get_args(env, info, 10, argv)) THROW(env, "blas gemm: expected 10 arguments");
   bool ta, tb;
   if (napi_get_value_bool(env, argv[0], &ta) != napi_ok) THROW(env, "blas gemm: transA must be a boolean");
   if (napi_get_value_bool(env, argv[1], &tb) != napi_ok) THROW(env, "blas gemm: transB must be a boolean");
@@ -76,7 +80,6 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* info(): one line naming the library, its kernel and its threads. */
 /* Reads two Float64Arrays of equal length from argv[0] and argv[1]. */
 static bool get_vectors(napi_env env, napi_value *argv, double **x, double **y, size_t *n) {
   size_t nx, ny;
@@ -86,11 +89,10 @@ static bool get_vectors(napi_env env, napi_value *argv, double **x, double **y, 
   return true;
 }
 
+/* axpy(alpha, x, y): y += alpha x, in place. */
 static napi_value Axpy(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value argv[3];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3)
-    THROW(env, "blas axpy: expected 3 arguments");
+  if (!get_args(env, info, 3, argv)) THROW(env, "blas axpy: expected 3 arguments");
   double alpha;
   if (napi_get_value_double(env, argv[0], &alpha) != napi_ok) THROW(env, "blas axpy: alpha must be a number");
   double *x, *y;
@@ -101,11 +103,10 @@ static napi_value Axpy(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* dot(x, y): sum of x[i] y[i]. */
 static napi_value Dot(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 2)
-    THROW(env, "blas dot: expected 2 arguments");
+  if (!get_args(env, info, 2, argv)) THROW(env, "blas dot: expected 2 arguments");
   double *x, *y;
   size_t n;
   if (!get_vectors(env, argv, &x, &y, &n)) THROW(env, "blas dot: x and y must be Float64Arrays of the same length");
@@ -114,6 +115,7 @@ static napi_value Dot(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* info(): one line naming the library, its kernel and its threads. */
 static napi_value Info(napi_env env, napi_callback_info info) {
   (void)info;
   char line[256];
