@@ -7,6 +7,7 @@
  * Training uses CIFAR-10 from `resolveCIFAR10Dir()` (CIFAR10_DIR or data/cifar-10-batches-bin).
  */
 import * as fs from 'node:fs';
+import { type Tensor, tensor } from '../lib/core/tensor';
 import {
   availableBackends,
   type BackendName,
@@ -15,14 +16,13 @@ import {
   setBackend,
 } from '../lib/kernels';
 import type { SolverData } from '../lib/solver';
-import { type Tensor, tensor } from '../lib/tensor';
 
 /** The training modules, loaded only when training is measured (GEMM runs without them). */
 function training() {
   return {
     ...(require('../lib/classifiers/fcNet') as typeof import('../lib/classifiers/fcNet')),
     ...(require('../lib/dataUtils') as typeof import('../lib/dataUtils')),
-    ...(require('../lib/random') as typeof import('../lib/random')),
+    ...(require('../lib/core/random') as typeof import('../lib/core/random')),
     ...(require('../lib/solver') as typeof import('../lib/solver')),
   };
 }

@@ -17,7 +17,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ndarray, { type NdArray } from 'ndarray';
-import { type Tensor, tensor } from './tensor';
+import { type Tensor, tensor } from './core/tensor';
 
 /** Bytes per image: 3 channels of 32x32. */
 export const CIFAR10_IMAGE_BYTES = 3072;

@@ -2,7 +2,7 @@
  * Numerical gradients by centred differences, to check analytic backward passes, as in the
  * assignment's cs231n/gradient_check.py.
  */
-import { random } from './random';
+import { random } from './core/random';
 import {
   checkNoNaN,
   checkSameShape,
@@ -10,7 +10,7 @@ import {
   contiguousData,
   type Tensor,
   tensor,
-} from './tensor';
+} from './core/tensor';
 
 /**
  * Numerical gradient of a scalar function at x: `(f(x + h) - f(x - h)) / 2h` per element.

@@ -5,19 +5,19 @@
  * solver.py -> solver, data_utils.py -> dataUtils, vis_utils.py -> visUtils.
  */
 
-export * from './checkpoint';
 export * from './classifiers/fcNet';
+export * from './core/numpy';
+export * from './core/random';
+export * from './core/tensor';
 export * from './dataUtils';
-export * from './download';
 export * from './gradientCheck';
+export * from './io/checkpoint';
+export * from './io/download';
 export * from './kernels';
 export * from './layers';
 export * from './layerUtils';
-export * from './numpy';
+export * from './notebook/plots';
+export * from './notebook/png';
 export * from './optim';
-export * from './plots';
-export * from './png';
-export * from './random';
 export * from './solver';
-export * from './tensor';
 export * from './visUtils';

@@ -1,6 +1,8 @@
 /**
  * "Sandwich" layers: common patterns of layers, as in the assignment's cs231n/layer_utils.py.
  */
+
+import { checkCache, type Tensor } from './core/tensor';
 import {
   type AffineCache,
   affineBackward,
@@ -10,7 +12,6 @@ import {
   reluBackward,
   reluForward,
 } from './layers';
-import { checkCache, type Tensor } from './tensor';
 
 /** What {@link affineReluForward} keeps: `[affine cache, relu cache]`. */
 export type AffineReluCache = [fcCache: AffineCache, reluCache: ReluCache];

@@ -6,7 +6,7 @@
  * NaN policy: layers let NaN and Infinity in activations flow through (a diverging training run must
  * still report its loss); the model checks its input data, and labels are always checked.
  */
-import { matmul } from './kernels';
+
 import {
   checkCache,
   checkLabels,
@@ -18,7 +18,8 @@ import {
   shapeSize,
   type Tensor,
   tensor,
-} from './tensor';
+} from './core/tensor';
+import { matmul } from './kernels';
 
 /** What {@link affineForward} keeps for the backward pass: `[x, w, b]`. */
 export type AffineCache = [x: Tensor, w: Tensor, b: Tensor];

@@ -11,7 +11,7 @@
  * `nextW` is a fresh tensor; `w` and `dw` are never modified, nor are the state tensors held by the
  * config (each step stores new ones), matching the numpy code where `v = momentum * v - ...` rebinds.
  */
-import { axpy } from './kernels';
+
 import {
   checkTensor,
   contiguousData,
@@ -19,7 +19,8 @@ import {
   isPackedRowMajor,
   type Tensor,
   tensor,
-} from './tensor';
+} from './core/tensor';
+import { axpy } from './kernels';
 
 /** Hyperparameters and running state of an update rule (camelCase of the assignment's keys). */
 export interface OptimConfig {

@@ -5,10 +5,8 @@
  * accuracy each epoch, and keeps the best parameters, which it swaps into the model at the end.
  */
 import type { NdArray } from 'ndarray';
-import { type CheckpointValue, loadCheckpoint, saveCheckpoint } from './checkpoint';
-import { accuracy, argmax, takeLabels, takeRows } from './numpy';
-import { type OptimConfig, type UpdateRule, updateRules } from './optim';
-import { RandomState, type RandomStateSnapshot, random } from './random';
+import { accuracy, argmax, takeLabels, takeRows } from './core/numpy';
+import { RandomState, type RandomStateSnapshot, random } from './core/random';
 import {
   checkTensor,
   contiguousData,
@@ -17,7 +15,9 @@ import {
   type Labels,
   type Tensor,
   tensor,
-} from './tensor';
+} from './core/tensor';
+import { type CheckpointValue, loadCheckpoint, saveCheckpoint } from './io/checkpoint';
+import { type OptimConfig, type UpdateRule, updateRules } from './optim';
 
 /** What the Solver needs of a model: parameters and a loss like `TwoLayerNet.loss`. */
 export interface SolverModel {

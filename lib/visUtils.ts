@@ -1,7 +1,7 @@
 /**
  * Port of cs231n/vis_utils.py: tiling many small images into one grid image.
  */
-import { checkTensor, formatShape, type Tensor, tensor } from './tensor';
+import { checkTensor, formatShape, type Tensor, tensor } from './core/tensor';
 
 /**
  * Reshapes a 4D tensor of image data to a grid for easy visualization, as cs231n's

@@ -6,7 +6,7 @@
  *
  *   node scripts/build-backends.js            both backends
  *   node scripts/build-backends.js --wasm     only lib/kernels/wasm/build/gemm.wasm (AssemblyScript)
- *   node scripts/build-backends.js --native   only native/build/Release/cs231n_blas.node (node-gyp)
+ *   node scripts/build-backends.js --native   only lib/kernels/blas/build/Release/cs231n_blas.node (node-gyp)
  *
  * Nothing is downloaded: node-gyp is pointed at the headers of the running Node (`--nodedir`).
  * Exit code is 0 unless `--strict` is given (then a failed build exits 1).
@@ -69,7 +69,7 @@ function buildWasm() {
   const out = path.join(outDir, 'gemm.wasm');
   const tmp = path.join(outDir, `gemm.${process.pid}.tmp.wasm`);
   const r = runNode(asc, [
-    'asm/gemm.ts',
+    'lib/kernels/wasm/assembly/gemm.ts',
     '--outFile',
     tmp,
     '-O3',
@@ -106,7 +106,7 @@ function buildNative() {
   if (!fs.existsSync(path.join(nodedir, 'include', 'node', 'node_api.h'))) {
     return `blas backend not built: no Node headers in ${path.join(nodedir, 'include', 'node')}`;
   }
-  const r = runNode(gyp, ['rebuild', '--directory', 'native', `--nodedir=${nodedir}`]);
+  const r = runNode(gyp, ['rebuild', '--directory', 'lib/kernels/blas', `--nodedir=${nodedir}`]);
   if (!r.ok) {
     const why = reason(r.output);
     const hint = /cblas|openblas|-lopenblas/i.test(why)
@@ -120,7 +120,7 @@ function buildNative() {
 let failed = false;
 const steps = [
   ['wasm', buildWasm, 'lib/kernels/wasm/build/gemm.wasm'],
-  ['native', buildNative, 'native/build/Release/cs231n_blas.node'],
+  ['native', buildNative, 'lib/kernels/blas/build/Release/cs231n_blas.node'],
 ];
 for (const [name, build, product] of steps) {
   if (!want(name)) continue;

@@ -3,7 +3,7 @@
  * is already there. Env CIFAR10_URL overrides the download address (a mirror of the same file).
  * Errors are printed as one line, with exit code 1.
  */
-import { downloadCIFAR10 } from '../lib/download';
+import { downloadCIFAR10 } from '../lib/io/download';
 
 async function main(): Promise<void> {
   const url = process.env.CIFAR10_URL || undefined;

@@ -6,7 +6,11 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCIFAR10Dir } from '../lib/dataUtils';
-import { type DownloadCIFAR10Options, downloadCIFAR10, stderrProgressBar } from '../lib/download';
+import {
+  type DownloadCIFAR10Options,
+  downloadCIFAR10,
+  stderrProgressBar,
+} from '../lib/io/download';
 import {
   ARCHIVE_FILES,
   BATCH_FILES,

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { contiguousData, type Tensor, tensor } from '../lib/core/tensor';
 import {
   adam,
   type OptimConfig,
@@ -15,7 +16,6 @@ import {
   type UpdateRule,
   updateRules,
 } from '../lib/optim';
-import { contiguousData, type Tensor, tensor } from '../lib/tensor';
 
 interface Arr {
   shape: number[];

@@ -1,5 +1,6 @@
 import * as zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tensor } from '../lib/core/tensor';
 import {
   accuracyFigure,
   type DisplayMessage,
@@ -13,9 +14,8 @@ import {
   showNetWeights,
   trainingHistoryFigure,
   tuningFigure,
-} from '../lib/plots';
-import { encodePNG, toUint8Image } from '../lib/png';
-import { tensor } from '../lib/tensor';
+} from '../lib/notebook/plots';
+import { encodePNG, toUint8Image } from '../lib/notebook/png';
 
 /** Parses a PNG into its chunks, checking every CRC with node's own zlib.crc32. */
 function readPNG(png: Uint8Array) {

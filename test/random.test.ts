@@ -5,8 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { correctlyRoundedLog, RandomState, random } from '../lib/random';
-import { tensor } from '../lib/tensor';
+import { correctlyRoundedLog, RandomState, random } from '../lib/core/random';
+import { tensor } from '../lib/core/tensor';
 
 interface Op {
   op: string;

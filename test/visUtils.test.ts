@@ -1,6 +1,6 @@
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
-import { tensor } from '../lib/tensor';
+import { tensor } from '../lib/core/tensor';
 import { visualizeGrid } from '../lib/visUtils';
 
 /** (N, H, W, C) tensor with values f(n, i, j, c). */

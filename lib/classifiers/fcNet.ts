@@ -2,10 +2,8 @@
  * A two-layer fully-connected network with a ReLU and a softmax loss, as in the assignment's
  * cs231n/classifiers/fc_net.py: affine - relu - affine - softmax.
  */
-import { axpy, dot } from '../kernels';
-import { affineBackward, affineForward, softmaxLoss } from '../layers';
-import { affineReluBackward, affineReluForward } from '../layerUtils';
-import { random } from '../random';
+
+import { random } from '../core/random';
 import {
   checkNoNaN,
   checkTensor,
@@ -15,7 +13,10 @@ import {
   shapeSize,
   type Tensor,
   tensor,
-} from '../tensor';
+} from '../core/tensor';
+import { axpy, dot } from '../kernels';
+import { affineBackward, affineForward, softmaxLoss } from '../layers';
+import { affineReluBackward, affineReluForward } from '../layerUtils';
 
 /** The learnable parameters: W1 (D, H), b1 (H,), W2 (H, C), b2 (C,). */
 export interface TwoLayerNetParams {

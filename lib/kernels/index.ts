@@ -12,7 +12,7 @@ import {
   isPackedRowMajor,
   type Tensor,
   tensor,
-} from '../tensor';
+} from '../core/tensor';
 import { loadBlasBackend } from './blas';
 import { jsBackend } from './js';
 import type { BackendName, ComputeBackend } from './types';

@@ -1,5 +1,5 @@
 /**
- * The `wasm` backend: the WebAssembly SIMD (f64x2) GEMM compiled from `asm/gemm.ts` into
+ * The `wasm` backend: the WebAssembly SIMD (f64x2) GEMM compiled from `assembly/gemm.ts` (beside this file) into
  * `lib/kernels/wasm/build/gemm.wasm` by `npm run build:wasm` (also run at `npm install`). Nothing is
  * built at run time: without the .wasm file the loader returns null and the next backend is used.
  *

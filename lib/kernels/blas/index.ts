@@ -1,13 +1,13 @@
 /**
  * The `blas` backend: the system BLAS's `cblas_dgemm` (OpenBLAS on Linux, Accelerate on macOS)
- * through the small Node-API addon in `native/`, built at `npm install` when a compiler and a BLAS
+ * through the small Node-API addon beside this file (`blas.c`), built at `npm install` when a compiler and a BLAS
  * are present. When the addon is not built the loader returns null and the next backend is used.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ComputeBackend } from './types';
+import type { ComputeBackend } from '../types';
 
-/** The addon's exports (see native/blas.c). */
+/** The addon's exports (see blas.c beside this file). */
 interface BlasAddon {
   gemm: ComputeBackend['gemm'];
   axpy: ComputeBackend['axpy'];
@@ -16,15 +16,7 @@ interface BlasAddon {
 }
 
 /** Where `npm install` (scripts/build-backends.js) puts the addon, relative to this file. */
-export const blasAddonPath = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  'native',
-  'build',
-  'Release',
-  'cs231n_blas.node',
-);
+export const blasAddonPath = path.resolve(__dirname, 'build', 'Release', 'cs231n_blas.node');
 
 /** Loads the addon, or returns null when it has not been built on this machine. */
 export function loadBlasBackend(): ComputeBackend | null {

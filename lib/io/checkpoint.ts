@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { isNdArray, type Tensor, tensor } from './tensor';
+import { isNdArray, type Tensor, tensor } from '../core/tensor';
 
 /** A value a checkpoint can hold: numbers, strings, tensors, null, and arrays/objects of them. */
 export type CheckpointValue =

@@ -3,7 +3,7 @@
  * (the first-layer weight grid) can be shown by viewers that run no scripts.
  */
 import { deflateSync } from 'node:zlib';
-import { checkTensor, formatShape, type Tensor } from './tensor';
+import { checkTensor, formatShape, type Tensor } from '../core/tensor';
 
 /** An 8-bit image: `height` rows of `width` pixels of `channels` bytes, row-major. */
 export interface Uint8Image {

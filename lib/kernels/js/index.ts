@@ -2,7 +2,7 @@
  * The plain JavaScript backend: the reference every other backend is tested against.
  * Loops are ordered so the innermost one walks memory contiguously.
  */
-import type { ComputeBackend } from './types';
+import type { ComputeBackend } from '../types';
 
 function gemm(
   transA: boolean,

@@ -19,10 +19,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import ndarray from 'ndarray';
+import { checkTensor, formatShape, type Tensor } from '../core/tensor';
+import { visualizeGrid } from '../visUtils';
 import { encodePNG, toUint8Image, type Uint8Image } from './png';
 import { trainingSvg } from './svgChart';
-import { checkTensor, formatShape, type Tensor } from './tensor';
-import { visualizeGrid } from './visUtils';
 
 /** The mimetype JupyterLab's plotly renderer draws. */
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';

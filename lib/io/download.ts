@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
-import { CIFAR10_FILES } from './dataUtils';
+import { CIFAR10_FILES } from '../dataUtils';
 
 /** The official download address of CIFAR-10, binary version. */
 export const CIFAR10_URL = 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz';
