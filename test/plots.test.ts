@@ -2,20 +2,22 @@ import * as zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tensor } from '../lib/core/tensor';
 import {
-  accuracyFigure,
   type DisplayMessage,
   figureBundle,
-  liveTrainingView,
-  lossFigure,
-  netWeightsGrid,
   PLOTLY_MIME,
   setDisplaySink,
+} from '../lib/notebook/display';
+import {
+  accuracyFigure,
+  lossFigure,
   shortNumber,
-  showNetWeights,
   trainingHistoryFigure,
   tuningFigure,
-} from '../lib/notebook/plots';
+} from '../lib/notebook/figures';
+import { showNetWeights } from '../lib/notebook/helpers';
+import { liveTrainingView } from '../lib/notebook/liveView';
 import { encodePNG, toUint8Image } from '../lib/notebook/png';
+import { netWeightsGrid } from '../lib/notebook/weightsFigure';
 
 /** Parses a PNG into its chunks, checking every CRC with node's own zlib.crc32. */
 function readPNG(png: Uint8Array) {

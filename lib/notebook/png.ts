@@ -169,3 +169,8 @@ export function toUint8Image(x: Tensor): Uint8Image {
   }
   return { width, height, channels, pixels };
 }
+
+/** Base64 of bytes (for `data:` URLs and the image/png part of a display bundle). */
+export function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}

@@ -7,7 +7,7 @@
  * at its first frame. SVG outputs are redrawn on every update, need no script and show the same in
  * every viewer. The view switches to the interactive Plotly figure for its final frame.
  */
-import type { TrainingHistory } from './plots';
+import type { TrainingHistory } from './figures';
 
 const W = 860;
 const PANEL_H = 220;

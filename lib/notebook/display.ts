@@ -1,0 +1,164 @@
+/**
+ * The display transport: how a chart reaches the notebook, drawn offline everywhere it goes.
+ *
+ * Output strategy. Every chart is one display bundle with
+ * - `application/vnd.plotly.v1+json` (the figure): JupyterLab draws it with the jupyterlab-plotly
+ *   renderer that the `plotly` Python package installs (plotly.js bundled, no network), live and
+ *   when the saved notebook is reopened (the renderer is "safe", so it also draws untrusted
+ *   notebooks);
+ * - `text/html`: a `<div>` and a short script that draws the same figure with `window.Plotly`.
+ *   nbconvert's HTML export picks this one; scripts/export-notebook-html.ts puts plotly.js into the
+ *   page once (never once per chart), so the exported page is self-contained and offline;
+ * - `text/plain`: a one-line summary. The weight grid carries `image/png` instead of `text/html`
+ *   (see `showNetWeights`), for viewers that run no scripts.
+ *
+ * Display goes through the tslab kernel's display channel. tslab's public `display.*` sends one
+ * mimetype per output, so a multi-mimetype bundle is sent with the same function it uses
+ * (`tslab/dist/jupyter` `lastWriteDisplayData`); display ids make in-place updates possible (the
+ * live training view). Outside a kernel the text/plain part is printed instead.
+ *
+ * This is the only module that touches tslab's internals.
+ */
+import { randomBytes } from 'node:crypto';
+import type { PlotlyFigure } from './figures';
+import { base64 } from './png';
+
+/** The mimetype JupyterLab's plotly renderer draws. */
+export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
+
+/** A Jupyter display bundle: mimetype -> data (strings, base64 for images, JSON objects). */
+export type MimeBundle = Record<string, unknown>;
+
+/** Content of a display_data / update_display_data message. */
+export interface DisplayMessage {
+  data: MimeBundle;
+  metadata: Record<string, unknown>;
+  transient: { display_id?: string };
+}
+
+/** Receives display messages; `update` true replaces the output with the same display id. */
+export type DisplaySink = (message: DisplayMessage, update: boolean) => void;
+
+let nextId = 0;
+
+/** A fresh id for a display (and its HTML element). */
+export function newDisplayId(): string {
+  nextId += 1;
+  return `cs231n-${randomBytes(6).toString('hex')}-${nextId}`;
+}
+
+/** JSON that is safe inside a `<script>` element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+/**
+ * The text/html part of a chart: a div and a script that draws `figure` with `window.Plotly`
+ * (plotly.js put once into the page, as the HTML export does). Without plotly.js it shows
+ * `pngBase64` as an image if given, else a note.
+ */
+export function plotlyHtml(figure: PlotlyFigure, elementId: string, pngBase64?: string): string {
+  const height = typeof figure.layout.height === 'number' ? figure.layout.height : 450;
+  const fallback = pngBase64
+    ? `'<img alt="chart" src="data:image/png;base64,' + ${JSON.stringify(pngBase64)} + '">'`
+    : `'<pre>(Plotly chart: plotly.js is not loaded in this page)</pre>'`;
+  return [
+    `<div id="${elementId}" class="cs231n-plotly" style="width:100%;min-height:${height}px"></div>`,
+    '<script type="text/javascript">',
+    '(function () {',
+    `  var el = document.getElementById(${JSON.stringify(elementId)});`,
+    `  var fig = ${scriptJson(figure)};`,
+    '  if (!el) return;',
+    '  if (window.Plotly) { window.Plotly.newPlot(el, fig.data, fig.layout, fig.config || {}); }',
+    `  else { el.style.minHeight = ''; el.innerHTML = ${fallback}; }`,
+    '})();',
+    '</script>',
+  ].join('\n');
+}
+
+/**
+ * A display bundle for a figure: plotly JSON, the HTML fallback (unless `html` is false),
+ * image/png if given, and text/plain.
+ */
+export function figureBundle(
+  figure: PlotlyFigure,
+  options: { text?: string; png?: Uint8Array; elementId?: string; html?: boolean } = {},
+): MimeBundle {
+  const png = options.png === undefined ? undefined : base64(options.png);
+  const title = (figure.layout.title as { text?: string } | undefined)?.text;
+  const bundle: MimeBundle = { [PLOTLY_MIME]: figure };
+  if (options.html !== false) {
+    bundle['text/html'] = plotlyHtml(figure, options.elementId ?? newDisplayId(), png);
+  }
+  if (png !== undefined) bundle['image/png'] = png;
+  bundle['text/plain'] = options.text ?? `<Plotly chart${title ? `: ${title}` : ''}>`;
+  return bundle;
+}
+
+let sinkOverride: DisplaySink | null = null;
+
+/**
+ * Redirects display output to `sink` (tests, other front ends); `null` goes back to the tslab
+ * kernel. Returns the previous override.
+ */
+export function setDisplaySink(sink: DisplaySink | null): DisplaySink | null {
+  const previous = sinkOverride;
+  sinkOverride = sink;
+  return previous;
+}
+
+/** The tslab kernel's display function, or null outside a tslab kernel. */
+function kernelSink(): DisplaySink | null {
+  if (!('__tslab__' in globalThis)) return null;
+  // Loaded lazily: only inside the kernel, where tslab is the running program.
+  const jupyter = require('tslab/dist/jupyter') as { lastWriteDisplayData: DisplaySink | null };
+  return jupyter.lastWriteDisplayData;
+}
+
+/**
+ * A display output that can be replaced in place: the first `show` creates it, later ones update
+ * it (Jupyter `update_display_data` with the same display id).
+ */
+export class DisplayHandle {
+  readonly id: string;
+  private shown = false;
+
+  constructor(id = newDisplayId()) {
+    this.id = id;
+  }
+
+  /** Shows `bundle` (first call) or replaces what this handle showed before. */
+  show(bundle: MimeBundle): void {
+    const update = this.shown;
+    this.shown = true;
+    displayBundle(bundle, { displayId: this.id, update });
+  }
+}
+
+/**
+ * Sends a display bundle to the notebook (the tslab kernel, or the sink set with
+ * {@link setDisplaySink}); outside a kernel it prints the bundle's text/plain.
+ */
+export function displayBundle(
+  bundle: MimeBundle,
+  options: { displayId?: string; update?: boolean } = {},
+): void {
+  if (typeof bundle !== 'object' || bundle === null || Object.keys(bundle).length === 0) {
+    throw new TypeError('displayBundle: bundle must be a non-empty { mimetype: data } object');
+  }
+  const sink = sinkOverride ?? kernelSink();
+  if (sink === null) {
+    console.log(String(bundle['text/plain'] ?? Object.keys(bundle).join(', ')));
+    return;
+  }
+  const transient = options.displayId === undefined ? {} : { display_id: options.displayId };
+  sink({ data: bundle, metadata: {}, transient }, options.update === true);
+}
+
+/** Shows a figure in the notebook (see the module comment for what is sent). */
+export function showFigure(figure: PlotlyFigure, text?: string): void {
+  displayBundle(figureBundle(figure, { text }));
+}

@@ -1,0 +1,58 @@
+/**
+ * One-call notebook helpers: each draws one of the assignment's plots in the notebook (the
+ * figure from ./figures or ./weightsFigure, shown through ./display).
+ */
+import type { Tensor } from '../core/tensor';
+import { displayBundle, figureBundle, showFigure } from './display';
+import {
+  bestResult,
+  checkHistory,
+  shortNumber,
+  type TrainingHistory,
+  type TuningResult,
+  trainingHistoryFigure,
+  tuningFigure,
+} from './figures';
+import { encodePNG } from './png';
+import { imageFigure, netWeightsImage } from './weightsFigure';
+
+/** The "Debug the training" cell: loss per iteration and train / val accuracy per epoch. */
+export function plotTrainingHistory(solver: TrainingHistory): void {
+  const h = checkHistory('plotTrainingHistory', solver);
+  const lastVal = h.valAccHistory[h.valAccHistory.length - 1];
+  showFigure(
+    trainingHistoryFigure(h),
+    `<Training loss (${h.lossHistory.length} iterations) and accuracy (${h.valAccHistory.length} checks, last val acc ${lastVal})>`,
+  );
+}
+
+/**
+ * `show_net_weights(net)`: the first-layer weights of a TwoLayerNet as a grid of 32x32 colour
+ * images. The bundle is the Plotly figure (an image trace whose source is the PNG) and the
+ * image/png itself, with no text/html: the PNG is the large part, so it is carried twice, not
+ * three times. JupyterLab's plotly renderer shows the PNG and swaps in the interactive figure on
+ * mouse-over; nbconvert's HTML export and viewers that run no scripts show the PNG.
+ */
+export function showNetWeights(model: { params: { W1: Tensor } }): void {
+  const image = netWeightsImage(model);
+  const png = encodePNG(image);
+  const H = model.params.W1.shape[1];
+  const fig = imageFigure(image, png, `First-layer weights (${H} hidden units)`);
+  displayBundle(
+    figureBundle(fig, {
+      png,
+      html: false,
+      text: `<First-layer weights: ${H} images of 32x32x3 in a ${image.width}x${image.height} grid>`,
+    }),
+  );
+}
+
+/** The sweep results: table plus heatmap of validation accuracy over learning rate x reg. */
+export function showTuningResults(results: readonly TuningResult[]): void {
+  const fig = tuningFigure(results);
+  const best = bestResult(results);
+  showFigure(
+    fig,
+    `<Sweep of ${results.length} runs; best val acc ${best.valAcc} at lr ${shortNumber(best.learningRate)}, reg ${shortNumber(best.reg)}>`,
+  );
+}
