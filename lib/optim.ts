@@ -8,14 +8,16 @@
  *   passed (it is updated in place and returned), so passing the returned config to the next call
  *   carries the state forward.
  *
- * `nextW` is a fresh tensor; `w` and `dw` are never modified, nor are the state tensors held by the
+ * `sgd` updates `w` in place and returns it, as the assignment's `w -= learning_rate * dw` does (a
+ * strided view of w is left alone and the result is a fresh tensor). The other rules return a fresh
+ * `nextW` and leave `w` as it is. `dw` is never modified, nor are the state tensors held by the
  * config (each step stores new ones), matching the numpy code where `v = momentum * v - ...` rebinds.
  */
 
 import {
+  checkSameShape,
   checkTensor,
   contiguousData,
-  formatShape,
   isPackedRowMajor,
   type Tensor,
   tensor,
@@ -211,11 +213,7 @@ export const updateRules = {
 function checkWeights(fn: string, w: unknown, dw: unknown): [Float64Array, Float64Array] {
   const wt = checkTensor(fn, 'w', w);
   const dwt = checkTensor(fn, 'dw', dw);
-  if (formatShape(wt.shape) !== formatShape(dwt.shape)) {
-    throw new RangeError(
-      `${fn}: dw with shape ${formatShape(dwt.shape)} does not match w with shape ${formatShape(wt.shape)}`,
-    );
-  }
+  checkSameShape(fn, 'dw', dwt, 'w', wt);
   return [contiguousData(wt), contiguousData(dwt)];
 }
 
@@ -263,10 +261,6 @@ function checkEpsilon(fn: string, eps: number): void {
 function stateData(fn: string, key: string, x: unknown, w: Tensor): Float64Array | null {
   if (x === undefined || x === null) return null;
   const t = checkTensor(fn, `config.${key}`, x);
-  if (formatShape(t.shape) !== formatShape(w.shape)) {
-    throw new RangeError(
-      `${fn}: config.${key} with shape ${formatShape(t.shape)} does not match w with shape ${formatShape(w.shape)}`,
-    );
-  }
+  checkSameShape(fn, `config.${key}`, t, 'w', w);
   return contiguousData(t);
 }

@@ -171,7 +171,7 @@ describe('takeRows', () => {
       'takeRows: indices[0] = 4 is outside [0, 4) for x of shape (4, 3)',
     );
     expect(() => takeRows(x, [1, 2], zeros([3, 3]))).toThrow(
-      'takeRows: out must be a packed tensor of shape (2, 3), got (3, 3)',
+      'takeRows: out has shape (3, 3) but x[indices] has shape (2, 3)',
     );
   });
 });

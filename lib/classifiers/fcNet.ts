@@ -3,11 +3,12 @@
  * cs231n/classifiers/fc_net.py: affine - relu - affine - softmax.
  */
 
+import { mul } from '../core/numpy';
 import { random } from '../core/random';
 import {
   checkNoNaN,
   checkTensor,
-  contiguousData,
+  firstNaN,
   formatShape,
   type Labels,
   shapeSize,
@@ -85,9 +86,9 @@ export class TwoLayerNet {
     checkReg('TwoLayerNet', reg);
     this.reg = reg;
     this.params = {
-      W1: scaled(rng.randn(inputDim, hiddenDim), weightScale),
+      W1: mul(rng.randn(inputDim, hiddenDim), weightScale),
       b1: tensor([hiddenDim]),
-      W2: scaled(rng.randn(hiddenDim, numClasses), weightScale),
+      W2: mul(rng.randn(hiddenDim, numClasses), weightScale),
       b2: tensor([numClasses]),
     };
   }
@@ -120,15 +121,20 @@ export class TwoLayerNet {
     const [scores, scoresCache] = affineForward(hidden, W2, b2);
     // NaN scores come from NaN in X (an error) or from diverged weights (reported by the Solver).
     // Scanning the small scores first keeps the full scan of X off the common path.
-    if (hasNaN(scores)) checkNoNaN('TwoLayerNet.loss', 'X', X);
+    if (firstNaN(scores) >= 0) checkNoNaN('TwoLayerNet.loss', 'X', X);
     if (y === undefined) return scores;
 
     const [dataLoss, dscores] = softmaxLoss(scores, y);
     const [dhidden, dW2, db2] = affineBackward(dscores, scoresCache);
     const [, dW1, db1] = affineReluBackward(dhidden, hiddenCache, { inputGradient: false });
-    // With reg = 0 the L2 term and its gradient are zero: skip two passes over the weights.
-    const squares =
-      this.reg === 0 ? 0 : addL2Gradient(dW1, W1, this.reg) + addL2Gradient(dW2, W2, this.reg);
+    // L2 regularisation: loss += 0.5 * reg * (|W1|^2 + |W2|^2), dW += reg * W (in place: the
+    // gradients are fresh tensors). With reg = 0 both are zero: skip the passes over the weights.
+    let squares = 0;
+    if (this.reg !== 0) {
+      axpy(this.reg, W1, dW1);
+      axpy(this.reg, W2, dW2);
+      squares = dot(W1, W1) + dot(W2, W2);
+    }
     const loss = dataLoss + 0.5 * this.reg * squares;
     return [loss, { W1: dW1, b1: db1, W2: dW2, b2: db2 }];
   }
@@ -138,23 +144,4 @@ function checkReg(fn: string, reg: number): void {
   if (!(reg >= 0) || !Number.isFinite(reg)) {
     throw new RangeError(`${fn}: reg must be a finite number >= 0, got ${reg}`);
   }
-}
-
-function scaled(x: Tensor, s: number): Tensor {
-  const d = contiguousData(x);
-  const out = new Float64Array(d.length);
-  for (let i = 0; i < d.length; i++) out[i] = s * d[i];
-  return tensor(x.shape, out);
-}
-
-function hasNaN(x: Tensor): boolean {
-  const d = contiguousData(x);
-  for (let i = 0; i < d.length; i++) if (Number.isNaN(d[i])) return true;
-  return false;
-}
-
-/** The L2 term of one weight matrix: `grad += reg * w` (grad is a fresh packed tensor), and returns `sum(w ** 2)`. */
-function addL2Gradient(grad: Tensor, w: Tensor, reg: number): number {
-  axpy(reg, w, grad);
-  return dot(w, w);
 }

@@ -5,11 +5,11 @@
  */
 import ndarray, { type NdArray } from 'ndarray';
 import {
+  checkLabels,
   checkSameShape,
   checkTensor,
   contiguousData,
   formatShape,
-  isNdArray,
   isPackedRowMajor,
   shapeSize,
   type Tensor,
@@ -111,11 +111,6 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   return tensor(resolved, contiguousData(x));
 }
 
-/** Shape of a tensor or label array, for printing like `v.shape`. */
-export function shapeOf(v: NdArray | ArrayLike<number>): number[] {
-  return isNdArray(v) ? v.shape.slice() : [v.length];
-}
-
 /** Largest element, like `np.max(x)` (NaN if any element is NaN). */
 export function max(x: Tensor): number {
   const d = nonEmpty('max', x);
@@ -123,17 +118,6 @@ export function max(x: Tensor): number {
   for (let i = 0; i < d.length; i++) {
     if (Number.isNaN(d[i])) return Number.NaN;
     if (d[i] > m) m = d[i];
-  }
-  return m;
-}
-
-/** Smallest element, like `np.min(x)` (NaN if any element is NaN). */
-export function min(x: Tensor): number {
-  const d = nonEmpty('min', x);
-  let m = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < d.length; i++) {
-    if (Number.isNaN(d[i])) return Number.NaN;
-    if (d[i] < m) m = d[i];
   }
   return m;
 }
@@ -186,8 +170,8 @@ export function argmax(x: Tensor): Int32Array {
  * @param b (N,)
  */
 export function accuracy(a: NdArray | ArrayLike<number>, b: NdArray | ArrayLike<number>): number {
-  const x = labelValues(a);
-  const y = labelValues(b);
+  const x = checkLabels('accuracy', 'a', a);
+  const y = checkLabels('accuracy', 'b', b);
   if (x.length !== y.length) {
     throw new RangeError(`accuracy: a has shape (${x.length},) but b has shape (${y.length},)`);
   }
@@ -244,16 +228,6 @@ function nonEmpty(fn: string, x: Tensor): Float64Array {
   return d;
 }
 
-function labelValues(v: NdArray | ArrayLike<number>): ArrayLike<number> {
-  if (!isNdArray(v)) return v;
-  if (v.shape.length === 1 && v.stride[0] === 1 && ArrayBuffer.isView(v.data)) {
-    return (v.data as unknown as Int32Array).subarray(v.offset, v.offset + v.shape[0]);
-  }
-  const out = new Array<number>(v.size);
-  for (let i = 0; i < v.size; i++) out[i] = v.get(i) as number;
-  return out;
-}
-
 function checkShape(fn: string, arg: string, shape: readonly number[]): void {
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
     throw new RangeError(
@@ -278,9 +252,10 @@ export function takeRows(x: Tensor, indices: ArrayLike<number>, out?: Tensor): T
   const shape = [indices.length, ...rowShape];
   if (out !== undefined) {
     checkTensor('takeRows', 'out', out);
-    if (formatShape(out.shape) !== formatShape(shape) || !isPackedRowMajor(out)) {
+    checkSameShape('takeRows', 'out', out, 'x[indices]', { shape });
+    if (!isPackedRowMajor(out)) {
       throw new RangeError(
-        `takeRows: out must be a packed tensor of shape ${formatShape(shape)}, got ${formatShape(out.shape)}`,
+        `takeRows: out must be a packed row-major tensor, got a strided view of shape ${formatShape(out.shape)}`,
       );
     }
   }
@@ -309,7 +284,7 @@ export function takeLabels(
   y: NdArray | ArrayLike<number>,
   indices: ArrayLike<number>,
 ): NdArray<Int32Array> {
-  const values = labelValues(y);
+  const values = checkLabels('takeLabels', 'y', y);
   const out = new Int32Array(indices.length);
   for (let i = 0; i < indices.length; i++) {
     const r = indices[i];

@@ -48,7 +48,9 @@ export function checkTensor(
   ndim?: number | [number, number],
 ): Tensor {
   if (!isNdArray(x)) {
-    throw new TypeError(`${fn}: ${arg} must be an ndarray over a Float64Array, got ${describe(x)}`);
+    throw new TypeError(
+      `${fn}: ${arg} must be an ndarray over a Float64Array, got ${describeValue(x)}`,
+    );
   }
   if (!(x.data instanceof Float64Array)) {
     const kind = (x.data as object)?.constructor?.name ?? typeof x.data;
@@ -69,60 +71,90 @@ export function checkTensor(
   return x as Tensor;
 }
 
+/** Flat row-major index of the first NaN in `x`, or -1 when it holds none. */
+export function firstNaN(x: Tensor): number {
+  const flat = contiguousData(x);
+  for (let i = 0; i < flat.length; i++) if (Number.isNaN(flat[i])) return i;
+  return -1;
+}
+
 /**
  * Throws when `x` holds a NaN (infinities are allowed: a diverging run must still be measurable).
  *
  * @throws RangeError naming `fn`, `arg`, the shape and the flat index of the first NaN
  */
 export function checkNoNaN(fn: string, arg: string, x: Tensor): void {
-  const flat = contiguousData(x);
-  for (let i = 0; i < flat.length; i++) {
-    if (Number.isNaN(flat[i])) {
-      throw new RangeError(
-        `${fn}: ${arg} with shape ${formatShape(x.shape)} holds NaN (first at flat index ${i})`,
-      );
-    }
+  const i = firstNaN(x);
+  if (i >= 0) {
+    throw new RangeError(
+      `${fn}: ${arg} with shape ${formatShape(x.shape)} holds NaN (first at flat index ${i})`,
+    );
   }
 }
 
 /**
- * Checks labels and returns them as an `Int32Array`.
+ * Checks class labels and returns their values; the one label check of the library.
  *
- * @param y labels, shape (N,)
- * @param n required number of labels N
- * @param numClasses C: every label must be an integer in [0, C)
- * @throws RangeError / TypeError naming `fn`, `arg` and the first offending label
+ * @param y labels, shape (N,): a 1-D ndarray, a typed array or a plain array
+ * @param rows if given, the required N: a number (the number of inputs), or the inputs X
+ *   (N, ...) themselves, which the error message then shows
+ * @param numClasses if given, C: every label must be an integer in [0, C), and the values are
+ *   returned as a fresh `Int32Array`; otherwise they are returned as they are (no copy for a
+ *   packed 1-D ndarray or an array)
+ * @throws RangeError / TypeError naming `fn`, `arg`, the shapes and the first offending label
  */
 export function checkLabels(
   fn: string,
   arg: string,
   y: unknown,
-  n: number,
+  rows: number | NdArray | undefined,
   numClasses: number,
-): Int32Array {
+): Int32Array;
+export function checkLabels(
+  fn: string,
+  arg: string,
+  y: unknown,
+  rows?: number | NdArray,
+): ArrayLike<number>;
+export function checkLabels(
+  fn: string,
+  arg: string,
+  y: unknown,
+  rows?: number | NdArray,
+  numClasses?: number,
+): ArrayLike<number> {
+  const n = rows === undefined ? undefined : typeof rows === 'number' ? rows : rows.shape[0];
+  const mismatch = (shape: readonly number[]): RangeError =>
+    typeof rows === 'object'
+      ? new RangeError(
+          `${fn}: ${arg} must have shape (${n},) to match X of shape ${formatShape(rows.shape)}, got ${formatShape(shape)}`,
+        )
+      : n !== undefined && shape.length === 1
+        ? new RangeError(
+            `${fn}: ${arg} has shape ${formatShape(shape)} but there are ${n} inputs; expected (${n},)`,
+          )
+        : new RangeError(`${fn}: ${arg} must have shape (N,), got ${formatShape(shape)}`);
   let values: ArrayLike<number>;
-  let shape: number[];
   if (isNdArray(y)) {
-    shape = y.shape;
-    if (y.shape.length !== 1) {
-      throw new RangeError(`${fn}: ${arg} must have shape (N,), got ${formatShape(y.shape)}`);
+    if (y.shape.length !== 1) throw mismatch(y.shape);
+    if (y.stride[0] === 1 && ArrayBuffer.isView(y.data)) {
+      values = (y.data as unknown as Int32Array).subarray(y.offset, y.offset + y.shape[0]);
+    } else {
+      const v = new Array<number>(y.shape[0]);
+      for (let i = 0; i < y.shape[0]; i++) v[i] = y.get(i) as number;
+      values = v;
     }
-    const v = new Array<number>(y.shape[0]);
-    for (let i = 0; i < y.shape[0]; i++) v[i] = y.get(i) as number;
-    values = v;
-  } else if (Array.isArray(y) || ArrayBuffer.isView(y)) {
+  } else if (Array.isArray(y) || (ArrayBuffer.isView(y) && !(y instanceof DataView))) {
     values = y as ArrayLike<number>;
-    shape = [values.length];
   } else {
-    throw new TypeError(`${fn}: ${arg} must be an array of integer labels, got ${describe(y)}`);
-  }
-  if (values.length !== n) {
-    throw new RangeError(
-      `${fn}: ${arg} has shape ${formatShape(shape)} but there are ${n} inputs; expected (${n},)`,
+    throw new TypeError(
+      `${fn}: ${arg} must be an array of integer labels, got ${describeValue(y)}`,
     );
   }
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
+  if (n !== undefined && values.length !== n) throw mismatch([values.length]);
+  if (numClasses === undefined) return values;
+  const out = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= numClasses) {
       throw new RangeError(
@@ -184,7 +216,7 @@ export function tensor(shape: readonly number[], data?: Float64Array): Tensor {
 }
 
 /** A short description of an unexpected value for error messages. */
-export function describe(x: unknown): string {
+export function describeValue(x: unknown): string {
   if (x === null) return 'null';
   if (Array.isArray(x)) return `a plain array of length ${x.length}`;
   if (ArrayBuffer.isView(x)) return `a ${x.constructor.name}`;
@@ -209,9 +241,9 @@ export function checkCache(fn: string, cache: unknown, length: number): unknown[
 export function checkSameShape(
   fn: string,
   nameA: string,
-  a: NdArray,
+  a: { readonly shape: readonly number[] },
   nameB: string,
-  b: NdArray,
+  b: { readonly shape: readonly number[] },
 ): void {
   if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) {
     throw new RangeError(

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { isNdArray, type Tensor, tensor } from '../core/tensor';
+import { contiguousData, isNdArray, type Tensor, tensor } from '../core/tensor';
 
 /** A value a checkpoint can hold: numbers, strings, tensors, null, and arrays/objects of them. */
 export type CheckpointValue =
@@ -24,11 +24,8 @@ interface EncodedTensor {
 function encode(value: CheckpointValue): unknown {
   if (isNdArray(value)) {
     const t = value as Tensor;
-    const packed = tensor(
-      t.shape,
-      Float64Array.from({ length: t.size }, (_, i) => flatGet(t, i)),
-    );
-    const bytes = Buffer.from(packed.data.buffer, packed.data.byteOffset, packed.data.byteLength);
+    const data = contiguousData(t);
+    const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     return { __tensor__: { shape: t.shape.slice(), base64: bytes.toString('base64') } };
   }
   if (typeof value === 'number' && !Number.isFinite(value)) return { __number__: String(value) };
@@ -54,15 +51,6 @@ function decode(value: unknown): CheckpointValue {
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decode(x)]));
   }
   return value as CheckpointValue;
-}
-
-function flatGet(t: Tensor, flat: number): number {
-  const index = new Array<number>(t.shape.length);
-  for (let k = t.shape.length - 1; k >= 0; k--) {
-    index[k] = flat % t.shape[k];
-    flat = Math.floor(flat / t.shape[k]);
-  }
-  return t.get(...index);
 }
 
 /**
