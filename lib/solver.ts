@@ -4,19 +4,18 @@
  * from `optim` to every parameter, decays the learning rate each epoch, checks train and validation
  * accuracy each epoch, and keeps the best parameters, which it swaps into the model at the end.
  */
-import type { NdArray } from 'ndarray';
 import { accuracy, argmax, takeLabels, takeRows } from './core/numpy';
-import { RandomState, type RandomStateSnapshot, random } from './core/random';
+import { RandomState, random } from './core/random';
 import {
+  checkLabels,
   checkTensor,
   contiguousData,
   formatShape,
-  isNdArray,
   type Labels,
   type Tensor,
   tensor,
 } from './core/tensor';
-import { type CheckpointValue, loadCheckpoint, saveCheckpoint } from './io/checkpoint';
+import { readSolverCheckpoint, writeSolverCheckpoint } from './io/solverCheckpoint';
 import { type OptimConfig, type UpdateRule, updateRules } from './optim';
 
 /** What the Solver needs of a model: parameters and a loss like `TwoLayerNet.loss`. */
@@ -65,8 +64,8 @@ export interface SolverOptions {
   batchSize?: number;
   /** epochs to train (10) */
   numEpochs?: number;
-  /** training samples used to check train accuracy each epoch (1000) */
-  numTrainSamples?: number;
+  /** training samples used to check train accuracy each epoch (1000; null: the whole training set) */
+  numTrainSamples?: number | null;
   /** validation samples used to check val accuracy each epoch (null: all) */
   numValSamples?: number | null;
   /** if set, the state is written to `${checkpointName}_epoch_${epoch}.json` at each check */
@@ -123,15 +122,10 @@ export class Solver {
   private readonly opts: Required<
     Pick<
       SolverOptions,
-      | 'lrDecay'
-      | 'batchSize'
-      | 'numEpochs'
-      | 'numTrainSamples'
-      | 'printEvery'
-      | 'verbose'
-      | 'stopOnDivergence'
+      'lrDecay' | 'batchSize' | 'numEpochs' | 'printEvery' | 'verbose' | 'stopOnDivergence'
     >
   > & {
+    numTrainSamples: number | null;
     numValSamples: number | null;
     checkpointName: string | null;
     log: (line: string) => void;
@@ -160,8 +154,10 @@ export class Solver {
       Number.POSITIVE_INFINITY,
     ]);
     this.X_val = checkTensor('Solver', 'data.X_val', data.X_val, [2, Number.POSITIVE_INFINITY]);
-    this.y_train = checkLabelCount('data.y_train', data.y_train, this.X_train);
-    this.y_val = checkLabelCount('data.y_val', data.y_val, this.X_val);
+    checkLabels('Solver', 'data.y_train', data.y_train, this.X_train);
+    checkLabels('Solver', 'data.y_val', data.y_val, this.X_val);
+    this.y_train = data.y_train;
+    this.y_val = data.y_val;
 
     const updateRuleName = options.updateRule ?? 'sgd';
     if (!Object.keys(updateRules).includes(updateRuleName)) {
@@ -184,7 +180,8 @@ export class Solver {
       lrDecay: options.lrDecay ?? 1,
       batchSize: options.batchSize ?? 100,
       numEpochs: options.numEpochs ?? 10,
-      numTrainSamples: options.numTrainSamples ?? 1000,
+      // as in the assignment: null checks the whole training set; omitted, a subsample of 1000
+      numTrainSamples: options.numTrainSamples === undefined ? 1000 : options.numTrainSamples,
       numValSamples: options.numValSamples ?? null,
       checkpointName: options.checkpointName ?? null,
       printEvery: options.printEvery ?? 10,
@@ -197,15 +194,16 @@ export class Solver {
     if (!(o.lrDecay > 0) || !Number.isFinite(o.lrDecay)) {
       throw new RangeError(`Solver: lrDecay must be a positive finite number, got ${o.lrDecay}`);
     }
-    for (const name of ['batchSize', 'numEpochs', 'numTrainSamples', 'printEvery'] as const) {
+    for (const name of ['batchSize', 'numEpochs', 'printEvery'] as const) {
       if (!Number.isInteger(o[name]) || o[name] < 1) {
         throw new RangeError(`Solver: ${name} must be a positive integer, got ${o[name]}`);
       }
     }
-    if (o.numValSamples !== null && (!Number.isInteger(o.numValSamples) || o.numValSamples < 1)) {
-      throw new RangeError(
-        `Solver: numValSamples must be a positive integer or null, got ${o.numValSamples}`,
-      );
+    for (const name of ['numTrainSamples', 'numValSamples'] as const) {
+      const v = o[name];
+      if (v !== null && (!Number.isInteger(v) || v < 1)) {
+        throw new RangeError(`Solver: ${name} must be a positive integer or null, got ${v}`);
+      }
     }
     if (o.batchSize > numTrain) {
       throw new RangeError(
@@ -271,7 +269,7 @@ export class Solver {
    */
   checkAccuracy(X: Tensor, y: Labels, numSamples: number | null = null, batchSize = 100): number {
     checkTensor('Solver.checkAccuracy', 'X', X, [2, Number.POSITIVE_INFINITY]);
-    checkLabelCount('y', y, X, 'Solver.checkAccuracy');
+    checkLabels('Solver.checkAccuracy', 'y', y, X);
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new RangeError(
         `Solver.checkAccuracy: batchSize must be a positive integer, got ${batchSize}`,
@@ -368,8 +366,7 @@ export class Solver {
   private saveCheckpoint(): void {
     const path = this.checkpointPath();
     if (path === null) return;
-    saveCheckpoint(path, {
-      version: 1,
+    writeSolverCheckpoint(path, {
       updateRule: this.updateRuleName,
       lrDecay: this.opts.lrDecay,
       batchSize: this.opts.batchSize,
@@ -384,8 +381,8 @@ export class Solver {
       bestValAcc: this.bestValAcc,
       bestParams: this.bestParams,
       params: this.model.params,
-      optimConfigs: this.optimConfigs as unknown as CheckpointValue,
-      rng: rngToCheckpoint(this.rng.getState()),
+      optimConfigs: this.optimConfigs,
+      rng: this.rng.getState(),
     });
   }
 
@@ -397,57 +394,23 @@ export class Solver {
    * @throws naming the path when the checkpoint does not belong to this training configuration
    */
   restore(path: string): void {
-    const s = loadCheckpoint(path) as Record<string, unknown>;
-    const expect = {
+    const s = readSolverCheckpoint(path, {
       updateRule: this.updateRuleName,
       batchSize: this.opts.batchSize,
       numEpochs: this.opts.numEpochs,
-    } as const;
-    if (s.version !== 1)
-      throw new Error(
-        `Solver.restore: ${path} is not a Solver checkpoint (version ${String(s.version)})`,
-      );
-    for (const [key, value] of Object.entries(expect)) {
-      if (s[key] !== value) {
-        throw new Error(
-          `Solver.restore: ${path} was written with ${key} = ${String(s[key])}, but this Solver has ${key} = ${String(value)}`,
-        );
-      }
-    }
-    const params = s.params as { [name: string]: Tensor };
-    for (const [name, w] of Object.entries(this.model.params)) {
-      const saved = params[name];
-      if (saved === undefined || formatShape(saved.shape) !== formatShape(w.shape)) {
-        throw new Error(
-          `Solver.restore: ${path} holds ${name} with shape ${saved ? formatShape(saved.shape) : 'none'}, but the model's ${name} has shape ${formatShape(w.shape)}`,
-        );
-      }
-    }
-    for (const name of Object.keys(this.model.params)) this.model.params[name] = params[name];
-    this.optimConfigs = s.optimConfigs as { [name: string]: OptimConfig };
-    this.epoch = s.epoch as number;
-    this.iteration = s.iteration as number;
-    this.lossHistory = s.lossHistory as number[];
-    this.trainAccHistory = s.trainAccHistory as number[];
-    this.valAccHistory = s.valAccHistory as number[];
-    this.bestValAcc = s.bestValAcc as number;
-    this.bestParams = s.bestParams as { [name: string]: Tensor };
-    this.rng.setState(rngFromCheckpoint(s.rng));
+      params: this.model.params,
+    });
+    for (const name of Object.keys(this.model.params)) this.model.params[name] = s.params[name];
+    this.optimConfigs = s.optimConfigs;
+    this.epoch = s.epoch;
+    this.iteration = s.iteration;
+    this.lossHistory = s.lossHistory;
+    this.trainAccHistory = s.trainAccHistory;
+    this.valAccHistory = s.valAccHistory;
+    this.bestValAcc = s.bestValAcc;
+    this.bestParams = s.bestParams;
+    this.rng.setState(s.rng);
   }
-}
-
-function rngToCheckpoint(state: RandomStateSnapshot): CheckpointValue {
-  return {
-    key: Array.from(state.key),
-    pos: state.pos,
-    hasGauss: state.hasGauss,
-    gauss: state.gauss,
-  };
-}
-
-function rngFromCheckpoint(value: unknown): RandomStateSnapshot {
-  const v = (value ?? {}) as { key?: number[]; pos: number; hasGauss: boolean; gauss: number };
-  return { key: Uint32Array.from(v.key ?? []), pos: v.pos, hasGauss: v.hasGauss, gauss: v.gauss };
 }
 
 /** numpy's `%f`: six decimals, `nan`, `inf`, `-inf`. */
@@ -456,17 +419,6 @@ export function formatFloat(v: number): string {
   if (v === Number.POSITIVE_INFINITY) return 'inf';
   if (v === Number.NEGATIVE_INFINITY) return '-inf';
   return v.toFixed(6);
-}
-
-function checkLabelCount(arg: string, y: Labels, X: Tensor, fn = 'Solver'): Labels {
-  const n = isNdArray(y) ? (y as NdArray).shape[0] : (y as ArrayLike<number>)?.length;
-  const rank = isNdArray(y) ? (y as NdArray).shape.length : 1;
-  if (typeof n !== 'number' || rank !== 1 || n !== X.shape[0]) {
-    throw new RangeError(
-      `${fn}: ${arg} must have shape (${X.shape[0]},) to match X of shape ${formatShape(X.shape)}, got ${isNdArray(y) ? formatShape((y as NdArray).shape) : typeof n === 'number' ? `(${n},)` : typeof y}`,
-    );
-  }
-  return y;
 }
 
 function copy(w: Tensor): Tensor {

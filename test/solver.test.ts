@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import ndarray from 'ndarray';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RandomState, Solver, type SolverOptions, TwoLayerNet, tensor } from '../lib';
+import type { Labels, Tensor } from '../lib/core/tensor';
 
 /** Gaussian blobs: N points of each of C classes in D dimensions around fixed class centres. */
 function blobs(n: number, d: number, c: number, seed: number) {
@@ -172,6 +173,36 @@ describe('Solver', () => {
     expect(full).toBe(solver.checkAccuracy(train.X, train.y, null, 1000));
     const sub = solver.checkAccuracy(train.X, train.y, 30);
     expect(Math.round(sub * 30)).toBeCloseTo(sub * 30, 9);
+  });
+
+  it('numTrainSamples: null checks train accuracy on the whole training set, omitted on 1000', () => {
+    /** Records the numSamples of every accuracy check (train and val alternate). */
+    class RecordingSolver extends Solver {
+      readonly numSamples: (number | null)[] = [];
+      override checkAccuracy(X: Tensor, y: Labels, numSamples: number | null = null, b = 100) {
+        this.numSamples.push(numSamples);
+        return super.checkAccuracy(X, y, numSamples, b);
+      }
+    }
+    const trainChecks = (numTrainSamples: number | null | undefined) => {
+      const model = new TwoLayerNet({ inputDim: 12, hiddenDim: 8, numClasses: 3 });
+      const solver = new RecordingSolver(model, data, {
+        batchSize: 40,
+        numEpochs: 2,
+        verbose: false,
+        ...(numTrainSamples === undefined ? {} : { numTrainSamples }),
+      });
+      solver.train();
+      expect(solver.numSamples).toHaveLength(2 * solver.trainAccHistory.length);
+      return solver.numSamples.filter((_, i) => i % 2 === 0);
+    };
+    expect(trainChecks(null)).toEqual([null, null, null]);
+    expect(trainChecks(undefined)).toEqual([1000, 1000, 1000]);
+    expect(trainChecks(30)).toEqual([30, 30, 30]);
+    const model = new TwoLayerNet({ inputDim: 12, hiddenDim: 8, numClasses: 3 });
+    expect(() => new Solver(model, data, { numTrainSamples: 0 })).toThrow(
+      'Solver: numTrainSamples must be a positive integer or null, got 0',
+    );
   });
 
   it('rejects bad options with an error naming the option', () => {
