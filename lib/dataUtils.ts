@@ -35,19 +35,6 @@ export const CIFAR10_TRAIN_FILES: readonly string[] = [1, 2, 3, 4, 5].map(
 export const CIFAR10_TEST_FILE = 'test_batch.bin';
 /** All batch files `loadCIFAR10` needs. */
 export const CIFAR10_FILES: readonly string[] = [...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE];
-/** Class names, indexed by label (as in `batches.meta.txt`). */
-export const CIFAR10_CLASSES: readonly string[] = [
-  'airplane',
-  'automobile',
-  'bird',
-  'cat',
-  'deer',
-  'dog',
-  'frog',
-  'horse',
-  'ship',
-  'truck',
-];
 const NUM_TRAIN = CIFAR10_TRAIN_FILES.length * CIFAR10_RECORDS_PER_FILE;
 const NUM_TEST = CIFAR10_RECORDS_PER_FILE;
 const IMAGE_SHAPE = [3, 32, 32] as const;

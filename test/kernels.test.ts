@@ -260,12 +260,12 @@ describe('backend selection', () => {
   const tsx = require.resolve('tsx/cli', { paths: [root] });
   /**
    * Loads the library in a fresh process with CS231N_BACKEND set and prints backendInfo() or the
-   * error; `hide` registers a loader that finds nothing for that backend first.
+   * error; `hide` replaces that backend's loader with one that finds nothing.
    */
   function probe(value: string, hide?: BackendName) {
     const script = [
       "const k = require('./lib/kernels');",
-      hide ? `k.registerBackend('${hide}', () => null);` : '',
+      hide ? `k.backendLoaders['${hide}'] = () => null;` : '',
       "try { console.log(JSON.stringify(k.backendInfo())) } catch (e) { console.log('ERROR ' + e.message) }",
     ].join(' ');
     const r = spawnSync(process.execPath, [tsx, '-e', script], {

@@ -20,26 +20,24 @@ import { loadWasmBackend } from './wasm';
 
 export type { BackendName, ComputeBackend } from './types';
 
-/** Loaders for the optional backends, tried fastest first. Each returns null when unavailable. */
-const optionalLoaders: Partial<Record<BackendName, () => ComputeBackend | null>> = {};
-
-/** Registers a loader for an optional backend (used by the backend modules themselves). */
-export function registerBackend(name: BackendName, load: () => ComputeBackend | null): void {
-  optionalLoaders[name] = load;
-  loaded.delete(name);
-}
+/**
+ * How each optional backend is loaded, fastest first; a loader returns null when its backend is
+ * unavailable here. Only read when a backend is first needed (tests replace an entry beforehand to
+ * simulate a machine without that backend).
+ */
+export const backendLoaders: Record<'blas' | 'wasm', () => ComputeBackend | null> = {
+  blas: loadBlasBackend,
+  wasm: loadWasmBackend,
+};
 
 const loaded = new Map<BackendName, ComputeBackend | null>();
-
-registerBackend('blas', loadBlasBackend);
-registerBackend('wasm', loadWasmBackend);
 
 function load(name: BackendName): ComputeBackend | null {
   if (name === 'js') return jsBackend;
   if (!loaded.has(name)) {
     let backend: ComputeBackend | null = null;
     try {
-      backend = optionalLoaders[name]?.() ?? null;
+      backend = backendLoaders[name]();
     } catch {
       backend = null;
     }

@@ -1,7 +1,7 @@
 /*
  * A minimal Node-API addon exposing the system BLAS's cblas_dgemm (OpenBLAS on Linux, Accelerate
- * on macOS) to lib/kernels/blas.ts. One function, `gemm`, with the argument order of
- * ComputeBackend.gemm (row-major packed Float64Arrays), plus `info()` describing the library.
+ * on macOS) to lib/kernels/blas/index.ts: `gemm`, `axpy` and `dot` with the argument order of
+ * ComputeBackend's methods (row-major packed Float64Arrays), plus `info()` describing the library.
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
