@@ -18,8 +18,8 @@ import {
   type SolverOptions,
   TwoLayerNet,
   updateRules,
-  writeFileAtomic,
 } from '../lib';
+import { writeFileAtomic } from '../lib/io/checkpoint';
 
 const USAGE =
   'usage: npm run train -- [--hidden 50] [--lr 1e-3] [--lr-decay 0.95] [--epochs 10] [--batch-size 200]\n' +

@@ -9,7 +9,6 @@ import {
   evalNumericalGradientArray,
   gradCheckSparse,
   linspace,
-  matmul,
   relError,
   reluBackward,
   reluForward,
@@ -21,6 +20,7 @@ import {
   tensor,
   zeros,
 } from '../lib';
+import { matmul } from '../lib/kernels';
 
 const x = reshape(linspace(-1, 1, 10 * 60), [10, 60]);
 const w = reshape(linspace(-1, 1, 12 * 5), [12, 5]);

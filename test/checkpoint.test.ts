@@ -2,14 +2,8 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  linspace,
-  loadCheckpoint,
-  reshape,
-  saveCheckpoint,
-  type Tensor,
-  writeFileAtomic,
-} from '../lib';
+import { linspace, reshape, type Tensor } from '../lib';
+import { loadCheckpoint, saveCheckpoint, writeFileAtomic } from '../lib/io/checkpoint';
 
 const dir = mkdtempSync(join(tmpdir(), 'ckpt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
