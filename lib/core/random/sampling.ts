@@ -23,16 +23,8 @@ export function randomInterval(mt: MT19937, max: number): number {
  * [0, rng] (rng < 2**53 here).
  */
 export function boundedUint(mt: MT19937, rng: number): number {
-  if (rng === 0) return 0;
-  if (rng <= 0xffffffff) {
-    if (rng === 0xffffffff) return mt.next32();
-    const mask = maskFor32(rng);
-    let value: number;
-    do {
-      value = (mt.next32() & mask) >>> 0;
-    } while (value > rng);
-    return value;
-  }
+  // Up to 32 bits this is random_interval (a full 32-bit range takes one word as it is).
+  if (rng <= 0xffffffff) return randomInterval(mt, rng);
   // 64-bit draws: next_uint64 = (first 32-bit draw << 32) | second draw, masked.
   const maskHi = maskFor32(Math.floor(rng / TWO_32));
   let value: number;
