@@ -43,11 +43,13 @@ export interface BackwardOptions {
  */
 export function affineForward(x: Tensor, w: Tensor, b: Tensor): [Tensor, AffineCache] {
   checkAffine('affineForward', x, w, b);
+  // BEGIN SOLUTION
   const n = x.shape[0];
   const m = w.shape[1];
   const out = matmul(tensor([n, w.shape[0]], contiguousData(x)), w);
   addRowVector(out.data, n, m, contiguousData(b));
   return [out, [x, w, b]];
+  // END SOLUTION
 }
 
 /**
@@ -83,6 +85,7 @@ export function affineBackward(
       `affineBackward: dout has shape ${formatShape(dout.shape)} but the forward output had shape (${n}, ${m})`,
     );
   }
+  // BEGIN SOLUTION
   const x2 = tensor([n, d], contiguousData(x));
   const dx =
     options.inputGradient === false
@@ -91,6 +94,7 @@ export function affineBackward(
   const dw = matmul(x2, dout, { transA: true });
   const db = tensor([m], sumRows(contiguousData(dout), n, m));
   return [dx, dw, db];
+  // END SOLUTION
 }
 
 /**
@@ -101,10 +105,12 @@ export function affineBackward(
  */
 export function reluForward(x: Tensor): [Tensor, ReluCache] {
   checkTensor('reluForward', 'x', x);
+  // BEGIN SOLUTION
   const xd = contiguousData(x);
   const out = new Float64Array(xd.length);
   for (let i = 0; i < xd.length; i++) out[i] = Math.max(xd[i], 0);
   return [tensor(x.shape, out), x];
+  // END SOLUTION
 }
 
 /**
@@ -118,11 +124,13 @@ export function reluBackward(dout: Tensor, cache: ReluCache): Tensor {
   checkTensor('reluBackward', 'dout', dout);
   const x = checkTensor('reluBackward', 'cache', cache);
   checkSameShape('reluBackward', 'dout', dout, 'cache (x)', x);
+  // BEGIN SOLUTION
   const xd = contiguousData(x);
   const dd = contiguousData(dout);
   const dx = new Float64Array(xd.length);
   for (let i = 0; i < xd.length; i++) dx[i] = xd[i] > 0 ? dd[i] : 0;
   return tensor(x.shape, dx);
+  // END SOLUTION
 }
 
 /**
@@ -136,6 +144,7 @@ export function svmLoss(x: Tensor, y: Labels): [number, Tensor] {
   checkTensor('svmLoss', 'x', x, 2);
   const [n, c] = x.shape;
   const labels = checkLabels('svmLoss', 'y', y, n, c);
+  // BEGIN SOLUTION
   const xd = contiguousData(x);
   const dx = new Float64Array(n * c);
   let loss = 0;
@@ -155,6 +164,7 @@ export function svmLoss(x: Tensor, y: Labels): [number, Tensor] {
     dx[row + labels[i]] = -positive / n;
   }
   return [loss / n, tensor([n, c], dx)];
+  // END SOLUTION
 }
 
 /**
@@ -168,6 +178,7 @@ export function softmaxLoss(x: Tensor, y: Labels): [number, Tensor] {
   checkTensor('softmaxLoss', 'x', x, 2);
   const [n, c] = x.shape;
   const labels = checkLabels('softmaxLoss', 'y', y, n, c);
+  // BEGIN SOLUTION
   const xd = contiguousData(x);
   const dx = new Float64Array(n * c);
   let loss = 0;
@@ -184,6 +195,7 @@ export function softmaxLoss(x: Tensor, y: Labels): [number, Tensor] {
     for (let j = 0; j < c; j++) dx[row + j] /= n;
   }
   return [loss / n, tensor([n, c], dx)];
+  // END SOLUTION
 }
 
 /** `out[i, :] += v` for an (n, m) buffer. */

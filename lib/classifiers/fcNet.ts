@@ -84,6 +84,7 @@ export class TwoLayerNet {
       );
     }
     checkReg('TwoLayerNet', reg);
+    // BEGIN SOLUTION
     this.reg = reg;
     this.params = {
       W1: mul(rng.randn(inputDim, hiddenDim), weightScale),
@@ -91,6 +92,7 @@ export class TwoLayerNet {
       W2: mul(rng.randn(hiddenDim, numClasses), weightScale),
       b2: tensor([numClasses]),
     };
+    // END SOLUTION
   }
 
   /**
@@ -117,6 +119,7 @@ export class TwoLayerNet {
     }
     checkReg('TwoLayerNet.loss', this.reg);
 
+    // BEGIN SOLUTION
     const [hidden, hiddenCache] = affineReluForward(X, W1, b1);
     const [scores, scoresCache] = affineForward(hidden, W2, b2);
     // NaN scores come from NaN in X (an error) or from diverged weights (reported by the Solver).
@@ -137,6 +140,7 @@ export class TwoLayerNet {
     }
     const loss = dataLoss + 0.5 * this.reg * squares;
     return [loss, { W1: dW1, b1: db1, W2: dW2, b2: db2 }];
+    // END SOLUTION
   }
 }
 

@@ -1,0 +1,29 @@
+/**
+ * The error a student-version stub throws: "affineForward is not implemented yet: write it in
+ * lib/layers.ts". Its stack is that one line, so a notebook cell, a test or the grader shows a plain
+ * sentence instead of a trace into the stub (the tslab kernel launcher prints it and lets the next
+ * cells run; see scripts/tslab-kernel.js).
+ */
+export class NotImplementedError extends Error {
+  /** What is missing, e.g. `affineForward` or `TwoLayerNet constructor`. */
+  readonly what: string;
+  /** The file to write it in, relative to the project root, e.g. `lib/layers.ts`. */
+  readonly file: string;
+
+  /**
+   * @param what the function (or part) still to write
+   * @param file where to write it, relative to the project root
+   */
+  constructor(what: string, file: string) {
+    super(`${what} is not implemented yet: write it in ${file}`);
+    this.name = 'NotImplementedError';
+    this.what = what;
+    this.file = file;
+    this.stack = `${this.name}: ${this.message}`;
+  }
+}
+
+/** True for a {@link NotImplementedError}, also one from another copy of this module. */
+export function isNotImplementedError(e: unknown): e is NotImplementedError {
+  return e instanceof Error && e.name === 'NotImplementedError';
+}
