@@ -91,7 +91,8 @@ const runInThisContext = vm.runInThisContext;
 const isNotImplemented = (e) => e instanceof Error && e.name === 'NotImplementedError';
 const reportNotImplemented = (e) => process.stderr.write(`${e.message}\n`);
 vm.runInThisContext = function runCell(code, options) {
-  const cell = typeof code === 'string' && /^\((async )?function\(exports, require\) \{ /.test(code);
+  const cell =
+    typeof code === 'string' && /^\((async )?function\(exports, require\) \{ /.test(code);
   if (!cell) return runInThisContext.call(this, code, options);
   let result;
   try {

@@ -21,7 +21,8 @@ const MARKERS: Record<MarkerStyle, { begin: string; end: string }> = {
 };
 
 /** The assignment's lines around a notebook code block the student fills in. */
-export const START_OF_YOUR_CODE = '// *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****';
+export const START_OF_YOUR_CODE =
+  '// *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****';
 export const END_OF_YOUR_CODE = '// *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****';
 
 /** True when the line is the given marker. */

@@ -72,7 +72,10 @@ function functionName(node: ts.Node, source: ts.SourceFile): string | null {
   };
   if (ts.isFunctionDeclaration(node) && node.body) return node.name?.text ?? 'this function';
   if (ts.isConstructorDeclaration(node) && node.body) return `${className()} constructor`;
-  if ((ts.isMethodDeclaration(node) || ts.isGetAccessor(node) || ts.isSetAccessor(node)) && node.body) {
+  if (
+    (ts.isMethodDeclaration(node) || ts.isGetAccessor(node) || ts.isSetAccessor(node)) &&
+    node.body
+  ) {
     return `${className()}.${node.name.getText(source)}`;
   }
   if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) {
@@ -87,7 +90,9 @@ function functionName(node: ts.Node, source: ts.SourceFile): string | null {
 /** Adds `import { NotImplementedError } from '...'` after the file's last top-level import. */
 function addImport(lines: string[], source: ts.SourceFile, file: string): string[] {
   if (!lines.some((l) => l.includes('new NotImplementedError('))) return lines;
-  let spec = path.posix.relative(path.posix.dirname(file), NOT_IMPLEMENTED_MODULE).replace(/\.ts$/, '');
+  let spec = path.posix
+    .relative(path.posix.dirname(file), NOT_IMPLEMENTED_MODULE)
+    .replace(/\.ts$/, '');
   if (!spec.startsWith('.')) spec = `./${spec}`;
   const importLine = `import { NotImplementedError } from '${spec}';`;
   const imports = source.statements.filter(ts.isImportDeclaration);

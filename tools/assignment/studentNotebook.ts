@@ -5,12 +5,7 @@
  * order, `assignment.blankChars`: the visible characters of the blank cell) so the grader finds
  * them even when the student moves cells.
  */
-import {
-  END_OF_YOUR_CODE,
-  findRegions,
-  type Region,
-  START_OF_YOUR_CODE,
-} from './markers';
+import { END_OF_YOUR_CODE, findRegions, type Region, START_OF_YOUR_CODE } from './markers';
 
 /** The parts of nbformat 4 this file reads and writes. */
 export interface NotebookCell {

@@ -1,0 +1,13 @@
+/**
+ * Every graded exercise, in the order of the assignment. An exercise is one file in this folder
+ * exporting an {@link Exercise} (its notebook and parts); add it here to grade it.
+ */
+import type { Exercise, Part } from '../gradingKit';
+import { twoLayerNet } from './twoLayerNet';
+
+export const exercises: readonly Exercise[] = [twoLayerNet];
+
+/** All parts, in order. */
+export function allParts(): Part[] {
+  return exercises.flatMap((e) => e.parts);
+}
