@@ -18,9 +18,8 @@
  * taken from the submission, or their stubs when the submission lacks them, and the submission's
  * notebooks.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { allParts } from './exercises';
 import type { Part } from './gradingKit';
@@ -47,55 +46,99 @@ export interface GradeReport {
 const graderRoot = path.resolve(__dirname, '..', '..');
 const worker = path.join(__dirname, 'gradeWorker.ts');
 
-/** Runs one part in a child process with the part's time limit. */
-export function gradePart(dir: string, part: Part): PartResult {
-  const start = Date.now();
-  const run = spawnSync(process.execPath, ['--import', 'tsx', worker, dir, part.id], {
-    cwd: graderRoot,
-    encoding: 'utf8',
-    timeout: part.timeoutMs,
-    killSignal: 'SIGKILL',
-    maxBuffer: 16 * 1024 * 1024,
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
-  const seconds = Math.round((Date.now() - start) / 100) / 10;
-  const base = { id: part.id, title: part.title, file: part.file, maxPoints: part.points, seconds };
-  if (run.error && (run.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
-    return {
-      ...base,
-      points: 0,
-      status: 'timeout',
-      detail: `no result within ${part.timeoutMs / 1000} s`,
-    };
-  }
-  const last = (run.stdout ?? '').trim().split('\n').pop() ?? '';
-  try {
-    const r = JSON.parse(last) as { status: PartResult['status']; detail: string };
-    return {
-      ...base,
-      points: r.status === 'ok' ? part.points : 0,
-      status: r.status,
-      detail: r.detail,
-    };
-  } catch {
-    const why = run.signal ? `killed by ${run.signal}` : `exit code ${run.status}`;
-    const err = (run.stderr ?? '').trim().split('\n').slice(-3).join(' | ');
-    return {
-      ...base,
-      points: 0,
-      status: 'fail',
-      detail: `the part crashed (${why})${err ? `: ${err}` : ''}`,
-    };
-  }
+/** How many parts run at once: GRADE_JOBS, else 2. */
+function jobs(): number {
+  const n = Number(process.env.GRADE_JOBS ?? 2);
+  return Number.isInteger(n) && n >= 1 ? n : 2;
 }
 
-/** Grades every part against a project folder. */
-export function gradeProject(dir: string, onPart?: (r: PartResult) => void): GradeReport {
-  const parts = allParts().map((p) => {
-    const r = gradePart(dir, p);
-    onPart?.(r);
-    return r;
+/** A part's time limit: its own, or GRADE_TIMEOUT_MS when set (e.g. to grade faster in CI). */
+function timeLimitMs(part: Part): number {
+  const n = Number(process.env.GRADE_TIMEOUT_MS);
+  return Number.isFinite(n) && n > 0 ? n : part.timeoutMs;
+}
+
+/** Runs one part in a child process, killed when it outlives the part's time limit. */
+export function gradePart(dir: string, part: Part): Promise<PartResult> {
+  const start = Date.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', worker, dir, part.id], {
+    cwd: graderRoot,
+    env: { ...process.env, NODE_OPTIONS: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString('utf8');
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString('utf8')).slice(-4000);
+  });
+  let timedOut = false;
+  const limitMs = timeLimitMs(part);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, limitMs);
+  return new Promise((resolve) => {
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const seconds = Math.round((Date.now() - start) / 100) / 10;
+      const base = {
+        id: part.id,
+        title: part.title,
+        file: part.file,
+        maxPoints: part.points,
+        seconds,
+      };
+      if (timedOut) {
+        resolve({
+          ...base,
+          points: 0,
+          status: 'timeout',
+          detail: `no result within ${limitMs / 1000} s`,
+        });
+        return;
+      }
+      const last = stdout.trim().split('\n').pop() ?? '';
+      try {
+        const r = JSON.parse(last) as { status: PartResult['status']; detail: string };
+        resolve({
+          ...base,
+          points: r.status === 'ok' ? part.points : 0,
+          status: r.status,
+          detail: r.detail,
+        });
+      } catch {
+        const why = signal ? `killed by ${signal}` : `exit code ${code}`;
+        const err = stderr.trim().split('\n').slice(-3).join(' | ');
+        resolve({
+          ...base,
+          points: 0,
+          status: 'fail',
+          detail: `the part crashed (${why})${err ? `: ${err}` : ''}`,
+        });
+      }
+    });
+  });
+}
+
+/** Grades every part against a project folder (GRADE_JOBS parts at a time, results in order). */
+export async function gradeProject(
+  dir: string,
+  onPart?: (r: PartResult) => void,
+): Promise<GradeReport> {
+  const all = allParts();
+  const parts: PartResult[] = new Array(all.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < all.length) {
+      const i = next++;
+      parts[i] = await gradePart(dir, all[i]);
+      onPart?.(parts[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs(), all.length) }, lane));
   return {
     score: parts.reduce((s, p) => s + p.points, 0),
     maxScore: parts.reduce((s, p) => s + p.maxPoints, 0),
@@ -120,105 +163,7 @@ export function formatReport(report: GradeReport): string {
   return lines.join('\n');
 }
 
-/** Files of a project that hold solution regions (the ones a student writes), relative paths. */
-function studentFiles(root: string): string[] {
-  const { projectFiles } = require('./makeStudent') as typeof import('./makeStudent');
-  const { hasMarkers } = require('./markers') as typeof import('./markers');
-  return projectFiles(root).filter(
-    (f) =>
-      f.startsWith('lib/') &&
-      f.endsWith('.ts') &&
-      hasMarkers(fs.readFileSync(path.join(root, f), 'utf8')),
-  );
-}
-
-/** The folder inside an unpacked submission that holds lib/ or notebooks/. */
-function submissionRoot(dir: string): string {
-  const has = (d: string): boolean =>
-    ['lib', 'notebooks'].some((x) => fs.existsSync(path.join(d, x)));
-  if (has(dir)) return dir;
-  const subs = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory());
-  for (const s of subs) if (has(path.join(dir, s.name))) return path.join(dir, s.name);
-  return dir;
-}
-
-/** A scratch project for one submission (see the file comment). */
-export function scratchProject(submission: string): { dir: string; cleanup(): void } {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cs231n-grade-'));
-  let src = submission;
-  if (submission.endsWith('.zip')) {
-    const { unzipSync } = require('fflate') as typeof import('fflate');
-    const files = unzipSync(fs.readFileSync(submission));
-    src = path.join(tmp, 'submission');
-    for (const [name, data] of Object.entries(files)) {
-      if (name.endsWith('/')) continue;
-      const dest = path.resolve(src, name);
-      if (!dest.startsWith(src + path.sep)) continue; // no paths out of the folder
-      fs.mkdirSync(path.dirname(dest), { recursive: true });
-      fs.writeFileSync(dest, data);
-    }
-  }
-  src = submissionRoot(src);
-  const dir = path.join(tmp, 'project');
-  fs.cpSync(path.join(graderRoot, 'lib'), path.join(dir, 'lib'), { recursive: true });
-  const { studentSource } = require('./studentCode') as typeof import('./studentCode');
-  for (const f of studentFiles(graderRoot)) {
-    const theirs = path.join(src, f);
-    const mine = path.join(graderRoot, f);
-    const text = fs.existsSync(theirs)
-      ? fs.readFileSync(theirs, 'utf8')
-      : studentSource(fs.readFileSync(mine, 'utf8'), f);
-    fs.writeFileSync(path.join(dir, f), text);
-  }
-  fs.mkdirSync(path.join(dir, 'notebooks'));
-  if (fs.existsSync(path.join(src, 'notebooks'))) {
-    for (const nb of fs.readdirSync(path.join(src, 'notebooks'))) {
-      if (nb.endsWith('.ipynb'))
-        fs.copyFileSync(path.join(src, 'notebooks', nb), path.join(dir, 'notebooks', nb));
-    }
-  }
-  fs.symlinkSync(path.join(graderRoot, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  return { dir, cleanup: () => fs.rmSync(tmp, { recursive: true, force: true }) };
-}
-
-/** Grades every submission (zip or folder) in a folder: one row per submission. */
-export function gradeSubmissions(folder: string, onRow?: (name: string, r: GradeReport) => void) {
-  const entries = fs
-    .readdirSync(folder, { withFileTypes: true })
-    .filter((e) => e.isDirectory() || e.name.endsWith('.zip'))
-    .map((e) => e.name)
-    .sort();
-  return entries.map((name) => {
-    const scratch = scratchProject(path.join(folder, name));
-    try {
-      const report = gradeProject(scratch.dir);
-      onRow?.(name, report);
-      return { submission: name, ...report };
-    } finally {
-      scratch.cleanup();
-    }
-  });
-}
-
-/** The table of several submissions: a row each, a column per part. */
-export function formatSubmissions(rows: ({ submission: string } & GradeReport)[]): string {
-  const parts = allParts();
-  const w = Math.max(10, ...rows.map((r) => r.submission.length));
-  const head = [pad('submission', w), ...parts.map((_p, i) => pad(`p${i + 1}`, 4)), 'total'].join(
-    ' ',
-  );
-  const legend = parts.map((p, i) => `p${i + 1} = ${p.title} (${p.points})`).join('; ');
-  const body = rows.map((r) =>
-    [
-      pad(r.submission, w),
-      ...r.parts.map((p) => pad(String(p.points), 4)),
-      `${r.score} / ${r.maxScore}`,
-    ].join(' '),
-  );
-  return [head, ...body, '', legend].join('\n');
-}
-
-function main(argv: string[]): void {
+async function main(argv: string[]): Promise<void> {
   const usage =
     'usage: npm run grade [-- --json] [-- --dir PROJECT] [-- --submissions DIR]\n' +
     '  --dir PROJECT      grade that project (default: this one)\n' +
@@ -253,11 +198,15 @@ function main(argv: string[]): void {
       console.error(`grade: ${subs} does not exist`);
       process.exit(2);
     }
-    const rows = gradeSubmissions(path.resolve(subs), (name, r) =>
-      console.error(`[grade] ${name}: ${r.score} / ${r.maxScore}`),
-    );
-    console.log(formatSubmissions(rows));
-    if (json) console.log(JSON.stringify({ submissions: rows }));
+    // Teachers only: the student version has no gradeSubmissions.ts (it needs the solved files).
+    if (!fs.existsSync(path.join(__dirname, 'gradeSubmissions.ts'))) {
+      console.error('grade: --submissions grades with the solved project: run it there');
+      process.exit(2);
+    }
+    const teacher = require('./gradeSubmissions') as {
+      runSubmissions(dir: string, json: boolean): void;
+    };
+    teacher.runSubmissions(path.resolve(subs), json);
     return;
   }
   const dir = path.resolve(value('--dir') ?? graderRoot);
@@ -266,11 +215,16 @@ function main(argv: string[]): void {
     process.exit(2);
   }
   console.error(`[grade] ${dir}`);
-  const report = gradeProject(dir, (r) =>
+  const report = await gradeProject(dir, (r) =>
     console.error(`[grade] ${r.title}: ${r.status} (${r.seconds} s)`),
   );
   console.log(formatReport(report));
   if (json) console.log(JSON.stringify(report));
 }
 
-if (require.main === module) main(process.argv.slice(2));
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((e) => {
+    console.error(`grade: ${(e as Error).message}`);
+    process.exit(1);
+  });
+}

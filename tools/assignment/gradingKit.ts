@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { findRegions } from './markers';
-import { cellText, type Notebook, visibleChars } from './studentNotebook';
+import { cellText, type Notebook, visibleChars } from './notebook';
 
 /** The project being graded, as seen by a check. */
 export interface GradeContext {

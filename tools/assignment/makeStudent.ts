@@ -16,8 +16,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { findRegions, hasMarkers, type MarkerStyle, solutionLines } from './markers';
+import { cellText, type Notebook } from './notebook';
 import { studentSource } from './studentCode';
-import { cellText, type Notebook, studentNotebook } from './studentNotebook';
+import { studentNotebook } from './studentNotebook';
 
 /** Paths left out of the student version (prefixes), and why. */
 export const OMIT: readonly { prefix: string; why: string }[] = [
@@ -27,6 +28,7 @@ export const OMIT: readonly { prefix: string; why: string }[] = [
   { prefix: 'tools/assignment/makeStudent.ts', why: 'the generator itself' },
   { prefix: 'tools/assignment/studentCode.ts', why: 'the generator itself' },
   { prefix: 'tools/assignment/studentNotebook.ts', why: 'the generator itself' },
+  { prefix: 'tools/assignment/gradeSubmissions.ts', why: 'grades with the solved files' },
   { prefix: 'tools/assignment/README.student.md', why: 'becomes README.md' },
 ];
 

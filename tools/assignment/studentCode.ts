@@ -87,7 +87,7 @@ function functionName(node: ts.Node, source: ts.SourceFile): string | null {
   return null;
 }
 
-/** Adds `import { NotImplementedError } from '...'` after the file's last top-level import. */
+/** Adds `import { NotImplementedError } from '...'` among the file's imports. */
 function addImport(lines: string[], source: ts.SourceFile, file: string): string[] {
   if (!lines.some((l) => l.includes('new NotImplementedError('))) return lines;
   let spec = path.posix
@@ -96,12 +96,19 @@ function addImport(lines: string[], source: ts.SourceFile, file: string): string
   if (!spec.startsWith('.')) spec = `./${spec}`;
   const importLine = `import { NotImplementedError } from '${spec}';`;
   const imports = source.statements.filter(ts.isImportDeclaration);
+  // In the order Biome keeps imports: before the first relative import that sorts after it.
   // Regions never contain imports, so line numbers before the first region are unchanged.
-  const at =
-    imports.length > 0
-      ? source.getLineAndCharacterOfPosition(imports[imports.length - 1].getEnd()).line + 1
+  const after = imports.find((d) => {
+    const other = (d.moduleSpecifier as ts.StringLiteral).text;
+    return other.startsWith('.') && other.localeCompare(spec, 'en', { sensitivity: 'base' }) > 0;
+  });
+  const lineOf = (pos: number): number => source.getLineAndCharacterOfPosition(pos).line;
+  const at = after
+    ? lineOf(after.getStart(source))
+    : imports.length > 0
+      ? lineOf(imports[imports.length - 1].getEnd()) + 1
       : source.statements.length > 0
-        ? source.getLineAndCharacterOfPosition(source.statements[0].getStart(source)).line
+        ? lineOf(source.statements[0].getStart(source))
         : 0;
   return [...lines.slice(0, at), importLine, ...lines.slice(at)];
 }

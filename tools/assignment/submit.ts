@@ -3,21 +3,27 @@
  * submission.zip at the project root): the lib/ sources (no build output) and every notebook in
  * notebooks/, executed, with its HTML export (made here with scripts/export-notebook-html.ts).
  *
- * Refuses, naming the notebook and the cell, when a notebook was not executed (a code cell
- * without an execution count) or holds an error (an error output, or anything the kernel wrote to
+ * Refuses, naming the notebook and the cell, when a notebook was not executed (a code cell that
+ * has no execution count, no recorded timing and no output) or holds an error (an error output, or anything the kernel wrote to
  * stderr: tslab reports failing cells and unwritten functions there).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { zipSync } from 'fflate';
-import { cellText, type Notebook } from './studentNotebook';
+import { cellText, type Notebook } from './notebook';
 
 /** Why a notebook cannot be submitted, or null when it can. */
 export function notebookProblem(nb: Notebook, file: string): string | null {
   for (const [i, cell] of nb.cells.entries()) {
     if (cell.cell_type !== 'code' || cellText(cell).trim() === '') continue;
-    if (cell.execution_count === null || cell.execution_count === undefined) {
+    // Executed: Jupyter gave it a count, nbclient recorded its timing, or it printed something
+    // (tslab run by nbconvert leaves counts empty; a cell with neither ran nowhere).
+    const ran =
+      typeof cell.execution_count === 'number' ||
+      cell.metadata?.execution !== undefined ||
+      (cell.outputs ?? []).length > 0;
+    if (!ran) {
       return `${file} was not executed (cell ${i + 1} has not run): run every cell, e.g. with npm run notebook, then submit again`;
     }
     for (const out of (cell.outputs ?? []) as Record<string, unknown>[]) {

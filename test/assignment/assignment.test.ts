@@ -1,0 +1,521 @@
+/**
+ * Assignment mode end to end: the student version made from this repository (same bytes twice, no
+ * solution line left, stubs that compile under strict and say what to write), its notebook run by
+ * real nbconvert, the grades of the solved project, the fresh student version and the student
+ * version with lib/layers.ts put back, a folder of submissions graded into one table, and the
+ * submission zip with its refusals.
+ *
+ * Slow (about two to three minutes): every grade starts one process per part. The nbconvert and
+ * HTML tests need the project's .venv (npm run setup:python) and the dataset (CIFAR10_DIR or
+ * data/cifar-10-batches-bin); they are skipped, saying why, without them.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { unzipSync, zipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allParts } from '../../tools/assignment/exercises';
+import { type GradeReport, gradePart } from '../../tools/assignment/grade';
+import { buildStudentVersion, writeStudentVersion } from '../../tools/assignment/makeStudent';
+import { findRegions } from '../../tools/assignment/markers';
+import { cellText, type Notebook } from '../../tools/assignment/notebook';
+import { buildSubmission, notebookProblem } from '../../tools/assignment/submit';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const NOTEBOOK = 'notebooks/two_layer_net.ipynb';
+const JUPYTER = path.join(ROOT, '.venv', 'bin', 'jupyter');
+const CIFAR = process.env.CIFAR10_DIR ?? path.join(ROOT, 'data', 'cifar-10-batches-bin');
+const haveJupyter = fs.existsSync(JUPYTER);
+const haveData = fs.existsSync(path.join(CIFAR, 'test_batch.bin'));
+
+let tmp: string;
+let student: string;
+
+/** Every file under a folder (relative paths, sorted), without node_modules. */
+function walk(dir: string, rel = ''): string[] {
+  return fs
+    .readdirSync(path.join(dir, rel), { withFileTypes: true })
+    .flatMap((e) => {
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.name === 'node_modules') return [];
+      return e.isDirectory() ? walk(dir, p) : [p];
+    })
+    .sort();
+}
+
+/** A copy of the student version with this project's node_modules linked in. */
+function studentCopy(name: string): string {
+  const dir = path.join(tmp, name);
+  fs.cpSync(student, dir, {
+    recursive: true,
+    filter: (src) => path.basename(src) !== 'node_modules',
+  });
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+/** `npm run grade -- --json` as a student or teacher would run it; the parsed last line. */
+function grade(args: string[]): { report: GradeReport; status: number | null; stdout: string } {
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'tools/assignment/grade.ts', '--json', ...args],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 300_000,
+    },
+  );
+  const last = run.stdout.trim().split('\n').pop() ?? '';
+  return { report: JSON.parse(last) as GradeReport, status: run.status, stdout: run.stdout };
+}
+
+function pointsOf(file: string): number {
+  return allParts()
+    .filter((p) => p.file === file)
+    .reduce((s, p) => s + p.points, 0);
+}
+
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cs231n-assignment-test-'));
+  student = path.join(tmp, 'student');
+  writeStudentVersion(ROOT, student);
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(student, 'node_modules'), 'dir');
+}, 120_000);
+
+afterAll(() => {
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('the student version', () => {
+  it('is byte-identical when made twice from the same input', () => {
+    const again = path.join(tmp, 'again');
+    writeStudentVersion(ROOT, again);
+    const files = walk(student);
+    expect(walk(again)).toEqual(files);
+    for (const f of files) {
+      expect(
+        fs.readFileSync(path.join(again, f)).equals(fs.readFileSync(path.join(student, f))),
+        f,
+      ).toBe(true);
+    }
+    expect(files).toContain('lib/layers.ts');
+    expect(files).toContain(NOTEBOOK);
+    expect(files).toContain('package.json');
+  });
+
+  it('keeps no solution line and leaves out the numpy reference implementations', () => {
+    // Lines inside the solved project's regions that appear nowhere outside them.
+    const inside = new Set<string>();
+    const outside = new Set<string>();
+    const collect = (lines: string[], style: 'code' | 'markdown', where: string): void => {
+      const regions = findRegions(lines, style, where);
+      lines.forEach((l, i) => {
+        const t = l.trim();
+        if (regions.some((r) => i > r.begin && i < r.end)) inside.add(t);
+        else outside.add(t);
+      });
+    };
+    let regionCount = 0;
+    for (const f of walk(ROOT).filter((f) => !f.startsWith('.') && !f.startsWith('artifacts/'))) {
+      if (f.endsWith('.ipynb')) {
+        const nb = JSON.parse(fs.readFileSync(path.join(ROOT, f), 'utf8')) as Notebook;
+        for (const [i, c] of nb.cells.entries()) {
+          const lines = cellText(c).split('\n');
+          const style = c.cell_type === 'code' ? 'code' : 'markdown';
+          regionCount += findRegions(lines, style, `${f} ${i}`).length;
+          collect(lines, style, `${f} ${i}`);
+        }
+      } else if (f.startsWith('lib/') && f.endsWith('.ts')) {
+        const lines = fs.readFileSync(path.join(ROOT, f), 'utf8').split('\n');
+        regionCount += findRegions(lines, 'code', f).length;
+        collect(lines, 'code', f);
+      }
+    }
+    expect(regionCount).toBeGreaterThanOrEqual(12);
+    const solution = [...inside].filter(
+      (l) => !outside.has(l) && l.replace(/[\s{}()[\];,.'"`]/g, '').length >= 8,
+    );
+    expect(solution.length).toBeGreaterThan(30);
+
+    const leaks: string[] = [];
+    for (const f of walk(student)) {
+      const text = fs.readFileSync(path.join(student, f), 'utf8');
+      if (/BEGIN SOLUTION|END SOLUTION/.test(text)) leaks.push(`${f}: a solution marker`);
+      const lines = f.endsWith('.ipynb')
+        ? (JSON.parse(text) as Notebook).cells.flatMap((c) => cellText(c).split('\n'))
+        : text.split('\n');
+      for (const l of lines) if (solution.includes(l.trim())) leaks.push(`${f}: ${l.trim()}`);
+    }
+    expect(leaks).toEqual([]);
+    const files = walk(student);
+    expect(
+      files.filter((f) => f.startsWith('bench/') || f.startsWith('scripts/fixtures/')),
+    ).toEqual([]);
+    expect(files).not.toContain('tools/assignment/makeStudent.ts');
+    expect(files).not.toContain('test/assignment/assignment.test.ts');
+  });
+
+  it('has stubs that keep the signature and TSDoc and throw one plain line naming the file', async () => {
+    const layers = fs.readFileSync(path.join(student, 'lib/layers.ts'), 'utf8');
+    expect(layers).toContain(
+      'export function affineForward(x: Tensor, w: Tensor, b: Tensor): [Tensor, AffineCache] {',
+    );
+    expect(layers).toContain(' * Affine (fully-connected) layer forward pass');
+    expect(layers).toContain("throw new NotImplementedError('affineForward', 'lib/layers.ts');");
+    const fcNet = fs.readFileSync(path.join(student, 'lib/classifiers/fcNet.ts'), 'utf8');
+    expect(fcNet).toContain(
+      "throw new NotImplementedError('TwoLayerNet constructor', 'lib/classifiers/fcNet.ts');",
+    );
+    expect(fcNet).toContain(
+      "throw new NotImplementedError('TwoLayerNet.loss', 'lib/classifiers/fcNet.ts');",
+    );
+
+    const lib = (await import(path.join(student, 'lib/layers.ts'))) as {
+      reluForward(x: unknown): unknown;
+    };
+    const tensor = (await import(path.join(student, 'lib/core/tensor.ts'))) as {
+      tensor(shape: number[]): unknown;
+    };
+    let err: Error | null = null;
+    try {
+      lib.reluForward(tensor.tensor([2, 3]));
+    } catch (e) {
+      err = e as Error;
+    }
+    expect(err?.name).toBe('NotImplementedError');
+    expect(err?.message).toBe('reluForward is not implemented yet: write it in lib/layers.ts');
+    expect(err?.stack).toBe(
+      'NotImplementedError: reluForward is not implemented yet: write it in lib/layers.ts',
+    );
+  });
+
+  it('has notebooks with empty START/END OF YOUR CODE blocks, blank answers and no outputs', () => {
+    const nb = JSON.parse(fs.readFileSync(path.join(student, NOTEBOOK), 'utf8')) as Notebook;
+    const code = nb.cells.filter((c) => c.cell_type === 'code');
+    expect(code.every((c) => (c.outputs ?? []).length === 0 && c.execution_count === null)).toBe(
+      true,
+    );
+    const texts = code.map(cellText).join('\n');
+    const blocks = texts.match(
+      /START OF YOUR CODE \(DO NOT DELETE\/MODIFY THIS LINE\)\*+\n\/\/ \*+END OF YOUR CODE/g,
+    );
+    expect(blocks?.length).toBe(2);
+    const answers = nb.cells.filter((c) => c.metadata.assignment !== undefined);
+    expect(answers.map((c) => (c.metadata.assignment as { answer: number }).answer)).toEqual([
+      1, 2,
+    ]);
+    expect(cellText(answers[0]).trimEnd().endsWith('## Answer:')).toBe(true);
+  });
+
+  it('type-checks under strict', () => {
+    const run = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', student],
+      {
+        encoding: 'utf8',
+        timeout: 180_000,
+      },
+    );
+    expect(run.stdout + run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  }, 200_000);
+
+  it('has package scripts for students: npm test grades, no teacher commands', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(student, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(pkg.scripts.test).toBe('tsx tools/assignment/grade.ts');
+    expect(pkg.scripts.submit).toBeDefined();
+    expect(pkg.scripts.assignment).toBeUndefined();
+    expect(fs.readFileSync(path.join(student, 'README.md'), 'utf8')).toContain('npm run submit');
+    // Only what the generator changes differs from this repository's files.
+    expect(
+      buildStudentVersion(ROOT)
+        .find((f) => f.path === 'lib/optim.ts')
+        ?.content.toString(),
+    ).toBe(fs.readFileSync(path.join(ROOT, 'lib/optim.ts'), 'utf8'));
+  });
+
+  it.skipIf(!haveJupyter || !haveData)(
+    'runs its notebook top to bottom through nbconvert, each check cell saying what is not written yet',
+    () => {
+      const kernels = path.join(tmp, 'jupyter', 'kernels', 'tslab-student');
+      fs.mkdirSync(kernels, { recursive: true });
+      fs.writeFileSync(
+        path.join(kernels, 'kernel.json'),
+        JSON.stringify({
+          argv: [
+            path.join(student, 'scripts/tslab-kernel.js'),
+            'kernel',
+            '--config-path',
+            '{connection_file}',
+          ],
+          display_name: 'TypeScript (student version)',
+          language: 'typescript',
+        }),
+      );
+      const out = path.join(tmp, 'executed');
+      const run = spawnSync(
+        JUPYTER,
+        [
+          'nbconvert',
+          '--to',
+          'notebook',
+          '--execute',
+          '--ExecutePreprocessor.kernel_name=tslab-student',
+          '--ExecutePreprocessor.timeout=600',
+          '--output-dir',
+          out,
+          path.join(student, NOTEBOOK),
+        ],
+        {
+          encoding: 'utf8',
+          timeout: 600_000,
+          env: {
+            ...process.env,
+            CIFAR10_DIR: CIFAR,
+            CS231N_BUDGET: 'ci',
+            JUPYTER_PLATFORM_DIRS: '1',
+            JUPYTER_PATH: path.join(tmp, 'jupyter'),
+          },
+        },
+      );
+      expect(run.status, run.stderr.slice(-3000)).toBe(0);
+      const nb = JSON.parse(
+        fs.readFileSync(path.join(out, 'two_layer_net.ipynb'), 'utf8'),
+      ) as Notebook;
+      const outputs = nb.cells
+        .filter((c) => c.cell_type === 'code')
+        .map((c) => (c.outputs ?? []) as { output_type: string; name?: string; text?: string[] }[]);
+      // Every code cell ran (the last one printed), none failed, none shows a stack trace.
+      expect(outputs.every((o) => o.length > 0)).toBe(true);
+      expect(outputs.flat().filter((o) => o.output_type === 'error')).toEqual([]);
+      const stderr = outputs
+        .flat()
+        .filter((o) => o.name === 'stderr')
+        .map((o) => (o.text ?? []).join(''));
+      expect(stderr.length).toBeGreaterThanOrEqual(8);
+      for (const text of stderr) {
+        expect(text).toMatch(
+          /^\S+( constructor)? is not implemented yet: write it in lib\/\S+\.ts\n$/,
+        );
+      }
+      expect(stderr).toContain('affineForward is not implemented yet: write it in lib/layers.ts\n');
+      expect(stderr).toContain(
+        'TwoLayerNet constructor is not implemented yet: write it in lib/classifiers/fcNet.ts\n',
+      );
+
+      // Such a notebook cannot be submitted: it holds unwritten functions.
+      const copy = studentCopy('executed-student');
+      fs.copyFileSync(path.join(out, 'two_layer_net.ipynb'), path.join(copy, NOTEBOOK));
+      const submit = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', 'tools/assignment/submit.ts'],
+        {
+          cwd: copy,
+          encoding: 'utf8',
+        },
+      );
+      expect(submit.status).toBe(1);
+      expect(submit.stderr).toMatch(
+        /^submit: notebooks\/two_layer_net.ipynb holds an error in cell \d+ \(affineForward is not implemented yet: write it in lib\/layers.ts\)/,
+      );
+      expect(fs.existsSync(path.join(copy, 'submission.zip'))).toBe(false);
+    },
+    700_000,
+  );
+});
+
+describe('the grader', () => {
+  const maxScore = allParts().reduce((s, p) => s + p.points, 0);
+
+  it('gives the solved project every point', () => {
+    const { report, status, stdout } = grade([]);
+    expect(status).toBe(0);
+    expect(report.maxScore).toBe(maxScore);
+    expect(report.parts.filter((p) => p.status !== 'ok')).toEqual([]);
+    expect(report.score).toBe(maxScore);
+    expect(stdout).toContain(`total`);
+  }, 300_000);
+
+  it('gives the fresh student version 0 without crashing: every library part is "missing"', () => {
+    const { report, status } = grade(['--dir', student]);
+    expect(status).toBe(0);
+    expect(report.score).toBe(0);
+    expect(report.maxScore).toBe(maxScore);
+    for (const p of report.parts.filter((p) => p.file.startsWith('lib/'))) {
+      expect(p.status).toBe('missing');
+      expect(p.detail).toMatch(/ is not implemented yet: write it in lib\//);
+    }
+  }, 300_000);
+
+  it("gives the student version with lib/layers.ts put back exactly that file's parts", () => {
+    const dir = studentCopy('layers-restored');
+    fs.copyFileSync(path.join(ROOT, 'lib/layers.ts'), path.join(dir, 'lib/layers.ts'));
+    const { report, status } = grade(['--dir', dir]);
+    expect(status).toBe(0);
+    const ok = report.parts.filter((p) => p.status === 'ok').map((p) => p.id);
+    const layersParts = allParts()
+      .filter((p) => p.file === 'lib/layers.ts')
+      .map((p) => p.id);
+    expect(ok).toEqual(layersParts);
+    expect(report.score).toBe(pointsOf('lib/layers.ts'));
+    expect(report.score).toBeGreaterThan(0);
+  }, 300_000);
+
+  it('stops a hanging part at its time limit and grades the others', async () => {
+    const dir = studentCopy('hanging');
+    const file = path.join(dir, 'lib/layers.ts');
+    fs.writeFileSync(
+      file,
+      fs
+        .readFileSync(file, 'utf8')
+        .replace("throw new NotImplementedError('reluForward', 'lib/layers.ts');", 'for (;;) {}'),
+    );
+    const part = allParts().find((p) => p.id === 'two_layer_net:relu_forward')!;
+    process.env.GRADE_TIMEOUT_MS = '5000';
+    try {
+      const r = await gradePart(dir, part);
+      expect(r.status).toBe('timeout');
+      expect(r.points).toBe(0);
+      expect(r.detail).toBe('no result within 5 s');
+      const other = await gradePart(
+        dir,
+        allParts().find((p) => p.id === 'two_layer_net:relu_backward')!,
+      );
+      expect(other.status).toBe('missing');
+    } finally {
+      delete process.env.GRADE_TIMEOUT_MS;
+    }
+  }, 60_000);
+
+  it('grades a folder of submissions (folders and zips) into one table', () => {
+    const subs = path.join(tmp, 'submissions');
+    fs.mkdirSync(path.join(subs, 'alice', 'lib'), { recursive: true });
+    fs.mkdirSync(path.join(subs, 'alice', 'notebooks'));
+    fs.copyFileSync(path.join(ROOT, 'lib/layers.ts'), path.join(subs, 'alice/lib/layers.ts'));
+    fs.copyFileSync(path.join(ROOT, NOTEBOOK), path.join(subs, 'alice', NOTEBOOK));
+    // bob hands in the untouched student version's notebook and fcNet.ts only.
+    fs.writeFileSync(
+      path.join(subs, 'bob.zip'),
+      zipSync({
+        [NOTEBOOK]: fs.readFileSync(path.join(student, NOTEBOOK)),
+        'lib/classifiers/fcNet.ts': fs.readFileSync(path.join(student, 'lib/classifiers/fcNet.ts')),
+      }),
+    );
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'tools/assignment/grade.ts', '--submissions', subs, '--json'],
+      { cwd: ROOT, encoding: 'utf8', timeout: 300_000 },
+    );
+    expect(run.status).toBe(0);
+    const rows = (
+      JSON.parse(run.stdout.trim().split('\n').pop() ?? '') as {
+        submissions: ({ submission: string } & GradeReport)[];
+      }
+    ).submissions;
+    expect(rows.map((r) => r.submission)).toEqual(['alice', 'bob.zip']);
+    // alice: the layers and everything the executed solved notebook shows; TwoLayerNet from stubs.
+    expect(rows[0].score).toBe(maxScore - pointsOf('lib/classifiers/fcNet.ts'));
+    expect(rows[1].score).toBe(0);
+    expect(run.stdout).toMatch(/^submission +p1 +p2 /);
+    expect(run.stdout).toMatch(/\nalice +5 +10 /);
+  }, 300_000);
+});
+
+describe('npm run submit', () => {
+  /** A small project: lib sources, a build folder, and one notebook. */
+  function project(name: string, cells: Notebook['cells']): string {
+    const dir = path.join(tmp, name);
+    fs.mkdirSync(path.join(dir, 'lib/kernels/wasm/build'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'notebooks'));
+    fs.writeFileSync(path.join(dir, 'lib/layers.ts'), 'export const a = 1;\n');
+    fs.writeFileSync(path.join(dir, 'lib/kernels/wasm/build/gemm.wasm'), 'binary');
+    const nb: Notebook = { cells, metadata: {}, nbformat: 4, nbformat_minor: 5 };
+    fs.writeFileSync(path.join(dir, 'notebooks/demo.ipynb'), JSON.stringify(nb));
+    return dir;
+  }
+  const fakeHtml = (nb: string, out: string): void =>
+    fs.writeFileSync(out, `<html>${path.basename(nb)}</html>`);
+  const code = (source: string, outputs: unknown[], count: number | null = 1) => ({
+    cell_type: 'code' as const,
+    metadata: {},
+    source,
+    outputs,
+    execution_count: count,
+  });
+
+  it('packs the lib sources and every executed notebook with its HTML export', () => {
+    const dir = project('submit-ok', [
+      code('const x = 1;', [], 1),
+      code('console.log(x)', [{ output_type: 'stream', name: 'stdout', text: ['1\n'] }], null),
+    ]);
+    const { zip, names } = buildSubmission(dir, fakeHtml);
+    expect(names).toEqual(['lib/layers.ts', 'notebooks/demo.html', 'notebooks/demo.ipynb']);
+    const files = unzipSync(zip);
+    expect(Object.keys(files).sort()).toEqual(names);
+    expect(Buffer.from(files['notebooks/demo.html']).toString()).toBe('<html>demo.ipynb</html>');
+    expect(Buffer.from(buildSubmission(dir, fakeHtml).zip).equals(Buffer.from(zip))).toBe(true);
+  });
+
+  it('refuses a notebook that was not executed, naming it and the cell', () => {
+    const dir = project('submit-unrun', [
+      code('const x = 1;', [], 1),
+      code('console.log(x)', [], null),
+    ]);
+    expect(() => buildSubmission(dir, fakeHtml)).toThrow(
+      'submit: notebooks/demo.ipynb was not executed (cell 2 has not run): run every cell, e.g. with npm run notebook, then submit again',
+    );
+  });
+
+  it('refuses a notebook holding an error output or stderr', () => {
+    const err = {
+      output_type: 'error',
+      ename: 'TypeError',
+      evalue: 'x is undefined',
+      traceback: [],
+    };
+    expect(
+      notebookProblem(
+        { cells: [code('f()', [err])], metadata: {}, nbformat: 4, nbformat_minor: 5 },
+        'a.ipynb',
+      ),
+    ).toBe(
+      'a.ipynb holds an error in cell 1 (TypeError: x is undefined): fix it, re-run the notebook, then submit again',
+    );
+    const dir = project('submit-stderr', [
+      code('svmLoss(x, y)', [
+        {
+          output_type: 'stream',
+          name: 'stderr',
+          text: ['svmLoss is not implemented yet: write it in lib/layers.ts\n'],
+        },
+      ]),
+    ]);
+    expect(() => buildSubmission(dir, fakeHtml)).toThrow(
+      'submit: notebooks/demo.ipynb holds an error in cell 1 (svmLoss is not implemented yet: write it in lib/layers.ts)',
+    );
+  });
+
+  it.skipIf(!haveJupyter)(
+    'exports the real HTML page of an executed notebook',
+    () => {
+      const dir = path.join(tmp, 'submit-real');
+      fs.mkdirSync(path.join(dir, 'notebooks'), { recursive: true });
+      fs.cpSync(path.join(ROOT, 'lib'), path.join(dir, 'lib'), { recursive: true });
+      fs.copyFileSync(path.join(ROOT, NOTEBOOK), path.join(dir, NOTEBOOK));
+      const { exportNotebookHtml } = require(path.join(ROOT, 'scripts/export-notebook-html')) as {
+        exportNotebookHtml(n: string, o: string): string;
+      };
+      const { zip, names } = buildSubmission(dir, (nb, out) => {
+        exportNotebookHtml(nb, out);
+      });
+      expect(names).toContain('notebooks/two_layer_net.html');
+      expect(names.filter((n) => n.includes('/build/'))).toEqual([]);
+      const html = Buffer.from(unzipSync(zip)['notebooks/two_layer_net.html']).toString('utf8');
+      expect(html).toContain('Test set accuracy');
+    },
+    120_000,
+  );
+});
