@@ -5,7 +5,8 @@
 #   2. tsc --noEmit (strict) and the linter
 #   3. vitest, once per compute backend that loads (blas, wasm, js)
 #   4. every notebook executed by real nbconvert on the tslab kernel (reduced budget)
-#   5. the notebook in JupyterLab driven by Chromium
+#   5. assignment mode: the student version, its notebook, the grader, the submission zip
+#   6. the notebook in JupyterLab driven by Chromium
 # Ends with one line counting the tests that passed and failed across all steps.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -60,6 +61,14 @@ for b in $backends; do
 done
 
 if step notebooks bash scripts/test-notebooks.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
+# (The student version made by npm run assignment has no test/assignment/.)
+if [[ -f test/assignment/vitest.config.ts ]]; then
+  report=artifacts/vitest-assignment.json
+  rm -f "$report"
+  step assignment npx vitest run --config test/assignment/vitest.config.ts --reporter=default --reporter=json --outputFile.json="$report"
+  count "$report"
+fi
 
 report=artifacts/vitest-browser.json
 rm -f "$report"

@@ -33,7 +33,7 @@ export const OMIT: readonly { prefix: string; why: string }[] = [
 ];
 
 /** package.json scripts the student version drops or sets. */
-const DROP_SCRIPTS = ['assignment', 'bench'];
+const DROP_SCRIPTS = ['assignment', 'bench', 'test:assignment'];
 const SET_SCRIPTS: Record<string, string> = {
   test: 'tsx tools/assignment/grade.ts',
   'test:unit': 'vitest run',
