@@ -4,8 +4,9 @@
  * notebooks/, executed, with its HTML export (made here with scripts/export-notebook-html.ts).
  *
  * Refuses, naming the notebook and the cell, when a notebook was not executed (a code cell that
- * has no execution count, no recorded timing and no output) or holds an error (an error output, or anything the kernel wrote to
- * stderr: tslab reports failing cells and unwritten functions there).
+ * has no execution count, no recorded timing and no output) or holds an error (an error output,
+ * or anything the kernel wrote to stderr: tslab reports failing cells and unwritten functions
+ * there).
  */
 import fs from 'node:fs';
 import os from 'node:os';
