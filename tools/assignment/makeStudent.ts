@@ -6,7 +6,8 @@
  * - TypeScript sources with solution regions get stubs (studentCode.ts), notebooks get empty
  *   START/END OF YOUR CODE blocks, blank answers and no outputs (studentNotebook.ts);
  * - README.md becomes the students' README (tools/assignment/README.student.md) and package.json
- *   loses the teacher's commands, `npm test` runs the grader.
+ *   loses the teacher's commands, `npm test` runs the grader; biome.json makes unreachable code
+ *   (after a stub's throw in the middle of a function) a warning.
  *
  * The same input gives byte-identical output (sorted files, no dates). Before writing, it checks
  * that no solution line survives: a line found only inside solution regions of the solved project
@@ -81,6 +82,8 @@ export function buildStudentVersion(root: string): OutputFile[] {
       content = fs.readFileSync(path.join(root, 'tools/assignment/README.student.md'));
     } else if (file === 'package.json') {
       content = Buffer.from(studentPackageJson(raw.toString('utf8')));
+    } else if (file === 'biome.json') {
+      content = Buffer.from(studentBiomeJson(raw.toString('utf8')));
     } else if (file.endsWith('.ipynb')) {
       content = Buffer.from(studentNotebook(raw.toString('utf8'), file));
     } else if (/\.(ts|tsx|js|mjs|cjs)$/.test(file) && hasMarkers(raw.toString('utf8'))) {
@@ -101,6 +104,20 @@ function studentPackageJson(json: string): string {
   for (const [k, v] of Object.entries(SET_SCRIPTS)) scripts[k] = v;
   pkg.scripts = scripts;
   return `${JSON.stringify(pkg, null, 2)}\n`;
+}
+
+/**
+ * Biome's noUnreachable as a warning: a stub's throw in the middle of a function (a region with
+ * given code after it) leaves that code unreachable until the student writes the region.
+ */
+function studentBiomeJson(json: string): string {
+  const cfg = JSON.parse(json) as { linter?: { rules?: Record<string, unknown> } };
+  cfg.linter ??= {};
+  cfg.linter.rules ??= {};
+  const rules = cfg.linter.rules as Record<string, Record<string, unknown> | string>;
+  const correctness = typeof rules.correctness === 'object' ? rules.correctness : {};
+  rules.correctness = { ...correctness, noUnreachable: 'warn' };
+  return `${JSON.stringify(cfg, null, 2)}\n`;
 }
 
 /** Every line of the solved project with the style its markers use, split into inside / outside. */

@@ -40,9 +40,16 @@ function stub(r: Region, what: string | null, file: string): string[] {
     // A region outside any function: an empty block to fill in.
     return [`${r.indent}// TODO: write this part of ${file}.`];
   }
+  const todo = `${r.indent}// TODO: write ${what}, replacing the throw below.`;
+  const oneLine = `${r.indent}throw new NotImplementedError(${quote(what)}, ${quote(file)});`;
+  // Laid out as Biome formats it (line width 100).
+  if (oneLine.length <= 100) return [todo, oneLine];
   return [
-    `${r.indent}// TODO: write ${what}, replacing the throw below.`,
-    `${r.indent}throw new NotImplementedError(${quote(what)}, ${quote(file)});`,
+    todo,
+    `${r.indent}throw new NotImplementedError(`,
+    `${r.indent}  ${quote(what)},`,
+    `${r.indent}  ${quote(file)},`,
+    `${r.indent});`,
   ];
 }
 
