@@ -1,0 +1,301 @@
+/**
+ * The kernel's cell executor, in place of tslab's own (tslab/dist/executor.js createExecutor, whose
+ * interface it keeps: execute, inspect, complete, locals, reset, interrupt, close). tslab's
+ * converter still compiles and type-checks every cell; what changes is how the result runs:
+ *
+ * - lib/ runs through ./moduleLoader.js (autoreload before every cell, live imports, source maps).
+ * - Names a cell imports stay live: tslab's exports object kept the value an import had when its
+ *   cell ran; here the accessor itself is kept, so it reads the module's current version.
+ * - An interrupted or failing cell keeps what it declared and assigned before it stopped: its
+ *   declarations are carried to the next cell, minus the variables it never reached (tslab dropped
+ *   all of them: "Cannot find name 'solver'" in the next cell). An interrupt prints one line, and
+ *   the process event 'cs231n:interrupted' is emitted so library code (a live training view) can
+ *   say where it stopped; listeners run before the next cell and get { executionCount }.
+ * - Errors: see ./messages.js (one line for names used too early, our frames only).
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const messages = require('./messages');
+const { createModuleLoader } = require('./moduleLoader');
+
+/** vm file name prefix of cells: frames in cells are recognised (and shown as "cell") by it. */
+const CELL_FILE = 'tslab-cell-';
+
+/**
+ * @param {object} deps
+ * @param {typeof import('typescript')} deps.ts TypeScript, for transpiling lib/ and reading .d.ts
+ * @param {() => unknown} deps.tslab the `tslab` package (display API) cells may import
+ * @param {() => string[]} [deps.syncWatchedFiles] tells tslab's TypeScript program about edited
+ *   files before a cell is compiled (see ../tslab-kernel.js)
+ */
+function makeCreateExecutor({ ts, tslab, syncWatchedFiles }) {
+  return function createExecutor(rootDir, convs, console) {
+    /** JavaScript of tslab's in-memory modules (`//%module` cells), by .js filename. */
+    const virtualModules = new Map();
+    const loader = createModuleLoader({
+      rootDir,
+      ts,
+      special: (id) => (id === 'tslab' ? tslab() : undefined),
+      virtualSource: (filename) => virtualModules.get(filename),
+    });
+    const target = Object.create(null);
+    const exportsObject = createExports(target);
+    vm.runInThisContext('(x) => { globalThis.__tslab__ = x; }')({
+      exports: exportsObject,
+      require: loader.cellRequire,
+    });
+
+    let prevDecl = '';
+    let count = 0;
+    let rejectInterrupt = () => {};
+    let interruptPromise;
+    const resetInterruptPromise = () => {
+      interruptPromise = new Promise((_, reject) => {
+        rejectInterrupt = reject;
+      });
+      interruptPromise.catch(() => {});
+    };
+    resetInterruptPromise();
+
+    const libIndex = path.join(rootDir, 'lib', 'index.ts');
+    let libNames = { stamp: '', names: new Set() };
+    let reloadGeneration = 0;
+
+    function exportedLibNames() {
+      // Read again when any lib file changed since (a cheap signature: the reload check's).
+      const stamp = loader.loadedFiles().length > 0 ? String(reloadGeneration) : 'unloaded';
+      if (stamp !== libNames.stamp) libNames = { stamp, names: namesExportedBy(ts, libIndex) };
+      return libNames.names;
+    }
+
+    function printDiagnostics(diagnostics) {
+      const oneLine = messages.missingNamesMessage(diagnostics, exportedLibNames());
+      if (oneLine) {
+        console.error(oneLine);
+        return;
+      }
+      for (const d of diagnostics) {
+        if (messages.isEmitNoise(d)) continue;
+        console.error(
+          '%s%d:%d - %s',
+          d.fileName ? `${d.fileName} ` : '',
+          d.start.line + 1,
+          d.start.character + 1,
+          d.messageText,
+        );
+      }
+    }
+
+    function reportFailure(err) {
+      if (messages.isInterrupt(err)) {
+        console.error(messages.INTERRUPTED);
+        try {
+          process.emit('cs231n:interrupted', { executionCount: count });
+        } catch (hookErr) {
+          console.error(messages.formatError(hookErr, rootDir, CELL_FILE));
+        }
+        return;
+      }
+      console.error(messages.formatError(err, rootDir, CELL_FILE));
+    }
+
+    async function execute(src) {
+      count += 1;
+      syncWatchedFiles?.();
+      const reloaded = loader.refresh();
+      if (reloaded.length > 0) reloadGeneration += 1;
+      if (reloaded.length > 0 && process.env.CS231N_KERNEL_LOG) {
+        console.error(`[kernel] reloading ${reloaded.join(', ')}`);
+      }
+
+      const meta = require(
+        require.resolve('tslab/dist/metadata', { paths: [rootDir] }),
+      ).getCodeMetadata(src);
+      if (meta.module) {
+        const conv = meta.mode === 'browser' ? convs.browser : convs.node;
+        printDiagnostics(conv.addModule(meta.module, src, meta));
+        return true;
+      }
+      if (meta.mode === 'browser') return true;
+
+      const converted = convs.node.convert(prevDecl, src);
+      for (const out of converted.sideOutputs ?? []) {
+        if (fs.existsSync(out.path.replace(/\.js$/, '.ts'))) continue;
+        if (virtualModules.get(out.path) !== out.data) {
+          virtualModules.set(out.path, out.data);
+          loader.forget(out.path);
+        }
+      }
+      if (converted.diagnostics.length > 0) {
+        printDiagnostics(converted.diagnostics);
+        return false;
+      }
+      if (!converted.output) {
+        prevDecl = converted.declOutput || '';
+        return true;
+      }
+
+      const prefix = converted.hasToplevelAwait
+        ? '(async function(exports, require) { '
+        : '(function(exports, require) { ';
+      const wrapped = `${prefix}${converted.output}\n})(__tslab__.exports, __tslab__.require)`;
+      let result;
+      try {
+        result = vm.runInThisContext(wrapped, {
+          filename: `${CELL_FILE}${count}`,
+          breakOnSigint: true,
+        });
+        if (converted.hasToplevelAwait) await Promise.race([result, interruptPromise]);
+      } catch (err) {
+        // Keep what the cell declared and assigned before it stopped.
+        prevDecl = keepAssignedDeclarations(ts, converted.declOutput || '', target);
+        reportFailure(err);
+        return false;
+      }
+      prevDecl = converted.declOutput || '';
+      const last = converted.lastExpressionVar;
+      if (last && exportsObject[last] != null) {
+        const value = exportsObject[last];
+        delete exportsObject[last];
+        console.log(value);
+      }
+      return true;
+    }
+
+    return {
+      execute,
+      inspect: (src, position) => convFor(convs, src, rootDir).inspect(prevDecl, src, position),
+      complete: (src, position) => convFor(convs, src, rootDir).complete(prevDecl, src, position),
+      locals: exportsObject,
+      reset() {
+        prevDecl = '';
+        for (const name of Object.getOwnPropertyNames(target)) delete target[name];
+      },
+      interrupt() {
+        rejectInterrupt(new Error('Interrupted asynchronously'));
+        resetInterruptPromise();
+      },
+      close() {
+        convs.close();
+      },
+    };
+  };
+}
+
+function convFor(convs, src, rootDir) {
+  const { getCodeMetadata } = require(require.resolve('tslab/dist/metadata', { paths: [rootDir] }));
+  return getCodeMetadata(src).mode === 'browser' ? convs.browser : convs.node;
+}
+
+/**
+ * The object cells read and write earlier cells' names through (`exports.x`). Imports keep their
+ * accessor (so they follow reloads); assigning a name that was an import replaces the accessor.
+ */
+function createExports(target) {
+  return new Proxy(target, {
+    defineProperty(t, prop, attrs) {
+      if (prop === '__esModule') return true;
+      if (attrs.get) {
+        Object.defineProperty(t, prop, {
+          configurable: true,
+          enumerable: true,
+          get: attrs.get,
+          set(value) {
+            Object.defineProperty(t, prop, {
+              configurable: true,
+              enumerable: true,
+              writable: true,
+              value,
+            });
+          },
+        });
+      } else {
+        Object.defineProperty(t, prop, {
+          configurable: true,
+          enumerable: true,
+          writable: true,
+          value: attrs.value,
+        });
+      }
+      return true;
+    },
+  });
+}
+
+/**
+ * The names a module exports (its `export { ... }` lists, exported declarations, and the modules
+ * it re-exports with `export * from`), read from the sources without running them.
+ */
+function namesExportedBy(ts, filename, seen = new Set()) {
+  const names = new Set();
+  if (seen.has(filename) || !fs.existsSync(filename)) return names;
+  seen.add(filename);
+  const sf = ts.createSourceFile(
+    filename,
+    fs.readFileSync(filename, 'utf8'),
+    ts.ScriptTarget.ES2022,
+  );
+  for (const st of sf.statements) {
+    if (ts.isExportDeclaration(st)) {
+      if (st.exportClause && ts.isNamedExports(st.exportClause)) {
+        for (const el of st.exportClause.elements) names.add(el.name.text);
+      } else if (!st.exportClause && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier)) {
+        const base = path.resolve(path.dirname(filename), st.moduleSpecifier.text);
+        const file = [`${base}.ts`, path.join(base, 'index.ts')].find((f) => fs.existsSync(f));
+        if (file) for (const n of namesExportedBy(ts, file, seen)) names.add(n);
+      }
+      continue;
+    }
+    if (!ts.getModifiers?.(st)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
+    if (ts.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) {
+        if (ts.isIdentifier(d.name)) names.add(d.name.text);
+      }
+    } else if (st.name && ts.isIdentifier(st.name)) {
+      names.add(st.name.text);
+    }
+  }
+  return names;
+}
+
+/**
+ * A cell's declarations (tslab's declOutput, a .d.ts text) minus the variables, functions and
+ * classes that hold no value after the cell stopped early: TypeScript initialises every exported
+ * name to undefined at the top of the cell, so "undefined" means "not reached".
+ */
+function keepAssignedDeclarations(ts, declText, values) {
+  if (!declText) return '';
+  const sf = ts.createSourceFile('__prev__.d.ts', declText, ts.ScriptTarget.ES2022, true);
+  const has = (name) => values[name] !== undefined;
+  const kept = [];
+  for (const st of sf.statements) {
+    if (ts.isVariableStatement(st)) {
+      const decls = st.declarationList.declarations.filter(
+        (d) => !ts.isIdentifier(d.name) || has(d.name.text),
+      );
+      if (decls.length === 0) continue;
+      if (decls.length === st.declarationList.declarations.length) {
+        kept.push(st.getFullText(sf));
+        continue;
+      }
+      const list = ts.factory.updateVariableDeclarationList(st.declarationList, decls);
+      const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed });
+      kept.push(
+        `\n${printer.printNode(ts.EmitHint.Unspecified, ts.factory.updateVariableStatement(st, st.modifiers, list), sf)}`,
+      );
+      continue;
+    }
+    if (
+      (ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st)) &&
+      st.name &&
+      !has(st.name.text)
+    ) {
+      continue;
+    }
+    kept.push(st.getFullText(sf));
+  }
+  return `${kept.join('').replace(/^\n+/, '')}\n`;
+}
+
+module.exports = { makeCreateExecutor, keepAssignedDeclarations, namesExportedBy, CELL_FILE };
