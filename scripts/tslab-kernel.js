@@ -3,19 +3,29 @@
  * Starts this repository's tslab kernel (the kernelspec that scripts/setup-python.sh registers in
  * .venv points here). Arguments are tslab's own (`kernel --config-path <connection file>`).
  *
- * Two things stock tslab 1.0 cannot do for notebooks/*.ipynb, fixed here before tslab starts:
+ * What stock tslab 1.0 does not do for notebooks/*.ipynb, set up here before tslab starts:
  *
- * 1. tslab compiles only .ts files under its working directory (its TypeScript rootDir is the
- *    cwd), and Jupyter starts kernels in the notebook's folder, where ../lib is out of reach. The
- *    kernel therefore runs at the repository root: notebooks import the library as './lib'.
- * 2. At run time tslab maps `require('./x')` to its compiled ./x.ts only; a directory import
- *    ('./lib', './kernels' -> index.ts) type-checks but then fails with MODULE_NOT_FOUND. Such a
- *    request is retried as './x/index' through tslab's own require, so the module is the one tslab
- *    compiled (one instance per file, as in plain node).
+ * 1. Working directory. tslab compiles only .ts files under its working directory (its TypeScript
+ *    rootDir is the cwd), and Jupyter starts kernels in the notebook's folder, where ../lib is out
+ *    of reach. The kernel therefore runs at the repository root: notebooks import './lib'.
+ * 2. Running lib/ (scripts/kernel/executor.js and moduleLoader.js replace tslab's executor):
+ *    directory imports ('./lib' -> lib/index.ts), autoreload of edited lib files before every cell
+ *    with imports that follow the reload, declarations that survive an interrupted cell, one-line
+ *    messages for interrupts and for cells run before the set-up cell, stack traces that name
+ *    lib/*.ts lines (source maps) without Node's and tslab's frames.
+ * 3. Edits seen by the type checker. tslab's TypeScript program watches lib files with fs watchers
+ *    whose events arrive whenever the event loop gets to them; here those files are checked (size
+ *    and mtime) right before each cell instead, so a cell run just after a save is type-checked
+ *    against the saved file.
+ * 4. Output (scripts/kernel/requests.js). Nothing is dropped past iopub's high-water mark (a cell
+ *    printing 20,000 lines lost its last lines and its idle status), stream text is sent in a few
+ *    large messages instead of one per line, and a cell's output stops, visibly, at 100,000 lines.
+ * 5. Execution counts. Each execute request publishes execute_input with its count, as Jupyter's
+ *    protocol asks, so clients and nbconvert record In [1], In [2], ...
+ * 6. Unwritten exercises (student version): see below.
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const Module = require('node:module');
 
 const root = path.resolve(__dirname, '..');
 
@@ -25,66 +35,74 @@ const i = args.indexOf('--config-path');
 if (i >= 0 && args[i + 1]) args[i + 1] = path.resolve(args[i + 1]);
 process.argv = [process.argv[0], process.argv[1], ...args];
 process.chdir(root);
+process.setSourceMapsEnabled(true);
 
-/** The file tslab's top-level require is created for (see tslab/dist/executor.js createRequire). */
-const cellRequireAnchor = path.join(root, 'src.js');
+const tslabDir = path.join(root, 'node_modules', 'tslab');
+const fromTslab = (id) => require(require.resolve(id, { paths: [tslabDir] }));
 
-function isTsDirectory(dir) {
-  return fs.existsSync(path.join(dir, 'index.ts')) || fs.existsSync(path.join(dir, 'index.tsx'));
-}
-
-const originalRequire = Module.prototype.require;
-Module.prototype.require = function requireWithDirectoryIndex(id) {
+// 3. The type checker's file watchers, polled before each cell (see above).
+const tslabTs = fromTslab('@tslab/typescript-for-tslab');
+const polled = new Map(); // path -> { stamp, callbacks }
+const stampOf = (file) => {
   try {
-    return originalRequire.call(this, id);
-  } catch (err) {
-    const relative = typeof id === 'string' && /^\.\.?(\/|$)/.test(id);
-    if (!relative || err?.code !== 'MODULE_NOT_FOUND' || typeof this.filename !== 'string') {
-      throw err;
-    }
-    const target = path.resolve(path.dirname(this.filename), id);
-    if (!isTsDirectory(target)) throw err;
-    const indexId = `${id.replace(/\/+$/, '')}/index`;
-    // Cells run with tslab's top-level require (globalThis.__tslab__.require); modules that tslab
-    // compiled carry its require as their own `require` property.
-    const tslabRequire =
-      this.filename === cellRequireAnchor ? globalThis.__tslab__?.require : this.require;
-    if (typeof tslabRequire !== 'function') throw err;
-    return tslabRequire(indexId);
+    const s = fs.statSync(file);
+    return `${s.size}:${s.mtimeMs}`;
+  } catch {
+    return 'missing';
   }
 };
+const realWatchFile = tslabTs.sys.watchFile;
+tslabTs.sys.watchFile = (file, callback, interval, options) => {
+  const ours = path.resolve(file).startsWith(root + path.sep) && !file.includes('/node_modules/');
+  if (!ours) return realWatchFile.call(tslabTs.sys, file, callback, interval, options);
+  let entry = polled.get(file);
+  if (!entry) {
+    entry = { stamp: stampOf(file), callbacks: new Set() };
+    polled.set(file, entry);
+  }
+  entry.callbacks.add(callback);
+  return { close: () => entry.callbacks.delete(callback) };
+};
+function syncWatchedFiles() {
+  const changed = [];
+  for (const [file, entry] of polled) {
+    const stamp = stampOf(file);
+    if (stamp === entry.stamp) continue;
+    const kind =
+      stamp === 'missing'
+        ? tslabTs.FileWatcherEventKind.Deleted
+        : entry.stamp === 'missing'
+          ? tslabTs.FileWatcherEventKind.Created
+          : tslabTs.FileWatcherEventKind.Changed;
+    entry.stamp = stamp;
+    for (const cb of [...entry.callbacks]) cb(file, kind);
+    changed.push(file);
+  }
+  return changed;
+}
 
-/*
- * 3. Output during long synchronous cells. zeromq 6 sends at most 512 messages synchronously on a
- *    socket, then defers the next send to the event loop; while a cell runs synchronously (a
- *    Solver's train()) the event loop never turns, so the send after that throws "Socket is busy
- *    writing" inside console.log or a display update, and the cell dies with its error message
- *    lost. With sendTimeout 0 zeromq always sends at once (it never waits on such a socket);
- *    a PUB socket never blocks anyway (past its high-water mark it drops), so iopub (tslab's only
- *    Publisher) gets sendTimeout 0.
- */
-const zmq = require(
-  require.resolve('zeromq', { paths: [path.join(root, 'node_modules', 'tslab')] }),
-);
-const publisherSend = zmq.Publisher.prototype.send;
-// Socket.prototype.send is read-only, so a plain assignment would be ignored: define it.
-Object.defineProperty(zmq.Publisher.prototype, 'send', {
-  configurable: true,
-  writable: true,
-  value: function sendWithoutDeferral(...args) {
-    if (this.sendTimeout !== 0) this.sendTimeout = 0;
-    return publisherSend.apply(this, args);
-  },
+// 2. Our executor in place of tslab's (main.js looks createExecutor up when the kernel starts).
+const { makeCreateExecutor } = require('./kernel/executor');
+const tslabExecutor = require(path.join(tslabDir, 'dist', 'executor.js'));
+tslabExecutor.createExecutor = makeCreateExecutor({
+  ts: require(require.resolve('typescript', { paths: [root] })),
+  tslab: () => require(tslabDir),
+  syncWatchedFiles,
 });
 
+// 4 and 5. Output and execution counts.
+const requests = require('./kernel/requests');
+requests.unboundedPublisher(fromTslab('zeromq'));
+requests.installExecute(require(path.join(tslabDir, 'dist', 'jupyter.js')));
+
 /*
- * 4. Unwritten exercises. In the student version (npm run assignment) the functions a student
+ * 6. Unwritten exercises. In the student version (npm run assignment) the functions a student
  *    writes throw a NotImplementedError ("affineForward is not implemented yet: write it in
  *    lib/layers.ts"). A cell stopped by one prints that sentence as one stderr line and counts as
  *    run, so "Run All" reaches the end and the declarations of the cell stay known to the next
- *    cells; any other error fails the cell as before. tslab runs each cell through
+ *    cells; any other error fails the cell as before. Cells run through
  *    vm.runInThisContext as `(function(exports, require) { ... })(...)` (or an async function when
- *    the cell awaits), so only those calls are wrapped.
+ *    the cell awaits; see scripts/kernel/executor.js), so only those calls are wrapped.
  */
 const vm = require('node:vm');
 const runInThisContext = vm.runInThisContext;
@@ -111,4 +129,4 @@ vm.runInThisContext = function runCell(code, options) {
   return result;
 };
 
-require(path.join(root, 'node_modules', 'tslab', 'dist', 'main.js')).main();
+require(path.join(tslabDir, 'dist', 'main.js')).main();
