@@ -1,0 +1,196 @@
+/**
+ * The notebook kernel (scripts/tslab-kernel.js and scripts/kernel/) through real nbconvert: each
+ * notebook in test/kernel/notebooks/ is executed on the tslab kernel as `npm run notebook` does,
+ * and the executed copy's outputs are checked.
+ *
+ *   autoreload  an edited lib file is used on the next run, through names imported earlier
+ *   interrupt   SIGINT (Kernel > Interrupt) mid-training: one line, the kernel and the solver live on
+ *   output      20,000 printed lines arrive complete and in order, the cell ends, the next runs
+ *   errors      a cell run before the set-up cell: one line; library errors: message + lib/*.ts frames
+ * and in all of them: execution counts In [1], In [2], ... in the notebook and its HTML export.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportNotebookHtml } from '../../scripts/export-notebook-html';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const VENV = path.join(ROOT, '.venv');
+const NOTEBOOKS = path.join(__dirname, 'notebooks');
+
+interface Output {
+  output_type: string;
+  name?: string;
+  text?: string | string[];
+}
+interface Cell {
+  cell_type: string;
+  execution_count?: number | null;
+  outputs?: Output[];
+  source: string | string[];
+}
+interface Notebook {
+  cells: Cell[];
+}
+
+let outDir = '';
+
+beforeAll(() => {
+  if (!fs.existsSync(path.join(VENV, 'bin', 'jupyter'))) {
+    throw new Error(`${VENV}/bin/jupyter not found: run npm run setup:python first`);
+  }
+  outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kernel-e2e-'));
+});
+
+afterAll(() => {
+  if (outDir) fs.rmSync(outDir, { recursive: true, force: true });
+});
+
+/** Executes test/kernel/notebooks/<name>.ipynb with nbconvert; cells may take `cellTimeout` s. */
+function execute(name: string, cellTimeout = 60): { nb: Notebook; file: string } {
+  const input = path.join(NOTEBOOKS, `${name}.ipynb`);
+  const r = spawnSync(
+    path.join(VENV, 'bin', 'jupyter'),
+    [
+      'nbconvert',
+      '--to',
+      'notebook',
+      '--execute',
+      '--ExecutePreprocessor.kernel_name=tslab',
+      `--ExecutePreprocessor.timeout=${cellTimeout}`,
+      '--ExecutePreprocessor.startup_timeout=120',
+      '--output-dir',
+      outDir,
+      input,
+    ],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: (cellTimeout * 4 + 120) * 1000,
+      env: {
+        ...process.env,
+        PATH: `${VENV}/bin:${ROOT}/node_modules/.bin:${process.env.PATH}`,
+        JUPYTER_PLATFORM_DIRS: '1',
+      },
+    },
+  );
+  if (r.status !== 0) {
+    throw new Error(`nbconvert failed on ${name}.ipynb (status ${r.status}):\n${r.stderr}`);
+  }
+  const file = path.join(outDir, `${name}.ipynb`);
+  return { nb: JSON.parse(fs.readFileSync(file, 'utf8')) as Notebook, file };
+}
+
+const codeCells = (nb: Notebook) => nb.cells.filter((c) => c.cell_type === 'code');
+const text = (t: string | string[] | undefined) => (Array.isArray(t) ? t.join('') : (t ?? ''));
+const stream = (cell: Cell, name: 'stdout' | 'stderr') =>
+  (cell.outputs ?? [])
+    .filter((o) => o.output_type === 'stream' && o.name === name)
+    .map((o) => text(o.text))
+    .join('');
+
+/** Every code cell carries its count, 1, 2, ... in order. */
+function expectCounts(nb: Notebook) {
+  const counts = codeCells(nb).map((c) => c.execution_count);
+  expect(counts).toEqual(counts.map((_, i) => i + 1));
+}
+
+describe('autoreload', () => {
+  const layers = path.join(ROOT, 'lib', 'layers.ts');
+  let original = '';
+  beforeAll(() => {
+    original = fs.readFileSync(layers, 'utf8');
+  });
+  afterAll(() => {
+    // The notebook puts the file back itself; this covers a notebook that stopped early.
+    if (original && fs.readFileSync(layers, 'utf8') !== original) {
+      fs.writeFileSync(layers, original);
+    }
+  });
+
+  it('uses an edited lib file on rerun, through the set-up cell import, keeping module state', () => {
+    const { nb } = execute('autoreload');
+    const out = codeCells(nb).map((c) => stream(c, 'stdout'));
+    const errors = codeCells(nb).map((c) => stream(c, 'stderr'));
+    expect(errors.join('')).toBe('');
+    expect(out[1]).toContain('before: [ 0, 2 ]');
+    expect(out[3]).toContain('after: [ -0.5, 2 ]');
+    expect(out[4]).toContain('probe: new export');
+    expect(out[5]).toContain('random continues: true');
+    expect(out[5]).toContain('backend kept: true');
+    expect(out[7]).toContain('restored: [ 0, 2 ]');
+    expect(fs.readFileSync(layers, 'utf8')).toBe(original);
+    expectCounts(nb);
+  });
+});
+
+describe('interrupt', () => {
+  it('stops the cell with one line; the solver and the cell declarations live on', () => {
+    const { nb } = execute('interrupt');
+    const cells = codeCells(nb);
+    const message = stream(cells[1], 'stderr').trimEnd();
+    expect(message.split('\n')).toHaveLength(1);
+    expect(message).toMatch(/^Interrupted \(Kernel > Interrupt\)/);
+    const after = stream(cells[2], 'stdout');
+    expect(stream(cells[2], 'stderr')).toBe('');
+    expect(after).toContain('iterations done: true');
+    expect(after).toContain('history finite: true');
+    expect(after).toContain('cell declarations kept: true');
+    expect(after).toContain('interrupt hook ran: true');
+    const ms = /stopped (-?\d+) ms after SIGINT/.exec(after);
+    expect(ms).not.toBeNull();
+    console.log(`interrupt: the training cell stopped ${ms?.[1]} ms after SIGINT`);
+    expectCounts(nb);
+  });
+});
+
+describe('output', () => {
+  it('delivers 20,000 lines and DONE in order, ends the cell, runs the next', () => {
+    const { nb, file } = execute('output', 30);
+    const cells = codeCells(nb);
+    const lines = stream(cells[0], 'stdout').trimEnd().split('\n');
+    const expected = Array.from({ length: 20000 }, (_, i) => `line ${i + 1} of 20000`);
+    expect(lines).toEqual([...expected, 'DONE']);
+    expect(stream(cells[1], 'stdout')).toBe('next cell ran\n');
+    expectCounts(nb);
+
+    // The HTML export shows the counts too.
+    const html = fs.readFileSync(exportNotebookHtml(file, path.join(outDir, 'output.html')), 'utf8');
+    expect(html).toMatch(/In(&nbsp;|\s)\[1\]:/);
+    expect(html).toMatch(/In(&nbsp;|\s)\[2\]:/);
+  });
+});
+
+describe('errors', () => {
+  it('says in one line which cell to run first, and shows lib errors with lib/*.ts frames', () => {
+    const { nb } = execute('errors');
+    const cells = codeCells(nb);
+
+    const early = stream(cells[0], 'stderr').trimEnd();
+    expect(early.split('\n')).toHaveLength(1);
+    expect(early).toContain("'Solver' is not imported yet: run the set-up cell");
+    expect(early).toContain("'model', 'data' are not defined yet");
+    expect(early).not.toMatch(/private name/);
+
+    for (const i of [2, 3]) {
+      const lines = stream(cells[i], 'stderr').trimEnd().split('\n');
+      expect(lines[0]).toMatch(/^RangeError: affineForward: x with \d+ features \(shape/);
+      const frames = lines.slice(1);
+      expect(frames.length).toBeGreaterThan(0);
+      expect(frames.length).toBeLessThanOrEqual(4);
+      expect(frames[0]).toMatch(/^ {4}at checkAffine \(lib\/layers\.ts:\d+:\d+\)$/);
+      expect(frames[1]).toMatch(/^ {4}at affineForward \(lib\/layers\.ts:\d+:\d+\)$/);
+      for (const f of frames) expect(f).not.toMatch(/node:|node_modules|tslab|\.js:|scripts\//);
+    }
+    // The frame's line is where lib/layers.ts throws (source maps, not the transpiled line).
+    const src = fs.readFileSync(path.join(ROOT, 'lib', 'layers.ts'), 'utf8').split('\n');
+    const line = Number(/layers\.ts:(\d+)/.exec(stream(cells[2], 'stderr'))?.[1]);
+    expect(src[line - 1]).toMatch(/throw new RangeError/);
+    expect(stream(cells[3], 'stderr')).toContain('at deeper (cell)');
+
+    expect(stream(cells[4], 'stdout')).toBe('still running\n');
+    expectCounts(nb);
+  });
+});
