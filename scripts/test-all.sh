@@ -4,7 +4,8 @@
 #      the project-local Jupyter venv
 #   2. tsc --noEmit (strict) and the linter
 #   3. vitest, once per compute backend that loads (blas, wasm, js)
-#   4. every notebook executed by real nbconvert on the tslab kernel (reduced budget)
+#   4. every notebook executed by real nbconvert on the tslab kernel (reduced budget), and the
+#      kernel's own test notebooks (test/kernel/: autoreload, interrupt, long output, errors)
 #   5. assignment mode: the student version, its notebook, the grader, the submission zip
 #   6. the notebook in JupyterLab driven by Chromium
 # Ends with one line counting the tests that passed and failed across all steps.
@@ -61,6 +62,11 @@ for b in $backends; do
 done
 
 if step notebooks bash scripts/test-notebooks.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
+report=artifacts/vitest-kernel.json
+rm -f "$report"
+step kernel npx vitest run --config test/kernel/vitest.config.ts --reporter=default --reporter=json --outputFile.json="$report"
+count "$report"
 
 # (The student version made by npm run assignment has no test/assignment/.)
 if [[ -f test/assignment/vitest.config.ts ]]; then

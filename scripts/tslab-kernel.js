@@ -19,7 +19,8 @@
  *    against the saved file.
  * 4. Output (scripts/kernel/requests.js). Nothing is dropped past iopub's high-water mark (a cell
  *    printing 20,000 lines lost its last lines and its idle status), stream text is sent in a few
- *    large messages instead of one per line, and a cell's output stops, visibly, at 100,000 lines.
+ *    large messages instead of one per line; past 51,000 lines a cell shows its first 50,000 and
+ *    last 1,000 lines and says how many are not shown.
  * 5. Execution counts. Each execute request publishes execute_input with its count, as Jupyter's
  *    protocol asks, so clients and nbconvert record In [1], In [2], ...
  * 6. Unwritten exercises (student version): see below.

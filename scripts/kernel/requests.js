@@ -12,8 +12,8 @@
  *   so 20,000 lines kept nbconvert and JupyterLab busy long after the cell. Stream text is gathered
  *   and sent at most every FLUSH_MS (checked on each write, so a long synchronous cell still shows
  *   its progress), before any display message (order kept), and when the cell ends, before its
- *   reply. Past MAX_LINES lines a cell's stream output stops, and one line at its end says how many
- *   lines were not shown.
+ *   reply. A cell printing more than 51,000 lines shows its first 50,000 and last 1,000, with a
+ *   line between them saying how many are not shown.
  * - Errors abort the queued requests only when the request asks for it (stop_on_error, true unless
  *   the client allows errors): tslab always aborted them, so nbconvert skipped every cell after a
  *   cell tagged raises-exception.
@@ -23,7 +23,9 @@
 
 const FLUSH_MS = 100;
 const MAX_BUFFER_CHARS = 256 * 1024;
-const MAX_LINES = 100_000;
+/** Lines of a cell's stream output shown from its start, and from its end, when it is longer. */
+const HEAD_LINES = 50_000;
+const TAIL_LINES = 1_000;
 
 /** Makes zeromq's Publisher unbounded and immediate (call before tslab creates its sockets). */
 function unboundedPublisher(zmq) {
@@ -36,7 +38,9 @@ function unboundedPublisher(zmq) {
 }
 
 /**
- * The stream side of one execute request: buffered, ordered, capped.
+ * The stream side of one execute request: buffered, in order, and past HEAD_LINES + TAIL_LINES
+ * lines shortened to its first HEAD_LINES and last TAIL_LINES lines with a line saying how many
+ * are not shown between them.
  * @param {(name: string, text: string) => void} send publishes one stream message
  */
 function createStreamBuffer(send, now = Date.now) {
@@ -44,8 +48,11 @@ function createStreamBuffer(send, now = Date.now) {
   let pendingChars = 0;
   let lastFlush = now();
   let timer = null;
-  let lines = 0;
-  let hidden = 0;
+  let tailTimer = null;
+  let shown = 0; // lines sent or pending
+  /** Past the head: the latest lines as [name, line] (a line without '\n' is unfinished). */
+  let tail = [];
+  let dropped = 0;
 
   function flush() {
     if (timer) {
@@ -59,38 +66,62 @@ function createStreamBuffer(send, now = Date.now) {
     for (const [name, text] of runs) send(name, text);
   }
 
-  function write(name, text) {
-    if (hidden > 0 || lines >= MAX_LINES) {
-      hidden += countLines(text);
-      return;
-    }
-    let kept = text;
-    const n = countLines(text);
-    if (lines + n > MAX_LINES) {
-      const cut = nthNewline(text, MAX_LINES - lines);
-      kept = text.slice(0, cut + 1);
-      hidden += n - (MAX_LINES - lines);
-    }
-    lines += countLines(kept);
+  function queue(name, text) {
     const last = pending[pending.length - 1];
-    if (last && last[0] === name) last[1] += kept;
-    else pending.push([name, kept]);
-    pendingChars += kept.length;
+    if (last && last[0] === name) last[1] += text;
+    else pending.push([name, text]);
+    pendingChars += text.length;
+  }
+
+  function keepInTail(name, text) {
+    for (const piece of text.split(/(?<=\n)/)) {
+      const last = tail[tail.length - 1];
+      if (last && last[0] === name && !last[1].endsWith('\n')) last[1] += piece;
+      else tail.push([name, piece]);
+    }
+    if (tail.length > 2 * TAIL_LINES) {
+      dropped += tail.length - TAIL_LINES;
+      tail = tail.slice(-TAIL_LINES);
+    }
+  }
+
+  function write(name, text) {
+    if (shown < HEAD_LINES) {
+      const room = HEAD_LINES - shown;
+      const n = countLines(text);
+      const head = n <= room ? text : text.slice(0, nthNewline(text, room) + 1);
+      shown += Math.min(n, room);
+      queue(name, head);
+      if (head.length < text.length) keepInTail(name, text.slice(head.length));
+    } else {
+      keepInTail(name, text);
+    }
+    // Output that comes after the cell ended (callbacks) is shortened the same way, then sent.
+    if (tail.length > 0 && !tailTimer) tailTimer = setTimeout(end, 5 * FLUSH_MS);
     if (pendingChars >= MAX_BUFFER_CHARS || now() - lastFlush >= FLUSH_MS) flush();
     else if (!timer) timer = setTimeout(flush, FLUSH_MS);
   }
 
-  /** At the end of the cell: everything out, and the count of lines not shown. */
+  /** At the end of the cell (and for output that comes later): everything pending goes out. */
   function end() {
-    if (hidden > 0) {
-      const total = (lines + hidden).toLocaleString('en-US');
-      pending.push([
-        'stdout',
-        `... ${hidden.toLocaleString('en-US')} lines not shown (the cell printed ${total}; the first ${lines.toLocaleString('en-US')} are above)\n`,
-      ]);
-      hidden = 0;
-      lines = MAX_LINES; // later writes of this cell (callbacks) stay hidden
+    if (tailTimer) {
+      clearTimeout(tailTimer);
+      tailTimer = null;
     }
+    if (tail.length > TAIL_LINES) {
+      dropped += tail.length - TAIL_LINES;
+      tail = tail.slice(-TAIL_LINES);
+    }
+    if (dropped > 0) {
+      const fmt = (n) => n.toLocaleString('en-US');
+      queue(
+        'stdout',
+        `... ${fmt(dropped)} lines not shown (the cell printed ${fmt(shown + dropped + tail.length)} lines: the first ${fmt(shown)} are above, the last ${fmt(tail.length)} below)\n`,
+      );
+    }
+    for (const [name, text] of tail) queue(name, text);
+    tail = [];
+    dropped = 0;
     flush();
   }
 
@@ -176,4 +207,4 @@ function installExecute(jupyter) {
   };
 }
 
-module.exports = { unboundedPublisher, createStreamBuffer, installExecute, MAX_LINES };
+module.exports = { unboundedPublisher, createStreamBuffer, installExecute, HEAD_LINES, TAIL_LINES };

@@ -5,7 +5,8 @@
  *
  *   autoreload  an edited lib file is used on the next run, through names imported earlier
  *   interrupt   SIGINT (Kernel > Interrupt) mid-training: one line, the kernel and the solver live on
- *   output      20,000 printed lines arrive complete and in order, the cell ends, the next runs
+ *   output      20,000 printed lines arrive complete and in order, the cell ends, the next runs;
+ *               120,001 lines are visibly shortened
  *   errors      a cell run before the set-up cell: one line; library errors: message + lib/*.ts frames
  * and in all of them: execution counts In [1], In [2], ... in the notebook and its HTML export.
  */
@@ -154,10 +155,22 @@ describe('output', () => {
     const expected = Array.from({ length: 20000 }, (_, i) => `line ${i + 1} of 20000`);
     expect(lines).toEqual([...expected, 'DONE']);
     expect(stream(cells[1], 'stdout')).toBe('next cell ran\n');
+
+    // 120,001 lines: the first 50,000, a line saying how many are not shown, the last 1,000.
+    const long = stream(cells[2], 'stdout').trimEnd().split('\n');
+    expect(long).toHaveLength(51_001);
+    expect(long[49_999]).toBe('row 50000');
+    expect(long[50_000]).toMatch(/^\.\.\. 69,001 lines not shown \(the cell printed 120,001 lines/);
+    expect(long[50_001]).toBe('row 119002');
+    expect(long[51_000]).toBe('END');
+    expect(stream(cells[3], 'stdout')).toBe('after the long cell\n');
     expectCounts(nb);
 
     // The HTML export shows the counts too.
-    const html = fs.readFileSync(exportNotebookHtml(file, path.join(outDir, 'output.html')), 'utf8');
+    const html = fs.readFileSync(
+      exportNotebookHtml(file, path.join(outDir, 'output.html')),
+      'utf8',
+    );
     expect(html).toMatch(/In(&nbsp;|\s)\[1\]:/);
     expect(html).toMatch(/In(&nbsp;|\s)\[2\]:/);
   });

@@ -1,0 +1,196 @@
+/**
+ * The notebook kernel's pure parts (scripts/kernel/): stream shortening and ordering, the messages
+ * for failed cells, and the declarations kept after an interrupted cell. The kernel as a whole runs
+ * in test/kernel/kernel.e2e.ts (real nbconvert).
+ */
+import * as path from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(__dirname, '..');
+const requests = require('../scripts/kernel/requests.js');
+const messages = require('../scripts/kernel/messages.js');
+const { keepAssignedDeclarations } = require('../scripts/kernel/executor.js');
+
+type Sent = [string, string][];
+
+/** A stream buffer whose clock never moves: it sends on size, flush() and end() only. */
+function buffer() {
+  const sent: Sent = [];
+  const b = requests.createStreamBuffer(
+    (name: string, text: string) => sent.push([name, text]),
+    () => 0,
+  );
+  return { b, sent, all: () => sent.map(([, t]) => t).join('') };
+}
+
+describe('createStreamBuffer', () => {
+  it('gathers writes into few messages, in order, each stream kept apart', () => {
+    const { b, sent } = buffer();
+    b.write('stdout', 'a\n');
+    b.write('stdout', 'b\n');
+    b.write('stderr', 'c\n');
+    b.write('stdout', 'd\n');
+    expect(sent).toEqual([]);
+    b.end();
+    expect(sent).toEqual([
+      ['stdout', 'a\nb\n'],
+      ['stderr', 'c\n'],
+      ['stdout', 'd\n'],
+    ]);
+  });
+
+  it('sends everything up to HEAD_LINES + TAIL_LINES lines', () => {
+    const { b, all } = buffer();
+    const n = requests.HEAD_LINES + requests.TAIL_LINES;
+    for (let i = 1; i <= n; i++) b.write('stdout', `${i}\n`);
+    b.end();
+    const lines = all().trimEnd().split('\n');
+    expect(lines).toHaveLength(n);
+    expect(lines[n - 1]).toBe(String(n));
+  });
+
+  it('shortens longer output to its first and last lines, saying how many are not shown', () => {
+    const { b, all } = buffer();
+    const n = 120_001;
+    for (let i = 1; i < n; i++) b.write('stdout', `row ${i}\n`);
+    b.write('stdout', 'END\n');
+    b.end();
+    const lines = all().trimEnd().split('\n');
+    const head = requests.HEAD_LINES;
+    const tail = requests.TAIL_LINES;
+    expect(lines).toHaveLength(head + 1 + tail);
+    expect(lines[0]).toBe('row 1');
+    expect(lines[head - 1]).toBe(`row ${head}`);
+    const hidden = n - head - tail;
+    expect(lines[head]).toBe(
+      `... ${hidden.toLocaleString('en-US')} lines not shown (the cell printed ${n.toLocaleString('en-US')} lines: the first ${head.toLocaleString('en-US')} are above, the last ${tail.toLocaleString('en-US')} below)`,
+    );
+    expect(lines[head + 1]).toBe(`row ${n - tail + 1}`);
+    expect(lines[lines.length - 1]).toBe('END');
+  });
+
+  it('keeps a line written in pieces whole across the cut', () => {
+    const { b, all } = buffer();
+    for (let i = 1; i <= requests.HEAD_LINES + 5000; i++) {
+      b.write('stdout', `x${i}`);
+      b.write('stdout', '\n');
+    }
+    b.write('stdout', 'last');
+    b.write('stdout', ' line\n');
+    b.end();
+    const lines = all().trimEnd().split('\n');
+    expect(lines[lines.length - 1]).toBe('last line');
+    expect(lines[lines.length - 2]).toBe(`x${requests.HEAD_LINES + 5000}`);
+  });
+});
+
+describe('missingNamesMessage', () => {
+  const lib = new Set(['Solver', 'TwoLayerNet', 'affineForward']);
+  const d = (code: number, messageText: string, fileName?: string) => ({
+    code,
+    messageText,
+    fileName,
+  });
+
+  it('names the set-up cell for library names and the declaring cell for the others, in one line', () => {
+    const msg = messages.missingNamesMessage(
+      [
+        d(2552, "Cannot find name 'Solver'. Did you mean 'solver'?"),
+        d(2304, "Cannot find name 'model'."),
+        d(4025, "Exported variable 'solver' has or is using private name 'Solver'."),
+      ],
+      lib,
+    );
+    expect(msg).toBe(
+      "'Solver' is not imported yet: run the set-up cell (the one with `import { ... } from './lib'`) first; then 'model' is not defined yet: run the cell that declares it first.",
+    );
+  });
+
+  it("repeats TypeScript's suggestion for a likely typo", () => {
+    const msg = messages.missingNamesMessage(
+      [d(2552, "Cannot find name 'affineFoward'. Did you mean 'affineForwrd'?")],
+      lib,
+    );
+    expect(msg).toContain("Or a typo: 'affineFoward' (did you mean 'affineForwrd'?)");
+  });
+
+  it('leaves other errors alone (and errors in imported files)', () => {
+    expect(
+      messages.missingNamesMessage(
+        [d(2322, "Type 'string' is not assignable to type 'number'.")],
+        lib,
+      ),
+    ).toBeUndefined();
+    expect(
+      messages.missingNamesMessage([d(2304, "Cannot find name 'x'.", 'lib/layers.ts')], lib),
+    ).toBeUndefined();
+  });
+});
+
+describe('formatError', () => {
+  it('keeps the message and our frames, relative to the root', () => {
+    const err = new RangeError('affineForward: bad x');
+    err.stack = [
+      'RangeError: affineForward: bad x',
+      `    at checkAffine (${ROOT}/lib/layers.ts:213:11)`,
+      `    at Proxy.affineForward (${ROOT}/lib/layers.ts:45:3)`,
+      '    at tslab-cell-4:3:20',
+      '    at Script.runInThisContext (node:vm:137:12)',
+      `    at Object.execute (${ROOT}/scripts/kernel/executor.js:145:21)`,
+      `    at run (${ROOT}/node_modules/tslab/dist/executor.js:10:1)`,
+    ].join('\n');
+    expect(messages.formatError(err, ROOT, 'tslab-cell-')).toBe(
+      [
+        'RangeError: affineForward: bad x',
+        '    at checkAffine (lib/layers.ts:213:11)',
+        '    at affineForward (lib/layers.ts:45:3)',
+        '    at cell',
+      ].join('\n'),
+    );
+  });
+
+  it('shows only the message when no frame is in our sources', () => {
+    const err = new Error('boom');
+    err.stack = 'Error: boom\n    at tslab-cell-1:1:7\n    at node:internal/x:1:1';
+    expect(messages.formatError(err, ROOT, 'tslab-cell-')).toBe('Error: boom');
+    expect(messages.formatError('text', ROOT, 'tslab-cell-')).toBe('Uncaught "text"');
+  });
+});
+
+describe('keepAssignedDeclarations', () => {
+  const decl = [
+    "import { Solver } from './lib';",
+    'declare const solver: Solver;',
+    'declare let a: number, b: number;',
+    'declare function f(): number;',
+    'declare class C {',
+    '}',
+    'interface I {',
+    '    x: number;',
+    '}',
+    '',
+  ].join('\n');
+
+  it('drops the variables, functions and classes the cell never reached', () => {
+    const kept = keepAssignedDeclarations(ts, decl, { solver: {}, a: 1, b: undefined });
+    expect(kept).toContain("import { Solver } from './lib';");
+    expect(kept).toContain('declare const solver: Solver;');
+    expect(kept).toMatch(/declare let a: number;/);
+    expect(kept).not.toMatch(/\bb: number/);
+    expect(kept).not.toContain('declare function f');
+    expect(kept).not.toContain('declare class C');
+    expect(kept).toContain('interface I');
+  });
+
+  it('keeps everything when everything was assigned', () => {
+    const kept = keepAssignedDeclarations(ts, decl, {
+      solver: {},
+      a: 1,
+      b: 2,
+      f() {},
+      C: class {},
+    });
+    expect(kept.trim()).toBe(decl.trim());
+  });
+});
