@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = path.resolve(__dirname, '..');
 const requests = require('../scripts/kernel/requests.js');
 const messages = require('../scripts/kernel/messages.js');
-const { keepAssignedDeclarations } = require('../scripts/kernel/executor.js');
+const { keepAssignedDeclarations, cellDeclaredNames } = require('../scripts/kernel/executor.js');
 
 type Sent = [string, string][];
 
@@ -172,8 +172,10 @@ describe('keepAssignedDeclarations', () => {
     '',
   ].join('\n');
 
+  const cell = new Set(['solver', 'a', 'b', 'f', 'C']);
+
   it('drops the variables, functions and classes the cell never reached', () => {
-    const kept = keepAssignedDeclarations(ts, decl, { solver: {}, a: 1, b: undefined });
+    const kept = keepAssignedDeclarations(ts, decl, { solver: {}, a: 1, b: undefined }, cell);
     expect(kept).toContain("import { Solver } from './lib';");
     expect(kept).toContain('declare const solver: Solver;');
     expect(kept).toMatch(/declare let a: number;/);
@@ -184,13 +186,25 @@ describe('keepAssignedDeclarations', () => {
   });
 
   it('keeps everything when everything was assigned', () => {
-    const kept = keepAssignedDeclarations(ts, decl, {
-      solver: {},
-      a: 1,
-      b: 2,
-      f() {},
-      C: class {},
-    });
+    const values = { solver: {}, a: 1, b: 2, f() {}, C: class {} };
+    const kept = keepAssignedDeclarations(ts, decl, values, cell);
     expect(kept.trim()).toBe(decl.trim());
+  });
+
+  it("keeps earlier cells' declarations whatever their value (let best = undefined)", () => {
+    const kept = keepAssignedDeclarations(ts, decl, { solver: {} }, new Set(['solver']));
+    expect(kept.trim()).toBe(decl.trim());
+  });
+
+  it('finds the names a cell declares at its top level', () => {
+    const src = [
+      'const { a, b: [c, , d] } = x;',
+      'let e = 1, f;',
+      'function g() { const inner = 1; }',
+      'class H {}',
+      'if (a) { var notTop = 1; }',
+      'g();',
+    ].join('\n');
+    expect([...cellDeclaredNames(ts, src)].sort()).toEqual(['H', 'a', 'c', 'd', 'e', 'f', 'g']);
   });
 });

@@ -149,7 +149,12 @@ function makeCreateExecutor({ ts, tslab, syncWatchedFiles }) {
         if (converted.hasToplevelAwait) await Promise.race([result, interruptPromise]);
       } catch (err) {
         // Keep what the cell declared and assigned before it stopped.
-        prevDecl = keepAssignedDeclarations(ts, converted.declOutput || '', target);
+        prevDecl = keepAssignedDeclarations(
+          ts,
+          converted.declOutput || '',
+          target,
+          cellDeclaredNames(ts, src),
+        );
         reportFailure(err);
         return false;
       }
@@ -259,15 +264,37 @@ function namesExportedBy(ts, filename, seen = new Set()) {
   return names;
 }
 
+/** The names a cell declares at its top level (variables, functions, classes, enums). */
+function cellDeclaredNames(ts, src) {
+  const names = new Set();
+  const sf = ts.createSourceFile('cell.ts', src, ts.ScriptTarget.ES2022, true);
+  const bind = (name) => {
+    if (ts.isIdentifier(name)) names.add(name.text);
+    else for (const el of name.elements) if (!ts.isOmittedExpression(el)) bind(el.name);
+  };
+  for (const st of sf.statements) {
+    if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) bind(d.name);
+    else if (
+      (ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st)) &&
+      st.name
+    ) {
+      names.add(st.name.text);
+    }
+  }
+  return names;
+}
+
 /**
- * A cell's declarations (tslab's declOutput, a .d.ts text) minus the variables, functions and
- * classes that hold no value after the cell stopped early: TypeScript initialises every exported
- * name to undefined at the top of the cell, so "undefined" means "not reached".
+ * The declarations to carry on after a cell stopped early (tslab's declOutput for it, a .d.ts
+ * text that also holds the earlier cells' declarations): all of them, minus the variables,
+ * functions and classes of this cell (`cellNames`) that hold no value. TypeScript initialises
+ * every name a cell declares to undefined at the top of the cell, so "undefined" means "not
+ * reached".
  */
-function keepAssignedDeclarations(ts, declText, values) {
+function keepAssignedDeclarations(ts, declText, values, cellNames) {
   if (!declText) return '';
   const sf = ts.createSourceFile('__prev__.d.ts', declText, ts.ScriptTarget.ES2022, true);
-  const has = (name) => values[name] !== undefined;
+  const has = (name) => !cellNames.has(name) || values[name] !== undefined;
   const kept = [];
   for (const st of sf.statements) {
     if (ts.isVariableStatement(st)) {
@@ -298,4 +325,10 @@ function keepAssignedDeclarations(ts, declText, values) {
   return `${kept.join('').replace(/^\n+/, '')}\n`;
 }
 
-module.exports = { makeCreateExecutor, keepAssignedDeclarations, namesExportedBy, CELL_FILE };
+module.exports = {
+  makeCreateExecutor,
+  keepAssignedDeclarations,
+  cellDeclaredNames,
+  namesExportedBy,
+  CELL_FILE,
+};

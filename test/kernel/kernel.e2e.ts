@@ -139,6 +139,7 @@ describe('interrupt', () => {
     expect(after).toContain('iterations done: true');
     expect(after).toContain('history finite: true');
     expect(after).toContain('cell declarations kept: true');
+    expect(after).toContain('earlier declarations kept: true');
     expect(after).toContain('interrupt hook ran: true');
     const ms = /stopped (-?\d+) ms after SIGINT/.exec(after);
     expect(ms).not.toBeNull();
