@@ -144,6 +144,8 @@ describe('interrupt', () => {
     const ms = /stopped (-?\d+) ms after SIGINT/.exec(after);
     expect(ms).not.toBeNull();
     console.log(`interrupt: the training cell stopped ${ms?.[1]} ms after SIGINT`);
+    expect(stream(cells[3], 'stderr')).toBe('');
+    expect(stream(cells[3], 'stdout')).toBe('model still computes: true true\n');
     expectCounts(nb);
   });
 });
