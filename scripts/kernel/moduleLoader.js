@@ -7,7 +7,7 @@
  * - Autoreload. Before every cell, `refresh()` compares each loaded file's size, mtime and content
  *   hash with what was loaded; a changed file is dropped from the cache together with every module
  *   that imports it, directly or not. Modules that import nothing changed stay loaded and keep their
- *   state: the random generator (lib/core/random.ts) keeps its seed and position, and the compute
+ *   state: the random generator (lib/core/random/) keeps its seed and position, and the compute
  *   backend (lib/kernels/) stays the one chosen, unless one of their own files changed (then that
  *   module starts afresh, as in a new kernel: the generator is reseeded from entropy and the backend
  *   is chosen again).
