@@ -3,6 +3,9 @@
  * for failed cells, and the declarations kept after an interrupted cell. The kernel as a whole runs
  * in test/kernel/kernel.e2e.ts (real nbconvert).
  */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +14,7 @@ const ROOT = path.resolve(__dirname, '..');
 const requests = require('../scripts/kernel/requests.js');
 const messages = require('../scripts/kernel/messages.js');
 const { keepAssignedDeclarations, cellDeclaredNames } = require('../scripts/kernel/executor.js');
+const { createModuleLoader } = require('../scripts/kernel/moduleLoader.js');
 
 type Sent = [string, string][];
 
@@ -206,5 +210,80 @@ describe('keepAssignedDeclarations', () => {
       'g();',
     ].join('\n');
     expect([...cellDeclaredNames(ts, src)].sort()).toEqual(['H', 'a', 'c', 'd', 'e', 'f', 'g']);
+  });
+});
+
+describe('createModuleLoader', () => {
+  // A small library in a temp folder: lib/index.ts re-exports b (edited below) and a stateful module.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kernel-loader-'));
+  const file = (rel: string) => path.join(dir, rel);
+  let clock = 1_700_000_000;
+  const write = (rel: string, text: string) => {
+    fs.mkdirSync(path.dirname(file(rel)), { recursive: true });
+    fs.writeFileSync(file(rel), text);
+    clock += 10; // a distinct mtime for every write
+    fs.utimesSync(file(rel), clock, clock);
+  };
+  write('lib/b.ts', 'export function b(): number {\n  return 1;\n}\n');
+  write('lib/state.ts', 'let n = 0;\nexport function bump(): number {\n  return ++n;\n}\n');
+  write(
+    'lib/index.ts',
+    "import { b } from './b';\nexport { b } from './b';\nexport { bump } from './state';\nexport const viaB = (): number => b() * 10;\n",
+  );
+  const loader = createModuleLoader({ rootDir: dir, ts });
+  const lib = loader.cellRequire('./lib');
+
+  it('serves a directory import as its index.ts, through a live view', () => {
+    expect(lib.b()).toBe(1);
+    expect(lib.viaB()).toBe(10);
+    expect(lib.bump()).toBe(1);
+    expect(loader.refresh()).toEqual([]);
+  });
+
+  it('reloads a changed file and its importers, keeping the modules that did not change', () => {
+    write('lib/b.ts', 'export function b(): number {\n  return 22;\n}\n');
+    expect(loader.refresh()).toEqual([path.join('lib', 'b.ts')]);
+    expect(lib.b()).toBe(22);
+    expect(lib.viaB()).toBe(220);
+    expect(lib.bump()).toBe(2); // state.ts kept its state
+  });
+
+  it('ignores a file saved without changes', () => {
+    write('lib/b.ts', fs.readFileSync(file('lib/b.ts'), 'utf8'));
+    expect(loader.refresh()).toEqual([]);
+    expect(lib.bump()).toBe(3);
+  });
+
+  it('reports a syntax error with the file, line and column, and recovers once fixed', () => {
+    write('lib/b.ts', 'export function b(): number {\n  return (1;\n}\n');
+    expect(loader.refresh()).toEqual([path.join('lib', 'b.ts')]);
+    expect(() => lib.b()).toThrow(/^lib\/b\.ts:2:\d+: '\)' expected/);
+    write('lib/b.ts', 'export function b(): number {\n  return 3;\n}\n');
+    loader.refresh();
+    expect(lib.viaB()).toBe(30);
+    expect(lib.bump()).toBe(4);
+  });
+
+  it('maps stack frames to the .ts lines (source maps, in a plain Node process as in the kernel)', () => {
+    write(
+      'lib/b.ts',
+      "export function b(): number {\n  // line 2\n  throw new Error('from b');\n}\n",
+    );
+    const script = `
+      process.setSourceMapsEnabled(true);
+      const { createModuleLoader } = require(${JSON.stringify(path.join(ROOT, 'scripts', 'kernel', 'moduleLoader.js'))});
+      const ts = require(${JSON.stringify(require.resolve('typescript'))});
+      const lib = createModuleLoader({ rootDir: ${JSON.stringify(dir)}, ts }).cellRequire('./lib');
+      try { lib.viaB(); } catch (err) { console.log(err.stack); }`;
+    try {
+      const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      const frames = r.stdout.split('\n');
+      expect(frames[0]).toBe('Error: from b');
+      expect(frames[1]).toContain(`${file('lib/b.ts')}:3:`);
+      expect(frames[2]).toContain(`${file('lib/index.ts')}:4:`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -79,6 +79,7 @@ function createModuleLoader({ rootDir, ts, special, virtualSource }) {
     return crypto.createHash('sha1').update(text).digest('hex');
   }
 
+  /** CommonJS with an inline source map; a syntax error throws naming the file, line and column. */
   function transpile(filename, source) {
     const out = ts.transpileModule(source, {
       fileName: filename,
@@ -90,8 +91,18 @@ function createModuleLoader({ rootDir, ts, special, virtualSource }) {
         inlineSources: true,
         jsx: ts.JsxEmit.React,
       },
-      reportDiagnostics: false,
+      reportDiagnostics: true,
     });
+    const bad = (out.diagnostics ?? []).find((d) => d.category === ts.DiagnosticCategory.Error);
+    if (bad) {
+      const where =
+        bad.file && bad.start !== undefined
+          ? bad.file.getLineAndCharacterOfPosition(bad.start)
+          : null;
+      const at = where ? `:${where.line + 1}:${where.character + 1}` : '';
+      const text = ts.flattenDiagnosticMessageText(bad.messageText, ' ');
+      throw new SyntaxError(`${path.relative(rootDir, filename)}${at}: ${text}`);
+    }
     return out.outputText;
   }
 
