@@ -4,7 +4,8 @@
  * and the executed copy's outputs are checked.
  *
  *   autoreload  an edited lib file is used on the next run, through names imported earlier
- *   interrupt   SIGINT (Kernel > Interrupt) mid-training: one line, the kernel and the solver live on
+ *   interrupt   SIGINT (Kernel > Interrupt) mid-training: one line, the kernel and the solver live on;
+ *               the same through jupyter_client's interrupt_kernel() (interrupt_client.py)
  *   output      20,000 printed lines arrive complete and in order, the cell ends, the next runs;
  *               120,001 lines are visibly shortened
  *   errors      a cell run before the set-up cell: one line; library errors: message + lib/*.ts frames
@@ -147,6 +148,35 @@ describe('interrupt', () => {
     expect(stream(cells[3], 'stderr')).toBe('');
     expect(stream(cells[3], 'stdout')).toBe('model still computes: true true\n');
     expectCounts(nb);
+  });
+});
+
+describe('interrupt from the kernel manager', () => {
+  it('KernelManager.interrupt_kernel() (what Kernel > Interrupt calls) stops training; the solver lives on', () => {
+    const r = spawnSync(
+      path.join(VENV, 'bin', 'python'),
+      [path.join(__dirname, 'interrupt_client.py')],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 300_000,
+        env: { ...process.env, JUPYTER_PLATFORM_DIRS: '1' },
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}');
+    expect(result.setup).toBe('ok');
+    expect(result.train).toBe('error');
+    expect(result.train_output.stdout).toBe('');
+    expect(result.train_output.stderr.trimEnd().split('\n')).toEqual([
+      'Interrupted (Kernel > Interrupt): the cell stopped; what it had assigned before the interrupt is kept.',
+    ]);
+    expect(result.after).toBe('ok');
+    expect(result.after_output).toEqual({ stdout: 'true true\n', stderr: '' });
+    expect(result.alive).toBe(true);
+    console.log(
+      `interrupt_kernel(): the cell's reply came ${result.reply_ms} ms after the interrupt`,
+    );
   });
 });
 
