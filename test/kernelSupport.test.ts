@@ -113,10 +113,10 @@ describe('missingNamesMessage', () => {
 
   it("repeats TypeScript's suggestion for a likely typo", () => {
     const msg = messages.missingNamesMessage(
-      [d(2552, "Cannot find name 'affineFoward'. Did you mean 'affineForwrd'?")],
+      [d(2552, "Cannot find name 'affineFoward'. Did you mean 'affineForward'?")],
       lib,
     );
-    expect(msg).toContain("Or a typo: 'affineFoward' (did you mean 'affineForwrd'?)");
+    expect(msg).toContain("Or a typo: 'affineFoward' (did you mean 'affineForward'?)");
   });
 
   it('leaves other errors alone (and errors in imported files)', () => {

@@ -41,7 +41,7 @@ function missingNamesMessage(diagnostics, libNames) {
     } else if (!fromCells.includes(name)) {
       fromCells.push(name);
       const hint = /Did you mean '([^']+)'\?/.exec(String(d.messageText))?.[1];
-      if (hint && !libNames.has(hint)) suggestions.push(`'${name}' (did you mean '${hint}'?)`);
+      if (hint) suggestions.push(`'${name}' (did you mean '${hint}'?)`);
     }
   }
   if (fromLib.length === 0 && fromCells.length === 0) return undefined;
