@@ -285,5 +285,5 @@ describe('createModuleLoader', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000); // a Node process that loads TypeScript: seconds on a loaded machine
 });
