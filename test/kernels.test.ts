@@ -300,7 +300,7 @@ describe('backend selection', () => {
 
   it('gives a clear error for a CS231N_BACKEND that does not load here', () => {
     expect(probe('wasm', 'wasm')).toMatch(
-      /^ERROR CS231N_BACKEND: backend 'wasm' is not available on this machine \(available: [a-z, ]*js\)$/,
+      /^ERROR CS231N_BACKEND: backend 'wasm' is not available on this machine: not built \(npm install builds it\) \(available: [a-z, ]*js\)$/,
     );
   }, 30_000);
 });

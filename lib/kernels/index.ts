@@ -31,6 +31,8 @@ export const backendLoaders: Record<'blas' | 'wasm', () => ComputeBackend | null
 };
 
 const loaded = new Map<BackendName, ComputeBackend | null>();
+/** Why each backend that did not load is unavailable (the loader's error, or "not built"). */
+const loadErrors = new Map<BackendName, string>();
 
 function load(name: BackendName): ComputeBackend | null {
   if (name === 'js') return jsBackend;
@@ -38,12 +40,25 @@ function load(name: BackendName): ComputeBackend | null {
     let backend: ComputeBackend | null = null;
     try {
       backend = backendLoaders[name]();
-    } catch {
+      if (backend === null) {
+        loadErrors.set(
+          name,
+          `not built (npm install builds it${name === 'blas' ? ' when a C compiler and OpenBLAS are present' : ''})`,
+        );
+      }
+    } catch (e) {
       backend = null;
+      loadErrors.set(name, `failed to load: ${e instanceof Error ? e.message : String(e)}`);
     }
     loaded.set(name, backend);
   }
   return loaded.get(name) ?? null;
+}
+
+/** Why each backend that does not load here is unavailable, e.g. `{ blas: 'failed to load: ...' }`. */
+function unavailableBackends(): Partial<Record<BackendName, string>> {
+  availableBackends();
+  return Object.fromEntries(loadErrors);
 }
 
 /** The backends that load on this machine, fastest first. */
@@ -68,7 +83,7 @@ function pick(source: string, name: string): ComputeBackend {
   const backend = load(name);
   if (backend === null) {
     throw new Error(
-      `${source}: backend '${name}' is not available on this machine (available: ${availableBackends().join(', ')})`,
+      `${source}: backend '${name}' is not available on this machine: ${loadErrors.get(name)} (available: ${availableBackends().join(', ')})`,
     );
   }
   return backend;
@@ -83,10 +98,27 @@ export function setBackend(name: BackendName): void {
   current = pick('setBackend', name);
 }
 
-/** Which backend runs, what it is, and which others could. */
-export function backendInfo(): { name: BackendName; detail: string; available: BackendName[] } {
+/** What {@link backendInfo} returns. */
+export interface BackendInfo {
+  /** the backend that runs */
+  name: BackendName;
+  /** what runs underneath (library, threads, SIMD) */
+  detail: string;
+  /** the backends that load here, fastest first */
+  available: BackendName[];
+  /** why each other backend does not load here (a missing build, or the loader's error) */
+  unavailable: Partial<Record<BackendName, string>>;
+}
+
+/** Which backend runs, what it is, which others could, and why the rest cannot. */
+export function backendInfo(): BackendInfo {
   const b = active();
-  return { name: b.name, detail: b.detail, available: availableBackends() };
+  return {
+    name: b.name,
+    detail: b.detail,
+    available: availableBackends(),
+    unavailable: unavailableBackends(),
+  };
 }
 
 /** The active backend (for benchmarks and tests that call `gemm` directly). */

@@ -2,9 +2,11 @@
  * The plain JavaScript backend: the reference every other backend is tested against.
  * Loops are ordered so the innermost one walks memory contiguously.
  */
+import { checkGemmArgs, checkVectorArgs } from '../checks';
 import type { ComputeBackend } from '../types';
 
-function gemm(
+/** The loops behind {@link jsBackend}, without the argument checks (callers check first). */
+export function gemmLoops(
   transA: boolean,
   transB: boolean,
   m: number,
@@ -48,21 +50,32 @@ function gemm(
   }
 }
 
-function axpy(alpha: number, x: Float64Array, y: Float64Array): void {
+/** `y += alpha * x` without the argument checks. */
+export function axpyLoop(alpha: number, x: Float64Array, y: Float64Array): void {
   for (let i = 0; i < x.length; i++) y[i] += alpha * x[i];
 }
 
-function dot(x: Float64Array, y: Float64Array): number {
+/** `sum(x * y)` without the argument checks. */
+export function dotLoop(x: Float64Array, y: Float64Array): number {
   let s = 0;
   for (let i = 0; i < x.length; i++) s += x[i] * y[i];
   return s;
 }
 
-/** The reference backend, always available. */
+/** The reference backend, always available. Every call checks its arguments first. */
 export const jsBackend: ComputeBackend = {
   name: 'js',
   detail: 'plain JavaScript loops, one thread',
-  gemm,
-  axpy,
-  dot,
+  gemm(...args) {
+    checkGemmArgs('js', args);
+    gemmLoops(...args);
+  },
+  axpy(...args) {
+    checkVectorArgs('js', 'axpy', args);
+    axpyLoop(...args);
+  },
+  dot(...args) {
+    checkVectorArgs('js', 'dot', args);
+    return dotLoop(...args);
+  },
 };

@@ -12,7 +12,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { jsBackend } from '../js';
+import { checkGemmArgs, checkVectorArgs } from '../checks';
+import { axpyLoop, dotLoop, gemmLoops } from '../js';
 import type { ComputeBackend } from '../types';
 
 /** Where the build puts the module, relative to this file. */
@@ -206,7 +207,7 @@ class WasmGemm {
     const cByte = bByte + bBytes;
     if (!this.ensureBytes(cByte + m * n * 8)) {
       // Larger than the 4 GiB wasm32 memory: the reference loops still give the right answer.
-      jsBackend.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+      gemmLoops(transA, transB, m, n, k, alpha, a, b, beta, c);
       return;
     }
     const heap = this.heap;
@@ -270,11 +271,19 @@ export function loadWasmBackend(): ComputeBackend | null {
   return {
     name: 'wasm',
     detail: `WebAssembly SIMD f64x2 4x4 micro-kernel, packed panels, ${e.threads()} threads (worker for products >= ${PARALLEL_FLOPS / 1e6} MFLOP)`,
-    gemm: (transA, transB, m, n, k, alpha, a, b, beta, c) =>
-      e.gemm(transA, transB, m, n, k, alpha, a, b, beta, c),
+    gemm(...args) {
+      checkGemmArgs('wasm', args);
+      e.gemm(...args);
+    },
     // Vector kernels are memory-bound: a copy into wasm memory would cost as much as the loop.
-    axpy: jsBackend.axpy,
-    dot: jsBackend.dot,
+    axpy(...args) {
+      checkVectorArgs('wasm', 'axpy', args);
+      axpyLoop(...args);
+    },
+    dot(...args) {
+      checkVectorArgs('wasm', 'dot', args);
+      return dotLoop(...args);
+    },
   };
 }
 

@@ -1,0 +1,123 @@
+/**
+ * The argument checks of the low-level kernel interface ({@link ComputeBackend}'s gemm, axpy and
+ * dot), shared by every backend so each refuses the same calls with the same message. They mirror
+ * the blas addon's own checks in blas.c (which stay there as the last guard before C): dimensions
+ * are integers in [0, 2^31 - 1], buffers are Float64Arrays long enough for their matrices, scalars
+ * are numbers. Each check is O(1): a call with huge dimensions fails at once instead of looping.
+ */
+import type { BackendName } from './types';
+
+/** The largest dimension a kernel accepts (as the blas addon: a 32-bit signed int). */
+export const MAX_DIM = 2147483647;
+
+/**
+ * Checks the arguments of `gemm(transA, transB, m, n, k, alpha, a, b, beta, c)`.
+ * @throws TypeError / RangeError `<backend> gemm: ...` naming the argument and the sizes
+ */
+export function checkGemmArgs(
+  backend: BackendName,
+  args: readonly unknown[],
+): asserts args is [
+  boolean,
+  boolean,
+  number,
+  number,
+  number,
+  number,
+  Float64Array,
+  Float64Array,
+  number,
+  Float64Array,
+] {
+  const fn = `${backend} gemm`;
+  if (args.length !== 10) {
+    throw new TypeError(
+      `${fn}: expected 10 arguments (transA, transB, m, n, k, alpha, a, b, beta, c), got ${args.length}`,
+    );
+  }
+  const [transA, transB, m, n, k, alpha, a, b, beta, c] = args;
+  checkBoolean(fn, 'transA', transA);
+  checkBoolean(fn, 'transB', transB);
+  checkDim(fn, 'm', m);
+  checkDim(fn, 'n', n);
+  checkDim(fn, 'k', k);
+  checkNumber(fn, 'alpha', alpha);
+  checkNumber(fn, 'beta', beta);
+  checkBuffer(fn, 'a', a);
+  checkBuffer(fn, 'b', b);
+  checkBuffer(fn, 'c', c);
+  const [am, ak] = transA ? [k, m] : [m, k];
+  const [bk, bn] = transB ? [n, k] : [k, n];
+  checkLength(fn, 'a', a, `${transA ? 'A^T' : 'A'} of shape (${am}, ${ak})`, am * ak);
+  checkLength(fn, 'b', b, `${transB ? 'B^T' : 'B'} of shape (${bk}, ${bn})`, bk * bn);
+  checkLength(fn, 'c', c, `C of shape (${m}, ${n})`, m * n);
+}
+
+/**
+ * Checks the arguments of `axpy(alpha, x, y)` or `dot(x, y)`: Float64Arrays of the same length.
+ * @throws TypeError / RangeError `<backend> axpy: ...` naming the argument and the lengths
+ */
+export function checkVectorArgs(
+  backend: BackendName,
+  op: 'axpy' | 'dot',
+  args: readonly unknown[],
+): void {
+  const fn = `${backend} ${op}`;
+  const want = op === 'axpy' ? 3 : 2;
+  if (args.length !== want) {
+    throw new TypeError(
+      `${fn}: expected ${want} arguments (${op === 'axpy' ? 'alpha, x, y' : 'x, y'}), got ${args.length}`,
+    );
+  }
+  if (op === 'axpy') checkNumber(fn, 'alpha', args[0]);
+  const [x, y] = op === 'axpy' ? [args[1], args[2]] : [args[0], args[1]];
+  checkBuffer(fn, 'x', x);
+  checkBuffer(fn, 'y', y);
+  if (x.length !== y.length) {
+    throw new RangeError(
+      `${fn}: x and y must have the same length, got ${x.length} and ${y.length}`,
+    );
+  }
+  if (x.length > MAX_DIM) {
+    throw new RangeError(`${fn}: x has ${x.length} elements, more than ${MAX_DIM}`);
+  }
+}
+
+function checkBoolean(fn: string, name: string, v: unknown): asserts v is boolean {
+  if (typeof v !== 'boolean')
+    throw new TypeError(`${fn}: ${name} must be a boolean, got ${show(v)}`);
+}
+
+function checkDim(fn: string, name: string, v: unknown): asserts v is number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_DIM) {
+    throw new RangeError(
+      `${fn}: ${name} must be an integer in [0, ${MAX_DIM}] (m, n, k are non-negative 32-bit integers), got ${show(v)}`,
+    );
+  }
+}
+
+function checkNumber(fn: string, name: string, v: unknown): void {
+  if (typeof v !== 'number') throw new TypeError(`${fn}: ${name} must be a number, got ${show(v)}`);
+}
+
+function checkBuffer(fn: string, name: string, v: unknown): asserts v is Float64Array {
+  if (!(v instanceof Float64Array)) {
+    throw new TypeError(`${fn}: ${name} must be a Float64Array, got ${show(v)}`);
+  }
+}
+
+function checkLength(fn: string, name: string, v: Float64Array, what: string, need: number): void {
+  if (v.length < need) {
+    throw new RangeError(
+      `${fn}: ${name} has ${v.length} elements but ${what} needs ${need} (the buffer is shorter than its matrix)`,
+    );
+  }
+}
+
+function show(v: unknown): string {
+  if (v === null) return 'null';
+  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name} of length ${(v as Uint8Array).length}`;
+  if (Array.isArray(v)) return `a plain array of length ${v.length}`;
+  if (typeof v === 'object') return `an object (${v.constructor?.name ?? 'Object'})`;
+  return `${typeof v} ${String(v)}`;
+}
