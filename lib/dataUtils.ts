@@ -17,6 +17,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ndarray, { type NdArray } from 'ndarray';
+import { checkOptions } from './core/options';
 import { type Tensor, tensor } from './core/tensor';
 
 /** Bytes per image: 3 channels of 32x32. */
@@ -295,16 +296,7 @@ const OPTION_NAMES = ['numTraining', 'numValidation', 'numTest', 'subtractMean',
  */
 export function getCIFAR10Data(options: GetCIFAR10DataOptions = {}): CIFAR10Data {
   const fn = 'getCIFAR10Data';
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`${fn}: options must be an object, got ${String(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!OPTION_NAMES.includes(key)) {
-      throw new TypeError(
-        `${fn}: unknown option ${JSON.stringify(key)} (known: ${OPTION_NAMES.join(', ')})`,
-      );
-    }
-  }
+  checkOptions(fn, 'options', options, OPTION_NAMES, { cifar10_dir: 'dir', cifar10Dir: 'dir' });
   const numTraining = countOption(fn, 'numTraining', options.numTraining, 49000);
   const numValidation = countOption(fn, 'numValidation', options.numValidation, 1000);
   const numTest = countOption(fn, 'numTest', options.numTest, 1000);

@@ -10,6 +10,7 @@
 import {
   checkCache,
   checkLabels,
+  checkNonEmptyBatch,
   checkSameShape,
   checkTensor,
   contiguousData,
@@ -136,12 +137,13 @@ export function reluBackward(dout: Tensor, cache: ReluCache): Tensor {
 /**
  * Multiclass SVM (hinge) loss, averaged over N: `mean_i sum_{j != y_i} max(0, x_ij - x_iy_i + 1)`.
  *
- * @param x (N, C) class scores
+ * @param x (N, C) class scores, N >= 1 (the mean over an empty batch is undefined: an error)
  * @param y (N,) labels, integers in [0, C)
  * @returns `[loss, dx (N, C)]`
  */
 export function svmLoss(x: Tensor, y: Labels): [number, Tensor] {
   checkTensor('svmLoss', 'x', x, 2);
+  checkNonEmptyBatch('svmLoss', 'x', x);
   const [n, c] = x.shape;
   const labels = checkLabels('svmLoss', 'y', y, n, c);
   // BEGIN SOLUTION
@@ -170,12 +172,13 @@ export function svmLoss(x: Tensor, y: Labels): [number, Tensor] {
 /**
  * Softmax (cross-entropy) loss, averaged over N, computed stably by shifting each row by its max.
  *
- * @param x (N, C) class scores
+ * @param x (N, C) class scores, N >= 1 (the mean over an empty batch is undefined: an error)
  * @param y (N,) labels, integers in [0, C)
  * @returns `[loss, dx (N, C)]`
  */
 export function softmaxLoss(x: Tensor, y: Labels): [number, Tensor] {
   checkTensor('softmaxLoss', 'x', x, 2);
+  checkNonEmptyBatch('softmaxLoss', 'x', x);
   const [n, c] = x.shape;
   const labels = checkLabels('softmaxLoss', 'y', y, n, c);
   // BEGIN SOLUTION

@@ -14,6 +14,7 @@
  * config (each step stores new ones), matching the numpy code where `v = momentum * v - ...` rebinds.
  */
 
+import { checkOptions } from './core/options';
 import {
   checkSameShape,
   checkTensor,
@@ -66,7 +67,7 @@ export type UpdateRule = (w: Tensor, dw: Tensor, config?: OptimConfig) => [Tenso
 export function sgd(w: Tensor, dw: Tensor, config: OptimConfig = {}): [Tensor, OptimConfig] {
   const fn = 'sgd';
   const [wd, dwd] = checkWeights(fn, w, dw);
-  config = checkConfig(fn, config);
+  config = checkConfig(fn, config, configKeys.sgd);
   const lr = setDefault(fn, config, 'learningRate', 1e-2);
   checkLearningRate(fn, lr);
   if (isPackedRowMajor(w)) {
@@ -96,7 +97,7 @@ export function sgdMomentum(
 ): [Tensor, OptimConfig] {
   const fn = 'sgdMomentum';
   const [wd, dwd] = checkWeights(fn, w, dw);
-  config = checkConfig(fn, config);
+  config = checkConfig(fn, config, configKeys.sgd_momentum);
   const lr = setDefault(fn, config, 'learningRate', 1e-2);
   const momentum = setDefault(fn, config, 'momentum', 0.9);
   checkLearningRate(fn, lr);
@@ -126,7 +127,7 @@ export function sgdMomentum(
 export function rmsprop(w: Tensor, dw: Tensor, config: OptimConfig = {}): [Tensor, OptimConfig] {
   const fn = 'rmsprop';
   const [wd, dwd] = checkWeights(fn, w, dw);
-  config = checkConfig(fn, config);
+  config = checkConfig(fn, config, configKeys.rmsprop);
   const lr = setDefault(fn, config, 'learningRate', 1e-2);
   const decay = setDefault(fn, config, 'decayRate', 0.99);
   const eps = setDefault(fn, config, 'epsilon', 1e-8);
@@ -162,7 +163,7 @@ export function rmsprop(w: Tensor, dw: Tensor, config: OptimConfig = {}): [Tenso
 export function adam(w: Tensor, dw: Tensor, config: OptimConfig = {}): [Tensor, OptimConfig] {
   const fn = 'adam';
   const [wd, dwd] = checkWeights(fn, w, dw);
-  config = checkConfig(fn, config);
+  config = checkConfig(fn, config, configKeys.adam);
   const lr = setDefault(fn, config, 'learningRate', 1e-3);
   const beta1 = setDefault(fn, config, 'beta1', 0.9);
   const beta2 = setDefault(fn, config, 'beta2', 0.999);
@@ -197,6 +198,14 @@ export function adam(w: Tensor, dw: Tensor, config: OptimConfig = {}): [Tensor, 
   return [tensor(w.shape, out), config];
 }
 
+/** The config keys each update rule reads (any other key is refused, not ignored). */
+export const configKeys = {
+  sgd: ['learningRate'],
+  sgd_momentum: ['learningRate', 'momentum', 'velocity'],
+  rmsprop: ['learningRate', 'decayRate', 'epsilon', 'cache'],
+  adam: ['learningRate', 'beta1', 'beta2', 'epsilon', 'm', 'v', 't'],
+} as const satisfies Record<string, readonly (keyof OptimConfig)[]>;
+
 /**
  * The update rules by the assignment's names, as the Solver's `update_rule` option selects them:
  * `'sgd'`, `'sgd_momentum'`, `'rmsprop'`, `'adam'`.
@@ -217,11 +226,17 @@ function checkWeights(fn: string, w: unknown, dw: unknown): [Float64Array, Float
   return [contiguousData(wt), contiguousData(dwt)];
 }
 
-function checkConfig(fn: string, config: unknown): OptimConfig {
+/** The config object, checked: only the keys this rule reads (an unknown one would be ignored). */
+function checkConfig(
+  fn: string,
+  config: unknown,
+  known: readonly (keyof OptimConfig)[],
+): OptimConfig {
   if (config === undefined || config === null) return {};
   if (typeof config !== 'object' || Array.isArray(config)) {
     throw new TypeError(`${fn}: config must be an object (OptimConfig), got ${typeof config}`);
   }
+  checkOptions(fn, 'config', config, known);
   return config as OptimConfig;
 }
 

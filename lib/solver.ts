@@ -5,18 +5,23 @@
  * accuracy each epoch, and keeps the best parameters, which it swaps into the model at the end.
  */
 import { accuracy, argmax, takeLabels, takeRows } from './core/numpy';
+import { checkOptions } from './core/options';
 import { RandomState, random } from './core/random';
 import {
+  checkFinite,
   checkLabels,
+  checkNonEmptyBatch,
   checkTensor,
   contiguousData,
+  describeValue,
   formatShape,
+  isNdArray,
   type Labels,
   type Tensor,
   tensor,
 } from './core/tensor';
 import { readSolverCheckpoint, writeSolverCheckpoint } from './io/solverCheckpoint';
-import { type OptimConfig, type UpdateRule, updateRules } from './optim';
+import { configKeys, type OptimConfig, type UpdateRule, updateRules } from './optim';
 
 /** What the Solver needs of a model: parameters and a loss like `TwoLayerNet.loss`. */
 export interface SolverModel {
@@ -148,6 +153,8 @@ export class Solver {
     if (data === null || typeof data !== 'object') {
       throw new TypeError('Solver: data must be { X_train, y_train, X_val, y_val }');
     }
+    checkOptions('Solver', 'data', data, ['X_train', 'y_train', 'X_val', 'y_val']);
+    checkOptions('Solver', 'options', options, SOLVER_OPTIONS, SOLVER_OPTION_HINTS);
     this.model = model;
     this.X_train = checkTensor('Solver', 'data.X_train', data.X_train, [
       2,
@@ -156,8 +163,15 @@ export class Solver {
     this.X_val = checkTensor('Solver', 'data.X_val', data.X_val, [2, Number.POSITIVE_INFINITY]);
     checkLabels('Solver', 'data.y_train', data.y_train, this.X_train);
     checkLabels('Solver', 'data.y_val', data.y_val, this.X_val);
-    this.y_train = data.y_train;
-    this.y_val = data.y_val;
+    checkNonEmptyBatch('Solver', 'data.X_train', this.X_train);
+    checkNonEmptyBatch('Solver', 'data.X_val', this.X_val);
+    // Bad data is reported here, before training, by name (an infinity in X would otherwise show
+    // up later as a "diverged" loss, and a bad label as a silently wrong accuracy).
+    checkFinite('Solver', 'data.X_train', this.X_train);
+    checkFinite('Solver', 'data.X_val', this.X_val);
+    const numClasses = modelClasses(model, this.X_val);
+    this.y_train = checkLabels('Solver', 'data.y_train', data.y_train, this.X_train, numClasses);
+    this.y_val = checkLabels('Solver', 'data.y_val', data.y_val, this.X_val, numClasses);
 
     const updateRuleName = options.updateRule ?? 'sgd';
     if (!Object.keys(updateRules).includes(updateRuleName)) {
@@ -167,6 +181,7 @@ export class Solver {
     }
     this.updateRuleName = updateRuleName;
     this.updateRule = updateRules[updateRuleName];
+    checkOptions('Solver', 'optimConfig', options.optimConfig, configKeys[updateRuleName]);
     this.optimConfig = { ...(options.optimConfig ?? {}) };
     const lr = this.optimConfig.learningRate;
     if (lr !== undefined && !(typeof lr === 'number' && lr > 0 && Number.isFinite(lr))) {
@@ -412,6 +427,51 @@ export class Solver {
     this.rng.setState(s.rng);
   }
 }
+
+/**
+ * C, the number of classes the model scores: the width of its scores for one validation input.
+ * Labels are then checked against it (a label >= C would otherwise count as a wrong prediction).
+ */
+function modelClasses(model: SolverModel, X: Tensor): number {
+  const scores = model.loss(X.hi(1) as Tensor);
+  if (!isNdArray(scores) || scores.shape.length !== 2 || scores.shape[0] !== 1) {
+    throw new TypeError(
+      `Solver: model.loss(X) must return scores of shape (N, C); for one input of data.X_val it returned ${isNdArray(scores) ? `shape ${formatShape(scores.shape)}` : describeValue(scores)}`,
+    );
+  }
+  return scores.shape[1];
+}
+
+const SOLVER_OPTIONS = [
+  'updateRule',
+  'optimConfig',
+  'lrDecay',
+  'batchSize',
+  'numEpochs',
+  'numTrainSamples',
+  'numValSamples',
+  'checkpointName',
+  'printEvery',
+  'verbose',
+  'seed',
+  'stopOnDivergence',
+  'log',
+  'onIteration',
+  'onEpoch',
+] as const satisfies readonly (keyof SolverOptions)[];
+
+/** Settings that belong in optimConfig, under the name the update rules read. */
+const SOLVER_OPTION_HINTS: Record<string, string> = {
+  learningRate: 'optimConfig.learningRate',
+  learning_rate: 'optimConfig.learningRate',
+  lr: 'optimConfig.learningRate',
+  momentum: 'optimConfig.momentum',
+  decayRate: 'optimConfig.decayRate',
+  decay_rate: 'optimConfig.decayRate',
+  beta1: 'optimConfig.beta1',
+  beta2: 'optimConfig.beta2',
+  epsilon: 'optimConfig.epsilon',
+};
 
 /** numpy's `%f`: six decimals, `nan`, `inf`, `-inf`. */
 export function formatFloat(v: number): string {

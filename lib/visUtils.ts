@@ -17,7 +17,8 @@ import { checkTensor, formatShape, type Tensor, tensor } from './core/tensor';
  * @param padding pixels between neighbouring images (1)
  * @returns the grid, float (grid_height, grid_width, C) with
  *   grid_height = H * G + padding * (G - 1), grid_width = W * G + padding * (G - 1), G = ceil(sqrt(N))
- * @throws RangeError naming `visualizeGrid` and the argument when a shape or value is wrong
+ * @throws RangeError naming `visualizeGrid` and the argument when a shape or value is wrong (NaN
+ *   or an infinity in Xs included)
  */
 export function visualizeGrid(Xs: Tensor, ubound = 255, padding = 1): Tensor {
   checkTensor('visualizeGrid', 'Xs', Xs, 4);
@@ -50,9 +51,10 @@ export function visualizeGrid(Xs: Tensor, ubound = 255, padding = 1): Tensor {
         for (let j = 0; j < W; j++) {
           for (let c = 0; c < C; c++) {
             const v = Xs.get(next, i, j, c);
-            if (Number.isNaN(v)) {
+            if (!Number.isFinite(v)) {
+              // An infinity would make the image's range infinite and its pixels NaN.
               throw new RangeError(
-                `visualizeGrid: Xs with shape ${formatShape(Xs.shape)} holds NaN in image ${next} at (${i}, ${j}, ${c})`,
+                `visualizeGrid: Xs with shape ${formatShape(Xs.shape)} holds ${v} in image ${next} at (${i}, ${j}, ${c}); pixel values must be finite`,
               );
             }
             if (v < low) low = v;

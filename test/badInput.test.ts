@@ -119,7 +119,7 @@ describe('bad input gets an error naming the function, the argument and the shap
     const bad = zeros([2, 12]);
     bad.set(1, 3, Number.NaN);
     expect(() => model.loss(bad)).toThrow(
-      'TwoLayerNet.loss: X with shape (2, 12) holds NaN (first at flat index 15)',
+      'TwoLayerNet.loss: X with shape (2, 12) holds NaN at flat index 15 (row 1); input data must be finite',
     );
     expect(() => model.loss(zeros([2, 12]), [0, 3])).toThrow(
       'softmaxLoss: y[1] = 3 is not an integer class label in [0, 3)',

@@ -219,7 +219,12 @@ describe('bad input', () => {
       ],
       [{ numTest: 10001 }, /getCIFAR10Data: numTest = 10001 exceeds the 10000 test images/],
       [{ subtractMean: 1 }, /getCIFAR10Data: subtractMean must be true or false, got 1/],
-      [{ num_training: 10 }, /getCIFAR10Data: unknown option "num_training"/],
+      [
+        { num_training: 10 },
+        /getCIFAR10Data: unknown option 'num_training' in options; did you mean 'numTraining'\?/,
+      ],
+      [{ cifar10_dir: '/x' }, /unknown option 'cifar10_dir' in options; did you mean 'dir'\?/],
+      [{ numTrain: 10 }, /unknown option 'numTrain' in options; did you mean 'numTraining'\?/],
       [{ dir: '' }, /getCIFAR10Data: dir must be a folder path/],
     ];
     for (const [options, message] of bad) {

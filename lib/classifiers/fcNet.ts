@@ -4,16 +4,19 @@
  */
 
 import { mul } from '../core/numpy';
+import { checkOptions } from '../core/options';
 import { random } from '../core/random';
 import {
-  checkNoNaN,
+  allocate,
+  allocating,
+  checkFinite,
+  checkNonEmptyBatch,
   checkTensor,
-  firstNaN,
+  firstNonFinite,
   formatShape,
   type Labels,
   shapeSize,
   type Tensor,
-  tensor,
 } from '../core/tensor';
 import { axpy, dot } from '../kernels';
 import { affineBackward, affineForward, softmaxLoss } from '../layers';
@@ -49,6 +52,15 @@ export interface TwoLayerNetOptions {
   rng?: NormalSampler;
 }
 
+const TWO_LAYER_NET_OPTIONS = [
+  'inputDim',
+  'hiddenDim',
+  'numClasses',
+  'weightScale',
+  'reg',
+  'rng',
+] as const satisfies readonly (keyof TwoLayerNetOptions)[];
+
 /**
  * A two-layer fully-connected net, affine - relu - affine - softmax, with L2 regularisation
  * `0.5 * reg * (|W1|^2 + |W2|^2)`. Inputs have dimension D, the hidden layer H, and there are C
@@ -65,6 +77,13 @@ export class TwoLayerNet {
    * @param options sizes, weight scale, regularisation; all optional
    */
   constructor(options: TwoLayerNetOptions = {}) {
+    checkOptions('TwoLayerNet', 'options', options, TWO_LAYER_NET_OPTIONS, {
+      inputSize: 'inputDim',
+      hiddenSize: 'hiddenDim',
+      outputSize: 'numClasses',
+      std: 'weightScale',
+      learningRate: "Solver's optimConfig.learningRate",
+    });
     const {
       inputDim = 3 * 32 * 32,
       hiddenDim = 100,
@@ -86,11 +105,23 @@ export class TwoLayerNet {
     checkReg('TwoLayerNet', reg);
     // BEGIN SOLUTION
     this.reg = reg;
+    // Sizes are checked before anything is drawn, so a huge hiddenDim fails at once, by name.
+    const fn = 'TwoLayerNet';
+    const w1Shape = [inputDim, hiddenDim];
+    const w2Shape = [hiddenDim, numClasses];
+    const w1Arg = inputDim > hiddenDim ? 'inputDim' : 'hiddenDim';
+    const w2Arg = numClasses > hiddenDim ? 'numClasses' : 'hiddenDim';
+    allocating(fn, w1Arg, 'W1', w1Shape, () => 0);
+    allocating(fn, w2Arg, 'W2', w2Shape, () => 0);
     this.params = {
-      W1: mul(rng.randn(inputDim, hiddenDim), weightScale),
-      b1: tensor([hiddenDim]),
-      W2: mul(rng.randn(hiddenDim, numClasses), weightScale),
-      b2: tensor([numClasses]),
+      W1: allocating(fn, w1Arg, 'W1', w1Shape, () =>
+        mul(rng.randn(inputDim, hiddenDim), weightScale),
+      ),
+      b1: allocate(fn, 'hiddenDim', 'b1', [hiddenDim]),
+      W2: allocating(fn, w2Arg, 'W2', w2Shape, () =>
+        mul(rng.randn(hiddenDim, numClasses), weightScale),
+      ),
+      b2: allocate(fn, 'numClasses', 'b2', [numClasses]),
     };
     // END SOLUTION
   }
@@ -118,13 +149,15 @@ export class TwoLayerNet {
       );
     }
     checkReg('TwoLayerNet.loss', this.reg);
+    if (y !== undefined) checkNonEmptyBatch('TwoLayerNet.loss', 'X', X);
 
     // BEGIN SOLUTION
     const [hidden, hiddenCache] = affineReluForward(X, W1, b1);
     const [scores, scoresCache] = affineForward(hidden, W2, b2);
-    // NaN scores come from NaN in X (an error) or from diverged weights (reported by the Solver).
-    // Scanning the small scores first keeps the full scan of X off the common path.
-    if (firstNaN(scores) >= 0) checkNoNaN('TwoLayerNet.loss', 'X', X);
+    // Non-finite scores come from NaN or an infinity in X (bad input: an error here) or from
+    // diverged weights (reported by the Solver). Scanning the small scores first keeps the full
+    // scan of X off the common path.
+    if (firstNonFinite(scores) >= 0) checkFinite('TwoLayerNet.loss', 'X', X);
     if (y === undefined) return scores;
 
     const [dataLoss, dscores] = softmaxLoss(scores, y);

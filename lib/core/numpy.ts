@@ -5,7 +5,9 @@
  */
 import ndarray, { type NdArray } from 'ndarray';
 import {
+  allocate,
   checkLabels,
+  checkLabelValue,
   checkSameShape,
   checkTensor,
   contiguousData,
@@ -19,7 +21,7 @@ import {
 /** A tensor of zeros, like `np.zeros(shape)`. */
 export function zeros(shape: readonly number[]): Tensor {
   checkShape('zeros', 'shape', shape);
-  return tensor(shape);
+  return allocate('zeros', 'shape', 'a tensor', shape);
 }
 
 /**
@@ -33,7 +35,7 @@ export function linspace(start: number, stop: number, num = 50): Tensor {
   if (!Number.isFinite(start) || !Number.isFinite(stop)) {
     throw new RangeError(`linspace: start and stop must be finite, got ${start} and ${stop}`);
   }
-  const out = new Float64Array(num);
+  const out = allocate('linspace', 'num', 'a tensor', [num]).data;
   const div = num - 1;
   const delta = stop - start;
   const step = delta / div;
@@ -291,6 +293,7 @@ export function takeLabels(
     if (!Number.isInteger(r) || r < 0 || r >= values.length) {
       throw new RangeError(`takeLabels: indices[${i}] = ${r} is outside [0, ${values.length})`);
     }
+    checkLabelValue('takeLabels', 'y', r, values[r]);
     out[i] = values[r];
   }
   return ndarray(out, [indices.length]);

@@ -58,6 +58,7 @@ export function checkTensor(
       `${fn}: ${arg} must be an ndarray over a Float64Array, got one over ${kind} with shape ${formatShape(x.shape)}`,
     );
   }
+  checkView(fn, arg, x);
   if (ndim !== undefined) {
     const [lo, hi] = typeof ndim === 'number' ? [ndim, ndim] : ndim;
     if (x.shape.length < lo || x.shape.length > hi) {
@@ -69,6 +70,160 @@ export function checkTensor(
     }
   }
   return x as Tensor;
+}
+
+/**
+ * Checks that a view's shape, strides and offset are integers and that every element it claims
+ * lies inside its buffer (`ndarray` accepts any of them, and a view past the end of its buffer
+ * would read `undefined`, that is NaN, or stale memory in a compiled kernel).
+ */
+function checkView(fn: string, arg: string, x: NdArray): void {
+  const { shape, stride, offset } = x;
+  const layout = () =>
+    `shape ${formatShape(shape)}, stride ${formatShape(stride)}, offset ${String(offset)}`;
+  if (
+    stride.length !== shape.length ||
+    shape.some((d) => !Number.isInteger(d) || d < 0) ||
+    stride.some((s) => !Number.isInteger(s)) ||
+    !Number.isInteger(offset)
+  ) {
+    throw new RangeError(
+      `${fn}: ${arg} is a malformed view (${layout()}): shape, strides and offset must be integers, the shape non-negative`,
+    );
+  }
+  if (shape.includes(0)) return;
+  let first = offset;
+  let last = offset;
+  for (let k = 0; k < shape.length; k++) {
+    const reach = (shape[k] - 1) * stride[k];
+    if (reach < 0) first += reach;
+    else last += reach;
+  }
+  const length = (x.data as ArrayLike<number>).length;
+  if (first < 0 || last >= length || !Number.isSafeInteger(last)) {
+    throw new RangeError(
+      `${fn}: ${arg} is a view (${layout()}) that claims ${shapeSize(shape)} elements reaching buffer indices ${first} to ${last}, but its buffer holds ${length}`,
+    );
+  }
+}
+
+/** The largest number of elements a tensor may have (as for `random.randn`): 2^31 - 1. */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
+
+/**
+ * Allocates the buffer of a fresh tensor of `shape`, or throws an error naming the public function
+ * and the argument that asked for it (instead of V8's "Invalid typed array length" or "Array
+ * buffer allocation failed").
+ *
+ * @param fn the public function, `arg` the argument that decides the size (e.g. `hiddenDim`)
+ * @param what what is being allocated (e.g. `W1`), shown with its shape
+ */
+export function allocate(fn: string, arg: string, what: string, shape: readonly number[]): Tensor {
+  return allocating(fn, arg, what, shape, () =>
+    ndarray(new Float64Array(shapeSize(shape)), shape.slice()),
+  );
+}
+
+/**
+ * Runs `make`, which creates a tensor of `shape` (for example `random.randn`), after checking the
+ * size as {@link allocate} does, and turns an allocation failure into an error naming `fn` and `arg`.
+ */
+export function allocating<T>(
+  fn: string,
+  arg: string,
+  what: string,
+  shape: readonly number[],
+  make: () => T,
+): T {
+  const size = shapeSize(shape);
+  const describe = () =>
+    `${what} of shape ${formatShape(shape)} (${size} elements, ${formatBytes(size * 8)})`;
+  if (!(size <= MAX_ELEMENTS)) {
+    throw new RangeError(
+      `${fn}: ${arg} too large: ${describe()} exceeds the ${MAX_ELEMENTS} elements a tensor may hold`,
+    );
+  }
+  try {
+    return make();
+  } catch (e) {
+    if (!(e instanceof RangeError) || !/allocation|typed array length/i.test(e.message)) throw e;
+    throw new RangeError(
+      `${fn}: ${arg} too large: ${describe()} could not be allocated (${e.message})`,
+    );
+  }
+}
+
+function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB', 'PB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${u === 0 ? v : v.toPrecision(3)} ${units[u]}`;
+}
+
+/**
+ * Throws when `x` is an empty batch (N = 0), for functions whose result is a mean over the batch
+ * (numpy gives NaN with a warning there; here it is an error).
+ */
+export function checkNonEmptyBatch(fn: string, arg: string, x: NdArray): void {
+  if (x.shape[0] === 0) {
+    throw new RangeError(
+      `${fn}: ${arg} of shape ${formatShape(x.shape)} is an empty batch (N = 0): the mean over the batch is undefined`,
+    );
+  }
+}
+
+/** Flat row-major index of the first NaN or infinity in `x`, or -1 when every element is finite. */
+export function firstNonFinite(x: Tensor): number {
+  const flat = contiguousData(x);
+  for (let i = 0; i < flat.length; i++) if (!Number.isFinite(flat[i])) return i;
+  return -1;
+}
+
+/**
+ * Throws when `x` holds NaN or an infinity: for input data, where either is bad input (a value
+ * training produces is another matter: see the Solver's divergence policy).
+ *
+ * @throws RangeError naming `fn`, `arg`, the shape, the value and where it is (flat index, and row)
+ */
+export function checkFinite(fn: string, arg: string, x: Tensor): void {
+  const i = firstNonFinite(x);
+  if (i >= 0) {
+    const rowSize = shapeSize(x.shape.slice(1));
+    const row = x.shape.length > 1 && rowSize > 0 ? ` (row ${Math.floor(i / rowSize)})` : '';
+    throw new RangeError(
+      `${fn}: ${arg} with shape ${formatShape(x.shape)} holds ${contiguousData(x)[i]} at flat index ${i}${row}; input data must be finite`,
+    );
+  }
+}
+
+/**
+ * Throws unless `v` is an integer class label: in [0, numClasses) when `numClasses` is given, else
+ * a non-negative integer. The value check of {@link checkLabels}, also used where single labels are
+ * copied (so NaN or 2.5 never become 0 or 2 in an Int32Array).
+ */
+export function checkLabelValue(
+  fn: string,
+  arg: string,
+  i: number,
+  v: unknown,
+  numClasses?: number,
+): void {
+  if (
+    typeof v !== 'number' ||
+    !Number.isInteger(v) ||
+    v < 0 ||
+    (numClasses !== undefined && v >= numClasses) ||
+    v > MAX_ELEMENTS
+  ) {
+    const range = numClasses === undefined ? 'a non-negative integer' : `in [0, ${numClasses})`;
+    throw new RangeError(
+      `${fn}: ${arg}[${i}] = ${String(v)} is not an integer class label ${numClasses === undefined ? `(${range})` : range}`,
+    );
+  }
 }
 
 /** Flat row-major index of the first NaN in `x`, or -1 when it holds none. */
@@ -137,6 +292,7 @@ export function checkLabels(
   let values: ArrayLike<number>;
   if (isNdArray(y)) {
     if (y.shape.length !== 1) throw mismatch(y.shape);
+    checkView(fn, arg, y);
     if (y.stride[0] === 1 && ArrayBuffer.isView(y.data)) {
       values = (y.data as unknown as Int32Array).subarray(y.offset, y.offset + y.shape[0]);
     } else {
@@ -156,11 +312,7 @@ export function checkLabels(
   const out = new Int32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= numClasses) {
-      throw new RangeError(
-        `${fn}: ${arg}[${i}] = ${String(v)} is not an integer class label in [0, ${numClasses})`,
-      );
-    }
+    checkLabelValue(fn, arg, i, v, numClasses);
     out[i] = v;
   }
   return out;
