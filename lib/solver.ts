@@ -153,7 +153,6 @@ export class Solver {
     if (data === null || typeof data !== 'object') {
       throw new TypeError('Solver: data must be { X_train, y_train, X_val, y_val }');
     }
-    checkOptions('Solver', 'data', data, ['X_train', 'y_train', 'X_val', 'y_val']);
     checkOptions('Solver', 'options', options, SOLVER_OPTIONS, SOLVER_OPTION_HINTS);
     this.model = model;
     this.X_train = checkTensor('Solver', 'data.X_train', data.X_train, [

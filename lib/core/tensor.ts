@@ -81,15 +81,16 @@ function checkView(fn: string, arg: string, x: NdArray): void {
   const { shape, stride, offset } = x;
   const layout = () =>
     `shape ${formatShape(shape)}, stride ${formatShape(stride)}, offset ${String(offset)}`;
-  if (
-    stride.length !== shape.length ||
-    shape.some((d) => !Number.isInteger(d) || d < 0) ||
-    stride.some((s) => !Number.isInteger(s)) ||
-    !Number.isInteger(offset)
-  ) {
-    throw new RangeError(
-      `${fn}: ${arg} is a malformed view (${layout()}): shape, strides and offset must be integers, the shape non-negative`,
-    );
+  const problem =
+    stride.length !== shape.length
+      ? 'it needs one stride per dimension'
+      : shape.some((d) => !Number.isInteger(d) || d < 0)
+        ? 'the shape must be non-negative integers'
+        : stride.some((s) => !Number.isInteger(s)) || !Number.isInteger(offset)
+          ? 'strides and offset must be integers'
+          : null;
+  if (problem !== null) {
+    throw new RangeError(`${fn}: ${arg} is a malformed view (${layout()}): ${problem}`);
   }
   if (shape.includes(0)) return;
   let first = offset;
