@@ -284,6 +284,7 @@ export class Solver {
   checkAccuracy(X: Tensor, y: Labels, numSamples: number | null = null, batchSize = 100): number {
     checkTensor('Solver.checkAccuracy', 'X', X, [2, Number.POSITIVE_INFINITY]);
     checkLabels('Solver.checkAccuracy', 'y', y, X);
+    checkNonEmptyBatch('Solver.checkAccuracy', 'X', X);
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new RangeError(
         `Solver.checkAccuracy: batchSize must be a positive integer, got ${batchSize}`,
@@ -301,6 +302,8 @@ export class Solver {
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(start + batchSize, n);
       const scores = this.model.loss(X.hi(end).lo(start) as Tensor);
+      // A label outside [0, C) can never be predicted: it is an error, not a wrong answer.
+      if (start === 0) checkLabels('Solver.checkAccuracy', 'y', labels, n, scores.shape[1]);
       predictions.set(argmax(scores), start);
     }
     return accuracy(predictions, labels);

@@ -144,6 +144,26 @@ describe('Solver checks label values before training', () => {
     expect(accs[0][accs[0].length - 1]).toBeGreaterThan(0.9);
   });
 
+  it('Solver.checkAccuracy called directly checks labels against the scores too', () => {
+    const solver = solverFor({
+      X_train: train.X,
+      y_train: train.y,
+      X_val: val.X,
+      y_val: val.y,
+    }).make();
+    const y = Array.from(val.y);
+    y[29] = 7;
+    expect(() => solver.checkAccuracy(val.X, y)).toThrow(
+      'Solver.checkAccuracy: y[29] = 7 is not an integer class label in [0, 3)',
+    );
+    y[29] = Number.NaN;
+    expect(() => solver.checkAccuracy(val.X, y, null, 7)).toThrow('y[29] = NaN is not an integer');
+    expect(() => solver.checkAccuracy(zeros([0, 12]), [])).toThrow(
+      'Solver.checkAccuracy: X of shape (0, 12) is an empty batch',
+    );
+    expect(solver.checkAccuracy(val.X, val.y)).toBeGreaterThanOrEqual(0);
+  });
+
   it('takeLabels refuses a label that an Int32Array would truncate', () => {
     expect(() => takeLabels([0, 2.5, 1], [1])).toThrow(
       'takeLabels: y[1] = 2.5 is not an integer class label (a non-negative integer)',
