@@ -24,7 +24,7 @@ import {
   tensor,
   zeros,
 } from '../lib';
-import { checkTensor, contiguousData, type Tensor } from '../lib/core/tensor';
+import { checkTensor, contiguousData, firstNonFinite, type Tensor } from '../lib/core/tensor';
 import { matmul } from '../lib/kernels';
 
 /** Three well-separated blobs in 12 dimensions: n points each for train, m for val. */
@@ -356,6 +356,22 @@ describe('an infinity in the input data is bad input, not divergence', () => {
     expect(make).toThrow(message);
     expect(lines).toEqual([]);
     expect(Array.from(model.params.W1.data)).toEqual(Array.from(before));
+  });
+
+  it('finds the first non-finite value anywhere, the tail after the groups of four included', () => {
+    for (const n of [1, 4, 7, 9]) {
+      for (const at of [0, n - 1, Math.floor(n / 2)]) {
+        for (const v of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+          const x = tensor(
+            [n],
+            Float64Array.from({ length: n }, (_, i) => -i),
+          );
+          x.set(at, v);
+          expect(firstNonFinite(x)).toBe(at);
+        }
+      }
+      expect(firstNonFinite(tensor([n], new Float64Array(n).fill(-1e308)))).toBe(-1);
+    }
   });
 
   it('TwoLayerNet.loss names +Infinity in X instead of returning a NaN loss', () => {

@@ -180,6 +180,22 @@ export function checkNonEmptyBatch(fn: string, arg: string, x: NdArray): void {
 /** Flat row-major index of the first NaN or infinity in `x`, or -1 when every element is finite. */
 export function firstNonFinite(x: Tensor): number {
   const flat = contiguousData(x);
+  // v * 0 is 0 for a finite v and NaN for NaN or an infinity: a branch-free pass over the data
+  // (large: a whole training set) finds whether there is one; only then is it located.
+  // Four sums so the additions do not wait on each other.
+  let p0 = 0;
+  let p1 = 0;
+  let p2 = 0;
+  let p3 = 0;
+  const n4 = flat.length - (flat.length % 4);
+  for (let i = 0; i < n4; i += 4) {
+    p0 += flat[i] * 0;
+    p1 += flat[i + 1] * 0;
+    p2 += flat[i + 2] * 0;
+    p3 += flat[i + 3] * 0;
+  }
+  for (let i = n4; i < flat.length; i++) p0 += flat[i] * 0;
+  if (p0 + p1 + p2 + p3 === 0) return -1;
   for (let i = 0; i < flat.length; i++) if (!Number.isFinite(flat[i])) return i;
   return -1;
 }
