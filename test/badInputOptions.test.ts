@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { adam, RandomState, rmsprop, Solver, sgd, sgdMomentum, TwoLayerNet, tensor } from '../lib';
 import { checkOptions, closestName } from '../lib/core/options';
+import { liveTrainingView } from '../lib/notebook/liveView';
 
 const X = tensor(
   [20, 4],
@@ -84,6 +85,13 @@ describe('Solver options', () => {
     expect(() => new Solver(model(), data, [] as never)).toThrow(
       'Solver: options must be an object, got an array',
     );
+  });
+
+  it("accepts liveTrainingView's callbacks spread into the options, as the notebook does", () => {
+    const view = liveTrainingView({ chart: false, printLog: false });
+    expect(Object.keys({ ...view }).sort()).toEqual(['log', 'onEpoch', 'onIteration']);
+    expect(typeof view.finish).toBe('function');
+    expect(() => new Solver(model(), data, { batchSize: 10, ...view })).not.toThrow();
   });
 
   it('accepts the data dictionary of getCIFAR10Data, which also holds the test set', () => {

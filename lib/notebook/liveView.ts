@@ -23,7 +23,10 @@ export interface LiveTrainingViewOptions {
   now?: () => number;
 }
 
-/** Callbacks for the Solver's options, plus `finish` to draw the final frame yourself. */
+/**
+ * Callbacks for the Solver's options, plus `finish` to draw the final frame yourself (`finish` is
+ * not enumerable, so `{ ...view }` holds only the Solver's options).
+ */
 export interface LiveTrainingView {
   log: (line: string) => void;
   onIteration: (p: IterationProgress) => void;
@@ -135,7 +138,7 @@ export function liveTrainingView(options: LiveTrainingViewOptions = {}): LiveTra
 
   const trainingDone = () => last !== null && last.iteration >= last.numIterations;
 
-  return {
+  const view = {
     log(line: string): void {
       if (printLog) console.log(line);
     },
@@ -160,9 +163,14 @@ export function liveTrainingView(options: LiveTrainingViewOptions = {}): LiveTra
       // The Solver checks accuracy after the last iteration: that check draws the final frame.
       drawChart(trainingDone());
     },
-    finish(): void {
+  };
+  // Not enumerable: spreading the view into the Solver's options carries the three callbacks
+  // only (the Solver refuses options it does not know).
+  return Object.defineProperty(view, 'finish', {
+    value(): void {
       drawBar();
       drawChart(true);
     },
-  };
+    enumerable: false,
+  }) as LiveTrainingView;
 }
