@@ -7,6 +7,7 @@
  * still report its loss); the model checks its input data, and labels are always checked.
  */
 
+import { checkOptions } from './core/options';
 import {
   checkCache,
   checkLabels,
@@ -76,6 +77,7 @@ export function affineBackward(
   cache: AffineCache,
   options: BackwardOptions = {},
 ): [Tensor | null, Tensor, Tensor] {
+  checkOptions('affineBackward', 'options', options, ['inputGradient']);
   const [x, w, b] = checkCache('affineBackward', cache, 3) as AffineCache;
   checkAffine('affineBackward', x, w, b);
   checkTensor('affineBackward', 'dout', dout, 2);

@@ -4,8 +4,20 @@
  * arguments.
  */
 import { describe, expect, it } from 'vitest';
-import { adam, RandomState, rmsprop, Solver, sgd, sgdMomentum, TwoLayerNet, tensor } from '../lib';
+import {
+  adam,
+  affineBackward,
+  affineForward,
+  RandomState,
+  rmsprop,
+  Solver,
+  sgd,
+  sgdMomentum,
+  TwoLayerNet,
+  tensor,
+} from '../lib';
 import { checkOptions, closestName } from '../lib/core/options';
+import { matmul } from '../lib/kernels';
 import { liveTrainingView } from '../lib/notebook/liveView';
 
 const X = tensor(
@@ -112,6 +124,24 @@ describe('TwoLayerNet options', () => {
     [{ regularization: 0.1 }, "unknown option 'regularization' in options (known: inputDim,"],
   ])('%o is refused with a suggestion', (options, message) => {
     expect(() => new TwoLayerNet(options as never)).toThrow(`TwoLayerNet: ${message}`);
+  });
+});
+
+describe('options of matmul and affineBackward', () => {
+  it('refuse a misspelt flag instead of computing without it', () => {
+    const a = tensor([2, 3]);
+    expect(() => matmul(a, a, { transpose: true } as never)).toThrow(
+      "matmul: unknown option 'transpose' in options (known: transA, transB)",
+    );
+    expect(() => matmul(a, a, { transb: true } as never)).toThrow(
+      "matmul: unknown option 'transb' in options; did you mean 'transB'?",
+    );
+    expect(matmul(a, a, { transB: true }).shape).toEqual([2, 2]);
+    const [, cache] = affineForward(tensor([2, 3]), tensor([3, 4]), tensor([4]));
+    expect(() => affineBackward(tensor([2, 4]), cache, { inputGrad: false } as never)).toThrow(
+      "affineBackward: unknown option 'inputGrad' in options; did you mean 'inputGradient'?",
+    );
+    expect(affineBackward(tensor([2, 4]), cache, { inputGradient: false })[0]).toBeNull();
   });
 });
 

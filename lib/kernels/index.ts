@@ -4,6 +4,7 @@
  * Choice: the environment variable `CS231N_BACKEND` (`blas`, `wasm` or `js`) if set, else the
  * fastest backend that loads. `backendInfo()` tells which one runs; `setBackend()` switches.
  */
+import { checkOptions } from '../core/options';
 import {
   checkSameShape,
   checkTensor,
@@ -144,6 +145,7 @@ export interface MatmulOptions {
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
   checkTensor('matmul', 'a', a, 2);
   checkTensor('matmul', 'b', b, 2);
+  checkOptions('matmul', 'options', options, ['transA', 'transB']);
   const transA = options.transA === true;
   const transB = options.transB === true;
   const [m, k] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
