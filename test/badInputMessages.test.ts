@@ -32,7 +32,7 @@ describe('sizes too large name the function and the argument', () => {
     expect(() => new TwoLayerNet(options)).toThrow(`TwoLayerNet: ${message}`);
   });
 
-  it('zeros and linspace', () => {
+  it('zeros, linspace and tensor', () => {
     expect(() => zeros([1e6, 1e6])).toThrow(
       'zeros: shape too large: a tensor of shape (1000000, 1000000) (1000000000000 elements, 8.00 TB) exceeds the 2147483647 elements a tensor may hold',
     );
@@ -41,6 +41,18 @@ describe('sizes too large name the function and the argument', () => {
     );
     expect(() => linspace(0, 1, 1e10)).toThrow(
       'linspace: num too large: a tensor of shape (10000000000,) (10000000000 elements, 80.0 GB) exceeds',
+    );
+    expect(() => tensor([1e10])).toThrow(
+      'tensor: shape too large: a tensor of shape (10000000000,)',
+    );
+    expect(() => tensor([-1])).toThrow(
+      'tensor: shape must be a list of non-negative integers, got (-1,)',
+    );
+    expect(() => tensor([2.5, 2])).toThrow(
+      'tensor: shape must be a list of non-negative integers, got (2.5, 2)',
+    );
+    expect(() => tensor([2], [1, 2] as never)).toThrow(
+      'tensor: data must be a Float64Array, got a plain array of length 2',
     );
     // the largest sizes that are fine still work
     expect(zeros([0, 1e12]).shape).toEqual([0, 1e12]);

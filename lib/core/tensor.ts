@@ -374,8 +374,17 @@ export function isPackedRowMajor(x: NdArray): boolean {
 
 /** A fresh packed row-major tensor of the given shape over `data` (or zeros). */
 export function tensor(shape: readonly number[], data?: Float64Array): Tensor {
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new RangeError(
+      `tensor: shape must be a list of non-negative integers, got ${Array.isArray(shape) ? formatShape(shape) : describeValue(shape)}`,
+    );
+  }
   const size = shapeSize(shape);
-  const buf = data ?? new Float64Array(size);
+  if (data !== undefined && !(data instanceof Float64Array)) {
+    throw new TypeError(`tensor: data must be a Float64Array, got ${describeValue(data)}`);
+  }
+  const buf =
+    data ?? allocating('tensor', 'shape', 'a tensor', shape, () => new Float64Array(size));
   if (buf.length !== size) {
     throw new RangeError(
       `tensor: data has ${buf.length} elements but shape ${formatShape(shape)} needs ${size}`,
