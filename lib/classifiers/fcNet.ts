@@ -103,8 +103,6 @@ export class TwoLayerNet {
       );
     }
     checkReg('TwoLayerNet', reg);
-    // BEGIN SOLUTION
-    this.reg = reg;
     // Sizes are checked before anything is drawn, so a huge hiddenDim fails at once, by name.
     const fn = 'TwoLayerNet';
     const w1Shape = [inputDim, hiddenDim];
@@ -113,6 +111,8 @@ export class TwoLayerNet {
     const w2Arg = numClasses > hiddenDim ? 'numClasses' : 'hiddenDim';
     allocating(fn, w1Arg, 'W1', w1Shape, () => 0);
     allocating(fn, w2Arg, 'W2', w2Shape, () => 0);
+    // BEGIN SOLUTION
+    this.reg = reg;
     this.params = {
       W1: allocating(fn, w1Arg, 'W1', w1Shape, () =>
         mul(rng.randn(inputDim, hiddenDim), weightScale),
