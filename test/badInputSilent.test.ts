@@ -164,6 +164,21 @@ describe('Solver checks label values before training', () => {
     expect(solver.checkAccuracy(val.X, val.y)).toBeGreaterThanOrEqual(0);
   });
 
+  it('a model whose loss(X) does not return (N, C) scores is named', () => {
+    const fake = { params: {}, loss: () => tensor([3]) };
+    expect(
+      () =>
+        new Solver(fake as never, {
+          X_train: train.X,
+          y_train: train.y,
+          X_val: val.X,
+          y_val: val.y,
+        }),
+    ).toThrow(
+      'Solver: model.loss(X) must return scores of shape (N, C); for one input of data.X_val it returned shape (3,)',
+    );
+  });
+
   it('takeLabels refuses a label that an Int32Array would truncate', () => {
     expect(() => takeLabels([0, 2.5, 1], [1])).toThrow(
       'takeLabels: y[1] = 2.5 is not an integer class label (a non-negative integer)',
