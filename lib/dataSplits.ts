@@ -5,6 +5,8 @@
  * mean image, and the bias trick.
  */
 import ndarray, { type NdArray } from 'ndarray';
+import { takeLabels, takeRows } from './core/numpy';
+import { type RandomState, random } from './core/random';
 import {
   checkNoNaN,
   checkTensor,
@@ -224,4 +226,106 @@ export function appendBiasColumn(x: Tensor): Tensor {
     out.data[i * (D + 1) + D] = 1;
   }
   return out;
+}
+
+/** The splits {@link getCIFAR10LinearData} returns: rows with the mean image subtracted and a bias 1. */
+export interface CIFAR10LinearData {
+  /** (numTraining, 3073) */
+  X_train: Tensor;
+  /** (numTraining,) */
+  y_train: NdArray<Int32Array>;
+  /** (numValidation, 3073) */
+  X_val: Tensor;
+  /** (numValidation,) */
+  y_val: NdArray<Int32Array>;
+  /** (numTest, 3073) */
+  X_test: Tensor;
+  /** (numTest,) */
+  y_test: NdArray<Int32Array>;
+  /** (numDev, 3073): a random subset of the training rows, for quick checks */
+  X_dev: Tensor;
+  /** (numDev,) */
+  y_dev: NdArray<Int32Array>;
+  /** (3072,) the mean training image that was subtracted, channels last */
+  meanImage: Tensor;
+}
+
+/** Options of {@link getCIFAR10LinearData} (the defaults are the assignment's). */
+export interface GetCIFAR10LinearDataOptions {
+  /** Training rows: the first numTraining training images. Default 49000. */
+  numTraining?: number;
+  /** Validation rows: the next numValidation training images. Default 1000. */
+  numValidation?: number;
+  /** Test rows: the first numTest test images. Default 1000. */
+  numTest?: number;
+  /** Development rows: numDev training rows drawn without replacement. Default 500. */
+  numDev?: number;
+  /** Draws the development rows (`choice(numTraining, numDev, false)`). Default the global `random`. */
+  rng?: RandomState;
+  /** Folder holding the batch files. Default `resolveCIFAR10Dir()` (CIFAR10_DIR). */
+  dir?: string;
+}
+
+/**
+ * CIFAR-10 prepared for a linear classifier, the steps of the Softmax notebook's data cell:
+ * training, validation and test rows as in `getCIFAR10Data`, a development set of `numDev`
+ * training rows drawn without replacement, every image as one row (channels last, as the
+ * assignment's `load_CIFAR10` orders pixels), the mean training image subtracted from all four,
+ * and a last column of ones (the bias trick).
+ *
+ * @returns X_train (numTraining, 3073), X_val (numValidation, 3073), X_test (numTest, 3073),
+ *   X_dev (numDev, 3073), their labels, and the mean image (3072,)
+ * @throws RangeError naming the option for counts out of range
+ */
+export function getCIFAR10LinearData(options: GetCIFAR10LinearDataOptions = {}): CIFAR10LinearData {
+  const fn = 'getCIFAR10LinearData';
+  const numTraining = options.numTraining ?? 49000;
+  const numValidation = options.numValidation ?? 1000;
+  const numTest = options.numTest ?? 1000;
+  const numDev = options.numDev ?? 500;
+  for (const [name, v] of [
+    ['numTraining', numTraining],
+    ['numValidation', numValidation],
+    ['numTest', numTest],
+    ['numDev', numDev],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0)
+      throw new RangeError(`${fn}: ${name} must be a non-negative integer, got ${String(v)}`);
+  }
+  if (numTraining < 1)
+    throw new RangeError(
+      `${fn}: numTraining must be at least 1 (the mean image needs one), got ${numTraining}`,
+    );
+  if (numTraining + numValidation > 50000) {
+    throw new RangeError(
+      `${fn}: numTraining + numValidation = ${numTraining + numValidation} exceeds the 50000 training images`,
+    );
+  }
+  if (numDev > numTraining)
+    throw new RangeError(`${fn}: numDev = ${numDev} exceeds numTraining = ${numTraining}`);
+  const rng = options.rng ?? random;
+  const raw = loadCIFAR10Images({
+    numTraining: numTraining + numValidation,
+    numTest,
+    ...(options.dir === undefined ? {} : { dir: options.dir }),
+  });
+  const rows = flattenRows(raw.X_train);
+  const X_val = sliceRows(rows, numTraining, numTraining + numValidation);
+  const X_train = sliceRows(rows, 0, numTraining);
+  const X_test = flattenRows(raw.X_test);
+  const mask = rng.choice(numTraining, numDev, false);
+  const X_dev = takeRows(X_train, mask);
+  const meanImage = meanRows(X_train);
+  for (const X of [X_train, X_val, X_test, X_dev]) subtractRowInPlace(X, meanImage);
+  return {
+    X_train: appendBiasColumn(X_train),
+    y_train: sliceLabels(raw.y_train, 0, numTraining),
+    X_val: appendBiasColumn(X_val),
+    y_val: sliceLabels(raw.y_train, numTraining, numTraining + numValidation),
+    X_test: appendBiasColumn(X_test),
+    y_test: raw.y_test,
+    X_dev: appendBiasColumn(X_dev),
+    y_dev: takeLabels(raw.y_train, mask),
+    meanImage,
+  };
 }

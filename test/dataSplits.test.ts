@@ -22,7 +22,7 @@ import {
   classTemplatesGrid,
   distanceMatrixImage,
   sampleClassIndices,
-} from '../lib/notebook/classifierViews';
+} from '../lib/notebook/classifierImages';
 import {
   fixtureLabel,
   fixturePixel,

@@ -1,0 +1,188 @@
+/**
+ * The charts of the kNN, SVM and Softmax notebooks: cross-validation accuracy over k, the SGD
+ * loss curve, and the learning rate x regularisation search (Plotly figures, pure builders plus
+ * one-call helpers that show them).
+ */
+import { type PlotlyFigure, showFigure } from './plots';
+
+const CONFIG = { responsive: true, displaylogo: false };
+
+/**
+ * "Cross-validation on k": every fold's accuracy as a point, and the mean accuracy per k with
+ * error bars of one standard deviation.
+ *
+ * @param kToAccuracies k -> the accuracy of each fold
+ */
+export function crossValidationFigure(
+  kToAccuracies: ReadonlyMap<number, readonly number[]>,
+): PlotlyFigure {
+  const ks = [...kToAccuracies.keys()].sort((a, b) => a - b);
+  if (ks.length === 0) throw new RangeError('crossValidationFigure: kToAccuracies is empty');
+  const points = { x: [] as number[], y: [] as number[] };
+  const mean: number[] = [];
+  const std: number[] = [];
+  for (const k of ks) {
+    const acc = kToAccuracies.get(k) as readonly number[];
+    if (acc.length === 0) throw new RangeError(`crossValidationFigure: k = ${k} has no accuracies`);
+    for (const a of acc) {
+      points.x.push(k);
+      points.y.push(a);
+    }
+    const m = acc.reduce((s, v) => s + v, 0) / acc.length;
+    mean.push(m);
+    std.push(Math.sqrt(acc.reduce((s, v) => s + (v - m) * (v - m), 0) / acc.length));
+  }
+  return {
+    data: [
+      {
+        type: 'scatter',
+        mode: 'markers',
+        x: points.x,
+        y: points.y,
+        name: 'one fold',
+        marker: { size: 7, opacity: 0.6 },
+      },
+      {
+        type: 'scatter',
+        mode: 'lines+markers',
+        x: ks,
+        y: mean,
+        name: 'mean ± std',
+        error_y: { type: 'data', array: std, visible: true },
+      },
+    ],
+    layout: {
+      title: { text: 'Cross-validation on k' },
+      xaxis: { title: { text: 'k' } },
+      yaxis: { title: { text: 'Cross-validation accuracy' } },
+      height: 450,
+    },
+    config: CONFIG,
+  };
+}
+
+/** Shows {@link crossValidationFigure}. */
+export function showCrossValidation(kToAccuracies: ReadonlyMap<number, readonly number[]>): void {
+  showFigure(
+    crossValidationFigure(kToAccuracies),
+    `<Cross-validation accuracy for k in ${[...kToAccuracies.keys()].join(', ')}>`,
+  );
+}
+
+/** The loss at each SGD iteration as a line (`plt.plot(loss_hist)`). */
+export function lossCurveFigure(lossHistory: readonly number[]): PlotlyFigure {
+  if (!Array.isArray(lossHistory) || lossHistory.length === 0)
+    throw new RangeError('lossCurveFigure: lossHistory must be a non-empty array of numbers');
+  return {
+    data: [
+      {
+        type: 'scatter',
+        mode: 'lines',
+        x: lossHistory.map((_, i) => i),
+        y: lossHistory.map((v) => (Number.isFinite(v) ? v : null)),
+        name: 'loss',
+      },
+    ],
+    layout: {
+      title: { text: 'Training loss' },
+      xaxis: { title: { text: 'Iteration number' } },
+      yaxis: { title: { text: 'Loss value' } },
+      height: 400,
+    },
+    config: CONFIG,
+  };
+}
+
+/** Shows {@link lossCurveFigure}. */
+export function plotLossCurve(lossHistory: readonly number[]): void {
+  showFigure(
+    lossCurveFigure(lossHistory),
+    `<Loss over ${lossHistory.length} iterations, last ${lossHistory[lossHistory.length - 1]}>`,
+  );
+}
+
+/** One run of a learning rate x regularisation search. */
+export interface SearchResult {
+  learningRate: number;
+  reg: number;
+  trainAcc: number;
+  valAcc: number;
+}
+
+/**
+ * The search results as two scatter plots over log10 learning rate x log10 regularisation, one
+ * coloured by training accuracy and one by validation accuracy (the notebooks' two subplots).
+ */
+export function hyperparameterFigure(results: readonly SearchResult[]): PlotlyFigure {
+  if (!Array.isArray(results) || results.length === 0)
+    throw new RangeError('hyperparameterFigure: results must be a non-empty array');
+  const x = results.map((r) => Math.log10(r.learningRate));
+  const y = results.map((r) => Math.log10(r.reg));
+  const text = results.map(
+    (r) =>
+      `lr ${r.learningRate.toExponential(2)}, reg ${r.reg.toExponential(2)}<br>train ${r.trainAcc.toFixed(3)}, val ${r.valAcc.toFixed(3)}`,
+  );
+  const panel = (key: 'trainAcc' | 'valAcc', axis: string, bar: number) => ({
+    type: 'scatter',
+    mode: 'markers',
+    x,
+    y,
+    text,
+    hoverinfo: 'text',
+    xaxis: `x${axis}`,
+    yaxis: `y${axis}`,
+    showlegend: false,
+    marker: {
+      size: 16,
+      color: results.map((r) => r[key]),
+      colorscale: 'RdBu',
+      reversescale: true,
+      showscale: true,
+      colorbar: { len: 0.42, y: bar, yanchor: 'middle' },
+    },
+  });
+  return {
+    data: [panel('trainAcc', '', 0.8), panel('valAcc', '2', 0.2)],
+    layout: {
+      grid: { rows: 2, columns: 1, pattern: 'independent' },
+      height: 700,
+      xaxis: { title: { text: 'log learning rate' } },
+      yaxis: { title: { text: 'log regularization strength' } },
+      xaxis2: { title: { text: 'log learning rate' } },
+      yaxis2: { title: { text: 'log regularization strength' } },
+      annotations: [
+        {
+          text: 'CIFAR-10 training accuracy',
+          xref: 'paper',
+          yref: 'paper',
+          x: 0.5,
+          y: 1.02,
+          showarrow: false,
+          yanchor: 'bottom',
+          font: { size: 14 },
+        },
+        {
+          text: 'CIFAR-10 validation accuracy',
+          xref: 'paper',
+          yref: 'paper',
+          x: 0.5,
+          y: 0.44,
+          showarrow: false,
+          yanchor: 'bottom',
+          font: { size: 14 },
+        },
+      ],
+      margin: { t: 50 },
+    },
+    config: CONFIG,
+  };
+}
+
+/** Shows {@link hyperparameterFigure}. */
+export function showHyperparameterSearch(results: readonly SearchResult[]): void {
+  const best = results.reduce((a, b) => (b.valAcc > a.valAcc ? b : a), results[0]);
+  showFigure(
+    hyperparameterFigure(results),
+    `<${results.length} runs; best val acc ${best?.valAcc} at lr ${best?.learningRate}, reg ${best?.reg}>`,
+  );
+}
