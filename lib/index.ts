@@ -1,7 +1,10 @@
 /**
- * The public API: CS231n's two-layer fully-connected net exercise in TypeScript.
+ * The public API: CS231n's assignment 1 in TypeScript (kNN, SVM, Softmax, two-layer net).
  * Module map (assignment file -> ours): layers.py -> layers, layer_utils.py -> layerUtils,
- * classifiers/fc_net.py -> classifiers/fcNet, gradient_check.py -> gradientCheck, optim.py -> optim,
+ * classifiers/fc_net.py -> classifiers/fcNet, classifiers/k_nearest_neighbor.py ->
+ * classifiers/kNearestNeighbor, classifiers/linear_svm.py -> classifiers/linearSvm,
+ * classifiers/softmax.py -> classifiers/softmax, classifiers/linear_classifier.py ->
+ * classifiers/linearClassifier, gradient_check.py -> gradientCheck, optim.py -> optim,
  * solver.py -> solver, data_utils.py -> dataUtils, vis_utils.py -> visUtils. The numpy-like helpers,
  * the random generator, the notebook helpers and the compute-backend switch complete it.
  *
@@ -16,6 +19,15 @@ export {
   type TwoLayerNetOptions,
   type TwoLayerNetParams,
 } from './classifiers/fcNet';
+export { KNearestNeighbor } from './classifiers/kNearestNeighbor';
+export {
+  LinearClassifier,
+  LinearSVM,
+  type LinearTrainOptions,
+  Softmax,
+} from './classifiers/linearClassifier';
+export { svmLossNaive, svmLossVectorized } from './classifiers/linearSvm';
+export { softmaxLossNaive, softmaxLossVectorized } from './classifiers/softmax';
 // What the student version's stubs throw (npm run assignment)
 export { isNotImplementedError, NotImplementedError } from './core/notImplemented';
 // numpy's part: tensors, the few array helpers the notebook uses, np.random
@@ -40,6 +52,22 @@ export {
 } from './core/numpy';
 export { RandomState, type RandomStateSnapshot, random } from './core/random';
 export { formatShape, type Labels, type Tensor, tensor } from './core/tensor';
+// The kNN, SVM and Softmax notebooks' data steps and cross-validation folds
+export { arraySplit, type Fold, foldSplit, meanStd } from './crossValidation';
+export {
+  appendBiasColumn,
+  type CIFAR10Images,
+  type CIFAR10LinearData,
+  flattenRows,
+  type GetCIFAR10LinearDataOptions,
+  getCIFAR10LinearData,
+  type LoadCIFAR10ImagesOptions,
+  loadCIFAR10Images,
+  meanRows,
+  sliceLabels,
+  sliceRows,
+  subtractRowInPlace,
+} from './dataSplits';
 export {
   type CIFAR10,
   type CIFAR10Data,
@@ -68,6 +96,20 @@ export {
   svmLoss,
 } from './layers';
 export { type AffineReluCache, affineReluBackward, affineReluForward } from './layerUtils';
+// The kNN, SVM and Softmax notebooks' pictures and charts
+export {
+  plotLossCurve,
+  type SearchResult,
+  showCrossValidation,
+  showHyperparameterSearch,
+} from './notebook/classifierCharts';
+export {
+  sampleClassIndices,
+  showClassSamples,
+  showClassTemplates,
+  showDistanceMatrix,
+  showImage,
+} from './notebook/classifierImages';
 export type { TrainingHistory, TuningResult } from './notebook/figures';
 // The notebook's plots
 export { plotTrainingHistory, showNetWeights, showTuningResults } from './notebook/helpers';

@@ -3,7 +3,8 @@
  * loss curve, and the learning rate x regularisation search (Plotly figures, pure builders plus
  * one-call helpers that show them).
  */
-import { type PlotlyFigure, showFigure } from './plots';
+import { showFigure } from './display';
+import type { PlotlyFigure } from './figures';
 
 const CONFIG = { responsive: true, displaylogo: false };
 

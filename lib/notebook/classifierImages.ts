@@ -15,8 +15,9 @@ import {
   type Labels,
   type Tensor,
 } from '../core/tensor';
-import { displayBundle, figureBundle, imageFigure } from './plots';
+import { displayBundle, figureBundle } from './display';
 import { encodePNG, type Uint8Image } from './png';
+import { imageFigure } from './weightsFigure';
 
 /** A grid of equally sized RGB cells, `cols` per row, `padding` white pixels apart. */
 export interface Grid {
