@@ -167,9 +167,9 @@ async function scrollThrough(page: Page): Promise<void> {
 }
 
 describe('kNN, SVM and Softmax notebooks in JupyterLab and Chromium', () => {
-  it.each(NOTEBOOKS)(
-    '$name.ipynb: the committed outputs draw when reopened',
-    async ({ name, charts, images, text }) => {
+  it.each(NOTEBOOKS.map((nb) => [nb.name, nb] as const))(
+    '%s.ipynb: the committed outputs draw when reopened',
+    async (_, { name, charts, images, text }) => {
       const page = await context.newPage();
       await openNotebook(page, `${name}.ipynb`);
       await scrollThrough(page);
