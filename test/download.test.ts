@@ -4,10 +4,13 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCIFAR10Dir } from '../lib/dataUtils';
+import { extractCIFAR10Archive } from '../lib/io/archive';
 import {
   type DownloadCIFAR10Options,
+  defaultDataDir,
   downloadCIFAR10,
   stderrProgressBar,
 } from '../lib/io/download';
@@ -227,17 +230,17 @@ describe('unsafe archives are refused with nothing written', () => {
     ],
     [
       'a symbolic link',
-      { name: 'cifar-10-batches-bin/evil-link', type: '2', linkname: '/etc/passwd' },
+      { name: 'cifar-10-batches-bin/evil-link', type: 'SymbolicLink', linkname: '/etc/passwd' },
       'member "cifar-10-batches-bin/evil-link" is a symbolic link (to "/etc/passwd"); only regular files and folders are extracted',
     ],
     [
       'a hard link',
-      { name: 'cifar-10-batches-bin/readme.html', type: '1', linkname: '/etc/passwd' },
+      { name: 'cifar-10-batches-bin/readme.html', type: 'Link', linkname: '/etc/passwd' },
       'member "cifar-10-batches-bin/readme.html" is a hard link (to "/etc/passwd")',
     ],
     [
       'a FIFO',
-      { name: 'cifar-10-batches-bin/fifo', type: '6' },
+      { name: 'cifar-10-batches-bin/fifo', type: 'FIFO' },
       'member "cifar-10-batches-bin/fifo" is a FIFO',
     ],
   ];
@@ -276,6 +279,64 @@ describe('unsafe archives are refused with nothing written', () => {
     await downloadCIFAR10(opts(dataDir, '/extra.tar.gz', archive));
     expectExtracted(dataDir);
   });
+});
+
+describe('extractCIFAR10Archive on a local archive', () => {
+  /** Writes `entries` as an archive in a fresh data folder; returns [archive path, data folder]. */
+  function archiveIn(entries: TarEntry[]): [string, string] {
+    const dataDir = freshDataDir();
+    const file = path.join(dataDir, 'in.tar.gz');
+    fs.writeFileSync(file, tarGz(entries));
+    return [file, dataDir];
+  }
+  const goodEntries = smallArchiveEntries(RECORDS);
+
+  it('refuses a member larger than the size bound, writing nothing', async () => {
+    const [file, dataDir] = archiveIn(goodEntries);
+    const bytes = batchFileBytes(0, RECORDS).length;
+    await expect(
+      extractCIFAR10Archive(file, dataDir, { maxMemberBytes: bytes - 1 }),
+    ).rejects.toThrow(
+      `extractCIFAR10Archive: archive ${file}: member "cifar-10-batches-bin/data_batch_1.bin" has ${bytes} bytes, more than the ${bytes - 1} allowed`,
+    );
+    expect(fs.readdirSync(dataDir)).toEqual(['in.tar.gz']);
+    // At the bound it is accepted.
+    await extractCIFAR10Archive(file, dataDir, { maxMemberBytes: bytes });
+    expectExtracted(dataDir);
+  });
+
+  it('refuses an expected file that appears twice', async () => {
+    const [file, dataDir] = archiveIn([...goodEntries, goodEntries[3]]);
+    await expect(extractCIFAR10Archive(file, dataDir)).rejects.toThrow(
+      `member "cifar-10-batches-bin/data_batch_3.bin" appears twice`,
+    );
+    expect(fs.readdirSync(dataDir)).toEqual(['in.tar.gz']);
+  });
+
+  it('refuses a truncated archive and a corrupt header', async () => {
+    const [file, dataDir] = archiveIn(goodEntries);
+    const whole = fs.readFileSync(file);
+    fs.writeFileSync(file, whole.subarray(0, whole.length - 100));
+    await expect(extractCIFAR10Archive(file, dataDir)).rejects.toThrow(
+      `extractCIFAR10Archive: archive ${file}: `,
+    );
+    expect(fs.readdirSync(dataDir)).toEqual(['in.tar.gz']);
+    const tarBytes = zlib.gunzipSync(whole);
+    tarBytes[600] ^= 0xff; // inside the second header
+    fs.writeFileSync(file, zlib.gzipSync(tarBytes));
+    await expect(extractCIFAR10Archive(file, dataDir)).rejects.toThrow(/checksum/);
+    expect(fs.readdirSync(dataDir)).toEqual(['in.tar.gz']);
+  });
+
+  it('refuses a bad size bound', async () => {
+    await expect(extractCIFAR10Archive('x', root, { maxMemberBytes: 0 })).rejects.toThrow(
+      'extractCIFAR10Archive: maxMemberBytes must be a positive integer, got 0',
+    );
+  });
+});
+
+it('the default data folder is data/ at the repository root', () => {
+  expect(path.join(defaultDataDir(), 'cifar-10-batches-bin')).toBe(defaultCIFAR10Dir());
 });
 
 function hasTar(): boolean {

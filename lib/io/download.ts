@@ -1,25 +1,19 @@
 /**
  * Downloading CIFAR-10 (the official binary version), like the assignment's get_datasets.sh.
  *
- * `downloadCIFAR10()` fetches https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz into
- * `<data dir>/cifar-10-binary.tar.gz.partial`, checks its size and MD5, renames it to
- * `cifar-10-binary.tar.gz`, extracts the eight expected regular files into a temp folder beside the
- * target and renames that folder to `<data dir>/cifar-10-batches-bin`. So the target folder exists
- * only when it is complete, and a `*.partial` file is never taken for a download.
- *
- * The archive is read with a small ustar reader (pax and GNU long-name headers understood) that
- * refuses absolute paths, `..` components, symbolic links, hard links and every other member type
- * except regular files and folders. Unexpected regular files are skipped.
+ * `downloadCIFAR10()` fetches https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz with Node's
+ * built-in `fetch` into `<data dir>/cifar-10-binary.tar.gz.partial`, checks its size and MD5,
+ * renames it to `cifar-10-binary.tar.gz`, then extracts it with node-tar under our rules
+ * (`./archive`: only the eight expected regular files, into a temp folder renamed to
+ * `<data dir>/cifar-10-batches-bin` when complete). So the target folder exists only when it is
+ * complete, and a `*.partial` file is never taken for a download.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import * as https from 'node:https';
 import * as path from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import * as zlib from 'node:zlib';
-import { CIFAR10_FILES } from '../dataUtils';
+import { CIFAR10_ARCHIVE_FILES, CIFAR10_ARCHIVE_FOLDER, extractCIFAR10Archive } from './archive';
+import { type ProgressStream, terminalProgress } from './progress';
 
 /** The official download address of CIFAR-10, binary version. */
 export const CIFAR10_URL = 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz';
@@ -27,14 +21,6 @@ export const CIFAR10_URL = 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar
 export const CIFAR10_ARCHIVE_BYTES = 170052171;
 /** MD5 of the official archive (as published on the CIFAR-10 page). */
 export const CIFAR10_ARCHIVE_MD5 = 'c32a1d4ab5d03f1284b67883e8d87530';
-/** The folder the archive holds, and the name of the extracted folder. */
-export const CIFAR10_ARCHIVE_FOLDER = 'cifar-10-batches-bin';
-/** The files extracted from the archive (all other members are skipped). */
-export const CIFAR10_ARCHIVE_FILES: readonly string[] = [
-  ...CIFAR10_FILES,
-  'batches.meta.txt',
-  'readme.html',
-];
 const ARCHIVE_NAME = 'cifar-10-binary.tar.gz';
 
 /** Called as bytes arrive: `received` of `total` bytes. */
@@ -70,7 +56,7 @@ export interface DownloadCIFAR10Result {
 
 /** `<repo root>/data`, found relative to this file. */
 export function defaultDataDir(): string {
-  return path.resolve(__dirname, '..', 'data');
+  return path.resolve(__dirname, '..', '..', 'data');
 }
 
 /**
@@ -191,40 +177,22 @@ async function downloadVerified(
 ): Promise<void> {
   const partial = `${dest}.partial`;
   const mb = (n: number) => (n / 1e6).toFixed(1);
-  let received = 0;
+  const idle = idleTimeout(opts.idleTimeoutMs);
   try {
-    const res = await openFollowingRedirects(url, opts.maxRedirects, opts.idleTimeoutMs);
-    const announced = res.headers['content-length'];
-    if (announced !== undefined && Number(announced) !== size) {
-      res.destroy();
+    const res = await fetchFollowingRedirects(url, opts.maxRedirects, idle);
+    const announced = res.headers.get('content-length');
+    if (announced !== null && Number(announced) !== size) {
+      await res.body?.cancel();
       throw new Error(`the server announces ${announced} bytes, expected ${size}`);
     }
+    const encoding = res.headers.get('content-encoding');
+    if (encoding !== null && encoding !== 'identity') {
+      // fetch would decode it: the bytes on disk would not be the archive the MD5 describes.
+      await res.body?.cancel();
+      throw new Error(`the server sends the archive with content-encoding ${encoding}`);
+    }
     opts.log(`Downloading ${url} (${mb(size)} MB) to ${partial}`);
-    const hash = createHash('md5');
-    const count = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        received += chunk.length;
-        if (received > size) {
-          done(new Error(`the server sent more than the expected ${size} bytes`));
-          return;
-        }
-        hash.update(chunk);
-        opts.progress?.(received, size);
-        done(null, chunk);
-      },
-    });
-    try {
-      await pipeline(res, count, fs.createWriteStream(partial));
-    } catch (err) {
-      if (received > size) throw err;
-      throw new Error(
-        `the connection broke after ${received} of ${size} bytes (${messageOf(err)})`,
-      );
-    }
-    if (received !== size) {
-      throw new Error(`got ${received} bytes, expected ${size} (connection closed early?)`);
-    }
-    const got = hash.digest('hex');
+    const got = await saveBody(res, partial, size, idle, opts.progress);
     if (got !== md5) {
       throw new Error(`MD5 mismatch: got ${got}, expected ${md5} (corrupt or different file)`);
     }
@@ -237,362 +205,152 @@ async function downloadVerified(
         `put a copy of ${path.basename(dest)} in ${path.dirname(dest)} and run again, or set ` +
         'CIFAR10_DIR to a folder holding the extracted batch files',
     );
+  } finally {
+    idle.stop();
   }
 }
 
+/** An AbortSignal that fires when `ms` pass without a `touch()`: the server went quiet. */
+interface IdleTimeout {
+  signal: AbortSignal;
+  touch(): void;
+  stop(): void;
+  /** The idle reason once it fired, else `err`. */
+  reason(err: unknown): unknown;
+}
+
+function idleTimeout(ms: number): IdleTimeout {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const quiet = new Error(`no data from the server for ${ms / 1000} s`);
+  const idle: IdleTimeout = {
+    signal: controller.signal,
+    touch() {
+      clearTimeout(timer);
+      timer = setTimeout(() => controller.abort(quiet), ms);
+    },
+    stop: () => clearTimeout(timer),
+    reason: (err) => (controller.signal.aborted ? controller.signal.reason : err),
+  };
+  idle.touch();
+  return idle;
+}
+
 /** GETs `url`, following at most `maxRedirects` redirects; resolves with a 200 response. */
-async function openFollowingRedirects(
+async function fetchFollowingRedirects(
   url: string,
   maxRedirects: number,
-  idleTimeoutMs: number,
-): Promise<http.IncomingMessage> {
+  idle: IdleTimeout,
+): Promise<Response> {
   let current = new URL(url);
   for (let redirects = 0; ; redirects++) {
-    const res = await get(current, idleTimeoutMs);
-    const status = res.statusCode ?? 0;
-    if (status >= 300 && status < 400 && res.headers.location) {
-      res.resume();
+    if (current.protocol !== 'http:' && current.protocol !== 'https:') {
+      throw new Error(`unsupported URL scheme ${current.protocol} (use http or https)`);
+    }
+    let res: Response;
+    try {
+      res = await fetch(current, {
+        redirect: 'manual',
+        signal: idle.signal,
+        headers: { 'user-agent': 'cs231n-ts-get-data' },
+      });
+    } catch (err) {
+      throw idle.reason(err);
+    }
+    idle.touch();
+    const location = res.headers.get('location');
+    if (res.status >= 300 && res.status < 400 && location !== null) {
+      await res.body?.cancel();
       if (redirects >= maxRedirects) throw new Error(`more than ${maxRedirects} redirects`);
-      current = new URL(res.headers.location, current);
+      current = new URL(location, current);
       continue;
     }
-    if (status !== 200) {
-      res.resume();
-      throw new Error(`HTTP ${status} ${res.statusMessage ?? ''}`.trim());
+    if (res.status !== 200) {
+      await res.body?.cancel();
+      throw new Error(`HTTP ${res.status} ${res.statusText}`.trim());
     }
     return res;
   }
 }
 
-function get(url: URL, idleTimeoutMs: number): Promise<http.IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const client = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : null;
-    if (client === null) {
-      reject(new Error(`unsupported URL scheme ${url.protocol} (use http or https)`));
-      return;
-    }
-    let response: http.IncomingMessage | null = null;
-    const req = client.get(url, { headers: { 'user-agent': 'cs231n-ts-get-data' } }, (res) => {
-      response = res;
-      resolve(res);
-    });
-    req.setTimeout(idleTimeoutMs, () => {
-      const err = new Error(`no data from the server for ${idleTimeoutMs / 1000} s`);
-      // Fail the body stream with this reason too (else it only reports "aborted").
-      (response as http.IncomingMessage | null)?.destroy(err);
-      req.destroy(err);
-    });
-    req.on('error', reject);
-  });
-}
-
-function messageOf(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0];
-}
-
 /**
- * Extracts the eight CIFAR-10 files of the verified `.tar.gz` at `archive` into a temp folder in
- * `dataDir`, then renames it to `<dataDir>/cifar-10-batches-bin` (which must not exist yet).
- *
- * @throws Error naming the archive and the member when a member has an absolute path or a `..`
- *   component, is a symbolic link, hard link or any type but file/folder, or when an expected file
- *   is missing, duplicated or the archive is truncated; the temp folder is removed
+ * Writes the body of `res` to `file`, at most `size` bytes; returns its MD5 (hex).
+ * @throws Error when the connection breaks, the server goes idle, or the size is wrong
  */
-export async function extractCIFAR10Archive(archive: string, dataDir: string): Promise<string> {
-  const fn = 'extractCIFAR10Archive';
-  const target = path.join(dataDir, CIFAR10_ARCHIVE_FOLDER);
-  const temp = fs.mkdtempSync(path.join(dataDir, `.${CIFAR10_ARCHIVE_FOLDER}.extracting-`));
-  const reader = new TarReader(`${fn}: archive ${archive}`, temp);
-  let readerError: unknown = null;
+async function saveBody(
+  res: Response,
+  file: string,
+  size: number,
+  idle: IdleTimeout,
+  progress?: ProgressFn,
+): Promise<string> {
+  if (res.body === null) throw new Error('the response has no body');
+  const reader = res.body.getReader();
+  const hash = createHash('md5');
+  const out = await fs.promises.open(file, 'w');
+  let received = 0;
   try {
-    await pipeline(
-      fs.createReadStream(archive),
-      zlib.createGunzip(),
-      async (chunks: AsyncIterable<Buffer>) => {
-        try {
-          for await (const chunk of chunks) reader.write(chunk);
-        } catch (err) {
-          // pipeline reports its own AbortError; keep the reader's message.
-          readerError = err;
-          throw err;
-        }
-      },
-    );
-    reader.end();
-    fs.chmodSync(temp, 0o755); // mkdtemp makes it 0700
-    fs.renameSync(temp, target);
-  } catch (caught) {
-    const err = readerError ?? caught;
-    reader.abort();
-    fs.rmSync(temp, { recursive: true, force: true });
-    const message = messageOf(err);
-    throw new Error(message.startsWith(fn) ? message : `${fn}: archive ${archive}: ${message}`);
-  }
-  return target;
-}
-
-const TYPE_NAMES: Record<string, string> = {
-  '1': 'a hard link',
-  '2': 'a symbolic link',
-  '3': 'a character device',
-  '4': 'a block device',
-  '6': 'a FIFO',
-  '7': 'a contiguous file',
-};
-
-/** Where the data of the current member goes. */
-type Sink =
-  | { kind: 'file'; fd: number; name: string }
-  | { kind: 'skip' }
-  | { kind: 'meta'; type: string; parts: Buffer[] };
-
-/**
- * A streaming ustar reader that writes only the expected CIFAR-10 files into `outDir`.
- * Feed it with `write(chunk)`, then `end()`.
- */
-class TarReader {
-  private readonly header = Buffer.alloc(512);
-  private headerFill = 0;
-  private remaining = 0;
-  private padding = 0;
-  private sink: Sink = { kind: 'skip' };
-  private finished = false;
-  private nextPath: string | null = null;
-  private nextSize: number | null = null;
-  private offset = 0;
-  private readonly extracted = new Set<string>();
-
-  constructor(
-    private readonly context: string,
-    private readonly outDir: string,
-  ) {}
-
-  write(chunk: Buffer): void {
-    let at = 0;
-    while (at < chunk.length && !this.finished) {
-      if (this.remaining > 0) {
-        const n = Math.min(this.remaining, chunk.length - at);
-        this.data(chunk.subarray(at, at + n));
-        this.remaining -= n;
-        at += n;
-        if (this.remaining === 0) this.closeEntry();
-      } else if (this.padding > 0) {
-        const n = Math.min(this.padding, chunk.length - at);
-        this.padding -= n;
-        at += n;
-      } else {
-        const n = Math.min(512 - this.headerFill, chunk.length - at);
-        chunk.copy(this.header, this.headerFill, at, at + n);
-        this.headerFill += n;
-        at += n;
-        if (this.headerFill === 512) {
-          this.headerFill = 0;
-          this.onHeader(this.header);
-          this.offset += 512;
-        }
-      }
-    }
-  }
-
-  /** Call after the last chunk: checks the archive is whole and held every expected file. */
-  end(): void {
-    if (!this.finished && (this.remaining > 0 || this.padding > 0 || this.headerFill > 0)) {
-      throw new Error(`${this.context}: truncated (ends inside a member)`);
-    }
-    const missing = CIFAR10_ARCHIVE_FILES.filter((f) => !this.extracted.has(f));
-    if (missing.length > 0) {
-      throw new Error(
-        `${this.context}: lacks ${missing.map((f) => `${CIFAR10_ARCHIVE_FOLDER}/${f}`).join(', ')}`,
-      );
-    }
-  }
-
-  /** Closes an open output file after an error. */
-  abort(): void {
-    if (this.sink.kind === 'file') fs.closeSync(this.sink.fd);
-    this.sink = { kind: 'skip' };
-  }
-
-  private fail(what: string): never {
-    throw new Error(`${this.context}: ${what}`);
-  }
-
-  private onHeader(h: Buffer): void {
-    if (h.every((b) => b === 0)) {
-      this.finished = true;
-      return;
-    }
-    let sum = 0;
-    for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : h[i];
-    if (sum !== readOctal(h, 148, 8)) {
-      this.fail(`bad tar header checksum at byte ${this.offset} (not a tar archive, or corrupt)`);
-    }
-    const type = String.fromCharCode(h[156] || 48);
-    const isUstar = h.toString('latin1', 257, 263) === 'ustar\0';
-    let name = cString(h, 0, 100);
-    if (isUstar && h[345] !== 0) name = `${cString(h, 345, 155)}/${name}`;
-    if (this.nextPath !== null) name = this.nextPath;
-    let size = readOctal(h, 124, 12);
-    if (size < 0) this.fail(`member ${JSON.stringify(name)} has an unreadable size field`);
-    if (this.nextSize !== null) size = this.nextSize;
-    this.nextPath = null;
-    this.nextSize = null;
-
-    let sink: Sink;
-    if (type === 'x' || type === 'g' || type === 'L' || type === 'K') {
-      if (size > 1 << 20) this.fail(`${type} header of ${size} bytes is too large`);
-      sink = { kind: 'meta', type, parts: [] };
-    } else {
-      const rel = this.checkName(name);
-      if (type === '5') {
-        sink = { kind: 'skip' };
-      } else if (type === '0') {
-        sink = this.openFile(name, rel);
-      } else {
-        const link = cString(h, 157, 100);
-        const what = TYPE_NAMES[type] ?? `of unknown type '${type}'`;
-        this.fail(
-          `member ${JSON.stringify(name)} is ${what}${link ? ` (to ${JSON.stringify(link)})` : ''}; ` +
-            'only regular files and folders are extracted',
+    for (;;) {
+      let chunk: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        chunk = await reader.read();
+      } catch (err) {
+        throw new Error(
+          `the connection broke after ${received} of ${size} bytes (${messageOf(idle.reason(err))})`,
         );
       }
-    }
-    this.sink = sink;
-    this.remaining = size;
-    this.padding = (512 - (size % 512)) % 512;
-    this.offset += size + this.padding;
-    if (size === 0) this.closeEntry();
-  }
-
-  /** Refuses absolute names and `..` components; returns the normalized relative parts. */
-  private checkName(name: string): string[] {
-    if (name === '') this.fail('a member has an empty name');
-    if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) {
-      this.fail(`member ${JSON.stringify(name)} has an absolute path`);
-    }
-    const parts = name.split(/[/\\]/).filter((p) => p !== '' && p !== '.');
-    if (parts.includes('..')) this.fail(`member ${JSON.stringify(name)} has a ".." component`);
-    return parts;
-  }
-
-  private openFile(name: string, parts: string[]): Sink {
-    const file = parts[1];
-    if (
-      parts.length !== 2 ||
-      parts[0] !== CIFAR10_ARCHIVE_FOLDER ||
-      !CIFAR10_ARCHIVE_FILES.includes(file)
-    ) {
-      return { kind: 'skip' };
-    }
-    if (this.extracted.has(file)) this.fail(`member ${JSON.stringify(name)} appears twice`);
-    this.extracted.add(file);
-    const fd = fs.openSync(path.join(this.outDir, file), 'wx');
-    return { kind: 'file', fd, name: file };
-  }
-
-  private data(bytes: Buffer): void {
-    const sink = this.sink;
-    if (sink.kind === 'file') {
-      let written = 0;
-      while (written < bytes.length) {
-        written += fs.writeSync(sink.fd, bytes, written, bytes.length - written);
+      if (chunk.done) break;
+      idle.touch();
+      received += chunk.value.length;
+      if (received > size) {
+        await reader.cancel();
+        throw new Error(`the server sent more than the expected ${size} bytes`);
       }
-    } else if (sink.kind === 'meta') {
-      sink.parts.push(Buffer.from(bytes));
+      hash.update(chunk.value);
+      await out.write(chunk.value);
+      progress?.(received, size);
     }
+    await out.sync();
+  } finally {
+    await out.close();
   }
-
-  private closeEntry(): void {
-    const sink = this.sink;
-    this.sink = { kind: 'skip' };
-    if (sink.kind === 'file') {
-      fs.fsyncSync(sink.fd);
-      fs.closeSync(sink.fd);
-    } else if (sink.kind === 'meta') {
-      const body = Buffer.concat(sink.parts);
-      if (sink.type === 'L') this.nextPath = cString(body, 0, body.length);
-      if (sink.type === 'x') {
-        const pax = parsePax(body);
-        if (pax === null) this.fail(`bad pax header at byte ${this.offset}`);
-        if (pax.path !== undefined) this.nextPath = pax.path;
-        if (pax.size !== undefined) {
-          const n = Number(pax.size);
-          if (!Number.isSafeInteger(n) || n < 0) this.fail(`bad pax size ${pax.size}`);
-          this.nextSize = n;
-        }
-      }
-    }
+  if (received !== size) {
+    throw new Error(`got ${received} bytes, expected ${size} (connection closed early?)`);
   }
+  return hash.digest('hex');
 }
 
-/** A NUL-terminated string field. */
-function cString(buf: Buffer, start: number, length: number): string {
-  const end = buf.indexOf(0, start);
-  return buf.toString('utf8', start, end < 0 || end > start + length ? start + length : end);
-}
-
-/** An octal numeric field (NUL/space padded); -1 when unreadable (e.g. base-256). */
-function readOctal(buf: Buffer, start: number, length: number): number {
-  const text = buf
-    .toString('latin1', start, start + length)
-    .replace(/[\0 ]+$/, '')
-    .trim();
-  if (text === '') return 0;
-  if (!/^[0-7]+$/.test(text)) return -1;
-  return Number.parseInt(text, 8);
-}
-
-/** Records `"<len> key=value\n"` of a pax extended header; null when malformed. */
-function parsePax(body: Buffer): Record<string, string> | null {
-  const out: Record<string, string> = {};
-  let at = 0;
-  while (at < body.length) {
-    if (body[at] === 0) break;
-    const space = body.indexOf(32, at);
-    if (space < 0) return null;
-    const len = Number(body.toString('latin1', at, space));
-    if (!Number.isSafeInteger(len) || len <= space - at || at + len > body.length) return null;
-    const record = body.toString('utf8', space + 1, at + len - 1);
-    const eq = record.indexOf('=');
-    if (eq < 0) return null;
-    out[record.slice(0, eq)] = record.slice(eq + 1);
-    at += len;
-  }
-  return out;
+/** The first line of an error's message, with its cause (fetch puts the reason there). */
+function messageOf(err: unknown): string {
+  const message = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+  const cause = err instanceof Error ? (err as { cause?: unknown }).cause : undefined;
+  return cause instanceof Error ? `${message}: ${cause.message.split('\n')[0]}` : message;
 }
 
 /**
- * A progress reporter for stderr: a bar redrawn in place when stderr is a TTY, else one plain
- * line at the start and one at the end.
+ * A progress reporter for stderr: a bar redrawn in place when stderr is a TTY (`terminalProgress`
+ * with MB and MB/s), else one plain line at the start and one at the end.
  */
-export function stderrProgressBar(stream: NodeJS.WriteStream = process.stderr): ProgressFn {
-  let lastDraw = 0;
-  let started = false;
+export function stderrProgressBar(
+  stream: ProgressStream & { isTTY?: boolean } = process.stderr,
+): ProgressFn {
   const start = Date.now();
-  return (received, total) => {
-    const mb = (n: number) => (n / 1e6).toFixed(1);
-    const done = received >= total;
-    if (!stream.isTTY) {
+  const mb = (n: number) => (n / 1e6).toFixed(1);
+  if (!stream.isTTY) {
+    let started = false;
+    return (received, total) => {
       if (!started) stream.write(`  receiving ${mb(total)} MB ...\n`);
-      else if (done) stream.write(`  received ${mb(received)} MB in ${seconds(start)} s\n`);
+      else if (received >= total) {
+        stream.write(
+          `  received ${mb(received)} MB in ${((Date.now() - start) / 1000).toFixed(1)} s\n`,
+        );
+      }
       started = true;
-      return;
-    }
-    const now = Date.now();
-    if (!done && now - lastDraw < 100) return;
-    lastDraw = now;
-    const frac = total > 0 ? Math.min(1, received / total) : 0;
-    const width = 30;
-    const full = Math.round(frac * width);
-    const rate = received / 1e6 / Math.max(0.001, (now - start) / 1000);
-    stream.write(
-      `\r  [${'#'.repeat(full)}${'-'.repeat(width - full)}] ${(frac * 100).toFixed(0).padStart(3)}% ` +
-        `${mb(received)}/${mb(total)} MB ${rate.toFixed(1)} MB/s `,
-    );
-    if (done) stream.write('\n');
+    };
+  }
+  const draw = terminalProgress({ stream, prefix: '  ' });
+  return (received, total) => {
+    const rate = received / 1e6 / Math.max(0.001, (Date.now() - start) / 1000);
+    draw(received, total, `${mb(received)}/${mb(total)} MB ${rate.toFixed(1)} MB/s`);
   };
-}
-
-function seconds(since: number): string {
-  return ((Date.now() - since) / 1000).toFixed(1);
 }

@@ -1,6 +1,6 @@
 /**
- * Synthetic CIFAR-10 data in the official binary format, and a small tar.gz writer, for tests that
- * need no real images.
+ * Synthetic CIFAR-10 data in the official binary format, and a tar.gz writer (node-tar's headers),
+ * for tests that need no real images.
  *
  * Every byte is a known function of (file, record, position) so a test can tell which record and
  * which byte of it any loaded value came from; the functions below are the expected values.
@@ -9,6 +9,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { Header, type types } from 'tar';
+
+type EntryTypeName = NonNullable<ReturnType<typeof types.name.get>>;
 
 export const RECORD_BYTES = 3073;
 export const IMAGE_BYTES = 3072;
@@ -59,51 +62,35 @@ export function makeTempDir(prefix: string): string {
 /** One member of a tar archive. */
 export interface TarEntry {
   name: string;
-  /** ustar type flag: '0' file (default), '5' directory, '2' symlink, '1' hardlink, ... */
-  type?: string;
+  /** node-tar's entry type: 'File' (default), 'Directory', 'SymbolicLink', 'Link', 'FIFO', ... */
+  type?: EntryTypeName;
   data?: Buffer;
   linkname?: string;
 }
 
-function writeField(h: Buffer, offset: number, length: number, value: string): void {
-  const bytes = Buffer.from(value, 'utf8');
-  if (bytes.length > length) throw new Error(`tar field too long: ${value}`);
-  bytes.copy(h, offset);
-}
-
-function octal(value: number, length: number): string {
-  return `${value.toString(8).padStart(length - 1, '0')}\0`;
-}
-
-/** A ustar header block for `e` (names up to 100 bytes, written as given: no sanitizing). */
-function tarHeader(e: TarEntry, size: number): Buffer {
-  const h = Buffer.alloc(512);
-  const type = e.type ?? '0';
-  writeField(h, 0, 100, e.name);
-  writeField(h, 100, 8, octal(type === '5' ? 0o755 : 0o644, 8));
-  writeField(h, 108, 8, octal(0, 8));
-  writeField(h, 116, 8, octal(0, 8));
-  writeField(h, 124, 12, octal(size, 12));
-  writeField(h, 136, 12, octal(1262304000, 12));
-  writeField(h, 148, 8, '        ');
-  writeField(h, 156, 1, type);
-  writeField(h, 157, 100, e.linkname ?? '');
-  writeField(h, 257, 6, 'ustar\0');
-  writeField(h, 263, 2, '00');
-  let sum = 0;
-  for (const b of h) sum += b;
-  writeField(h, 148, 8, `${sum.toString(8).padStart(6, '0')}\0 `);
-  return h;
-}
-
-/** A gzipped ustar archive of `entries`, in order. */
+/**
+ * A gzipped ustar archive of `entries`, in order. Headers are node-tar's (`Header.encode`), with
+ * names written as given (no sanitizing), so tests can build unsafe archives.
+ */
 export function tarGz(entries: TarEntry[]): Buffer {
   const parts: Buffer[] = [];
   for (const e of entries) {
     const data = e.data ?? Buffer.alloc(0);
-    parts.push(tarHeader(e, data.length), data);
-    const pad = (512 - (data.length % 512)) % 512;
-    parts.push(Buffer.alloc(pad));
+    const type = e.type ?? 'File';
+    const header = new Header({
+      path: e.name,
+      type,
+      mode: type === 'Directory' ? 0o755 : 0o644,
+      uid: 0,
+      gid: 0,
+      size: data.length,
+      mtime: new Date(1262304000 * 1000),
+      linkpath: e.linkname,
+    });
+    if (header.encode() || header.block === undefined) {
+      throw new Error(`tarGz: member ${JSON.stringify(e.name)} does not fit a ustar header`);
+    }
+    parts.push(header.block, data, Buffer.alloc((512 - (data.length % 512)) % 512));
   }
   parts.push(Buffer.alloc(1024));
   return zlib.gzipSync(Buffer.concat(parts));
@@ -117,7 +104,7 @@ export const ARCHIVE_FILES = [...BATCH_FILES, 'batches.meta.txt', 'readme.html']
  * `cifar-10-batches-bin/` and its eight files, batch files holding `records` records each.
  */
 export function smallArchiveEntries(records = 200): TarEntry[] {
-  const entries: TarEntry[] = [{ name: 'cifar-10-batches-bin/', type: '5' }];
+  const entries: TarEntry[] = [{ name: 'cifar-10-batches-bin/', type: 'Directory' }];
   BATCH_FILES.forEach((name, f) => {
     entries.push({ name: `cifar-10-batches-bin/${name}`, data: batchFileBytes(f, records) });
   });
