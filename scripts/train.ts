@@ -20,6 +20,7 @@ import {
   updateRules,
 } from '../lib';
 import { writeFileAtomic } from '../lib/io/checkpoint';
+import { terminalProgress } from '../lib/io/progress';
 
 const USAGE =
   'usage: npm run train -- [--hidden 50] [--lr 1e-3] [--lr-decay 0.95] [--epochs 10] [--batch-size 200]\n' +
@@ -48,8 +49,11 @@ export interface TrainArgs {
   json: boolean;
 }
 
-/** Parses and checks the arguments; throws a one-line message naming the bad option. */
-export function parseTrainArgs(argv: string[]): TrainArgs {
+/**
+ * Parses and checks the arguments; `'help'` for --help. Throws a one-line message naming the bad
+ * option.
+ */
+export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -73,7 +77,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
       help: { type: 'boolean', default: false },
     },
   });
-  if (values.help) throw new Error(USAGE);
+  if (values.help) return 'help';
   const num = (name: string, text: string, check: (v: number) => boolean, what: string) => {
     const v = Number(text);
     if (text.trim() === '' || !Number.isFinite(v) || !check(v)) {
@@ -118,24 +122,23 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
   };
 }
 
-/** A progress bar on stderr, redrawn in place at most ten times a second. */
+/** The Solver's progress on stderr: one line redrawn in place (lib/io/progress). */
 function progressBar(): NonNullable<SolverOptions['onIteration']> {
-  let last = 0;
-  return ({ iteration, numIterations, epoch, numEpochs, loss }) => {
-    const now = Date.now();
-    if (iteration < numIterations && now - last < 100) return;
-    last = now;
-    const width = 30;
-    const full = Math.round((iteration / numIterations) * width);
-    process.stderr.write(
-      `\r[${'#'.repeat(full)}${'-'.repeat(width - full)}] ${iteration}/${numIterations} epoch ${epoch}/${numEpochs} loss ${loss.toFixed(4)} `,
+  const draw = terminalProgress();
+  return ({ iteration, numIterations, epoch, numEpochs, loss }) =>
+    draw(
+      iteration,
+      numIterations,
+      `${iteration}/${numIterations} epoch ${epoch}/${numEpochs} loss ${loss.toFixed(4)}`,
     );
-    if (iteration === numIterations) process.stderr.write('\n');
-  };
 }
 
 function main(): void {
   const args = parseTrainArgs(process.argv.slice(2));
+  if (args === 'help') {
+    console.log(USAGE);
+    return;
+  }
   const start = Date.now();
   const data = getCIFAR10Data();
   random.seed(args.seed);

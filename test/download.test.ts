@@ -396,6 +396,30 @@ describe('stderrProgressBar', () => {
   });
 });
 
+describe('npm run get-data -- --help', () => {
+  it('prints the usage and exits 0 without downloading', () => {
+    const r = spawnSync('npm', ['run', '-s', 'get-data', '--', '--help'], {
+      cwd: path.resolve(__dirname, '..'),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^usage: npm run get-data/);
+    expect(r.stdout).toContain('cifar-10-binary.tar.gz');
+    expect(r.stderr).toBe('');
+  }, 60_000);
+
+  it('names an unknown option and exits 1', () => {
+    const tsx = path.resolve(__dirname, '..', 'node_modules', '.bin', 'tsx');
+    const r = spawnSync(tsx, [path.resolve(__dirname, '..', 'scripts', 'get-data.ts'), '--bogus'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^get-data: Unknown option '--bogus'/);
+  }, 60_000);
+});
+
 describe.skipIf(fs.existsSync(defaultCIFAR10Dir()))(
   'npm run get-data (skipped when data/cifar-10-batches-bin exists)',
   () => {

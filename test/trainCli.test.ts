@@ -84,6 +84,19 @@ describe('npm run train', () => {
     expect(r.stderr).toMatch(/^train: .*data_batch_1\.bin.*9219.*30730000/);
   });
 
+  it('npm run train -- --help prints the usage and exits 0', () => {
+    const r = spawnSync('npm', ['run', '-s', 'train', '--', '--help'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^usage: npm run train -- \[--hidden 50\]/);
+    expect(r.stdout).toContain('[--update-rule sgd|sgd_momentum|rmsprop|adam]');
+    expect(r.stderr).toBe('');
+    expect(parseTrainArgs(['--help'])).toBe('help');
+  });
+
   it('ends with one clear line and exit 1 on a bad option', () => {
     const r = train(['--lr', 'fast'], {});
     expect(r.status).toBe(1);
