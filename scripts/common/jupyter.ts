@@ -1,0 +1,94 @@
+/**
+ * Shared by the notebook scripts (npm run notebook / lab / test:notebooks): the project's Jupyter
+ * environment, the set-up steps a fresh clone needs, and executing a notebook with real nbconvert.
+ *
+ * The environment only sees this repository's venv (its kernels, its labextensions), whatever the
+ * user has in ~/.jupyter. The kernel starts through scripts/tslab-kernel.js, which runs at the
+ * repository root, so the default data folder resolves the same from every notebook.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CIFAR10_FILES, defaultCIFAR10Dir } from '../../lib/dataUtils';
+import { ROOT, run } from './run';
+
+export const VENV = path.join(ROOT, '.venv');
+
+/** This process's environment with the venv and node_modules/.bin first on PATH. */
+export function jupyterEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const paths = [path.join(VENV, 'bin'), path.join(ROOT, 'node_modules', '.bin')];
+  return {
+    ...process.env,
+    PATH: [...paths, process.env.PATH ?? ''].join(path.delimiter),
+    JUPYTER_PLATFORM_DIRS: '1',
+    ...extra,
+  };
+}
+
+/** Creates or refreshes the project venv with Jupyter and the tslab kernel (scripts/setup-python.sh). */
+export function setupPython(): void {
+  if (!run('bash', [path.join(ROOT, 'scripts', 'setup-python.sh')])) {
+    throw new Error('scripts/setup-python.sh failed (see above)');
+  }
+}
+
+/**
+ * The dataset folder: CIFAR10_DIR when set, else data/cifar-10-batches-bin (downloaded there with
+ * npm run get-data when missing and `download` is true). Checks the six batch files are there.
+ *
+ * @throws Error naming the folder and the missing file
+ */
+export function ensureDataset(tag: string, download = true): string {
+  let dir = process.env.CIFAR10_DIR || '';
+  if (dir === '') {
+    dir = defaultCIFAR10Dir();
+    if (download && !fs.existsSync(path.join(dir, CIFAR10_FILES[CIFAR10_FILES.length - 1]))) {
+      console.error(`[${tag}] CIFAR-10 not found in ${dir}: npm run get-data`);
+      if (!run('npm', ['run', 'get-data'])) throw new Error('npm run get-data failed (see above)');
+    }
+  }
+  for (const name of CIFAR10_FILES) {
+    if (!fs.existsSync(path.join(dir, name))) {
+      throw new Error(
+        `${path.join(dir, name)} is missing (set CIFAR10_DIR to the cifar-10-batches-bin folder)`,
+      );
+    }
+  }
+  return path.resolve(dir);
+}
+
+/**
+ * Runs every cell of `notebook` on the tslab kernel with real nbconvert/nbclient, writing the
+ * executed copy to `<outDir>/<name>.ipynb`; false when a cell fails (nbconvert stops there).
+ */
+export function executeNotebook(
+  notebook: string,
+  outDir: string,
+  env: NodeJS.ProcessEnv = {},
+): boolean {
+  return run(
+    path.join(VENV, 'bin', 'jupyter'),
+    [
+      'nbconvert',
+      '--to',
+      'notebook',
+      '--execute',
+      '--ExecutePreprocessor.kernel_name=tslab',
+      '--ExecutePreprocessor.timeout=14400',
+      '--ExecutePreprocessor.startup_timeout=300',
+      '--output-dir',
+      outDir,
+      notebook,
+    ],
+    { env: jupyterEnv(env) },
+  );
+}
+
+/** The `.ipynb` files of notebooks/, sorted. */
+export function allNotebooks(): string[] {
+  const dir = path.join(ROOT, 'notebooks');
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.ipynb'))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
