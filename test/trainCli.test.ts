@@ -7,6 +7,8 @@ import { parseTrainArgs } from '../scripts/train';
 
 const root = resolve(__dirname, '..');
 const tsx = require.resolve('tsx/cli', { paths: [root] });
+/** Tests that start tsx (or npm, then tsx): seconds each on a loaded machine. */
+const CHILD_TIMEOUT_MS = 60_000;
 
 function train(args: string[], env: Record<string, string>) {
   return spawnSync(process.execPath, [tsx, 'scripts/train.ts', ...args], {
@@ -56,50 +58,66 @@ describe('npm run train', () => {
     expect(() => parseTrainArgs(['--bogus'])).toThrow(/bogus/);
   });
 
-  it('ends with one clear line and exit 1 when the dataset folder does not exist', () => {
-    const r = train(['--epochs', '1'], { CIFAR10_DIR: '/nonexistent/cifar' });
-    expect(r.status).toBe(1);
-    const lines = r.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^train: .*\/nonexistent\/cifar/);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-  });
+  it(
+    'ends with one clear line and exit 1 when the dataset folder does not exist',
+    () => {
+      const r = train(['--epochs', '1'], { CIFAR10_DIR: '/nonexistent/cifar' });
+      expect(r.status).toBe(1);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^train: .*\/nonexistent\/cifar/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    },
+    CHILD_TIMEOUT_MS,
+  );
 
-  it('ends with one clear line and exit 1 when a batch file is corrupt (truncated)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cifar-bad-'));
-    dirs.push(dir);
-    for (const f of [
-      'data_batch_1',
-      'data_batch_2',
-      'data_batch_3',
-      'data_batch_4',
-      'data_batch_5',
-      'test_batch',
-    ]) {
-      writeFileSync(join(dir, `${f}.bin`), Buffer.alloc(3073 * 3));
-    }
-    const r = train(['--epochs', '1'], { CIFAR10_DIR: dir });
-    expect(r.status).toBe(1);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^train: .*data_batch_1\.bin.*9219.*30730000/);
-  });
+  it(
+    'ends with one clear line and exit 1 when a batch file is corrupt (truncated)',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'cifar-bad-'));
+      dirs.push(dir);
+      for (const f of [
+        'data_batch_1',
+        'data_batch_2',
+        'data_batch_3',
+        'data_batch_4',
+        'data_batch_5',
+        'test_batch',
+      ]) {
+        writeFileSync(join(dir, `${f}.bin`), Buffer.alloc(3073 * 3));
+      }
+      const r = train(['--epochs', '1'], { CIFAR10_DIR: dir });
+      expect(r.status).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^train: .*data_batch_1\.bin.*9219.*30730000/);
+    },
+    CHILD_TIMEOUT_MS,
+  );
 
-  it('npm run train -- --help prints the usage and exits 0', () => {
-    const r = spawnSync('npm', ['run', '-s', 'train', '--', '--help'], {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^usage: npm run train -- \[--hidden 50\]/);
-    expect(r.stdout).toContain('[--update-rule sgd|sgd_momentum|rmsprop|adam]');
-    expect(r.stderr).toBe('');
-    expect(parseTrainArgs(['--help'])).toBe('help');
-  });
+  it(
+    'npm run train -- --help prints the usage and exits 0',
+    () => {
+      const r = spawnSync('npm', ['run', '-s', 'train', '--', '--help'], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^usage: npm run train -- \[--hidden 50\]/);
+      expect(r.stdout).toContain('[--update-rule sgd|sgd_momentum|rmsprop|adam]');
+      expect(r.stderr).toBe('');
+      expect(parseTrainArgs(['--help'])).toBe('help');
+    },
+    CHILD_TIMEOUT_MS,
+  );
 
-  it('ends with one clear line and exit 1 on a bad option', () => {
-    const r = train(['--lr', 'fast'], {});
-    expect(r.status).toBe(1);
-    expect(r.stderr.trim()).toBe("train: --lr must be a positive number, got 'fast'");
-  });
+  it(
+    'ends with one clear line and exit 1 on a bad option',
+    () => {
+      const r = train(['--lr', 'fast'], {});
+      expect(r.status).toBe(1);
+      expect(r.stderr.trim()).toBe("train: --lr must be a positive number, got 'fast'");
+    },
+    CHILD_TIMEOUT_MS,
+  );
 });

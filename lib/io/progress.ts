@@ -109,7 +109,7 @@ export function progressLine(parts: ProgressParts, detail = ''): string {
   return `[${parts.bar}] ${parts.percent}${detail ? ` ${detail}` : ''} · ${time}`;
 }
 
-/** Where `terminalProgress` draws: a stream with `write` (and `isTTY`, unused here). */
+/** Where `terminalProgress` draws: only `write` is used. */
 export interface ProgressStream {
   write(text: string): unknown;
 }
