@@ -20,7 +20,17 @@ import {
   type Tensor,
   tensor,
 } from './core/tensor';
-import { readSolverCheckpoint, writeSolverCheckpoint } from './io/solverCheckpoint';
+import {
+  checkCheckpointName,
+  checkpointFile,
+  pruneCheckpoints,
+  removeStaleCheckpointTemps,
+} from './io/checkpointFiles';
+import {
+  readSolverCheckpoint,
+  type SolverSettings,
+  writeSolverCheckpoint,
+} from './io/solverCheckpoint';
 import { configKeys, type OptimConfig, type UpdateRule, updateRules } from './optim';
 
 /** What the Solver needs of a model: parameters and a loss like `TwoLayerNet.loss`. */
@@ -73,8 +83,16 @@ export interface SolverOptions {
   numTrainSamples?: number | null;
   /** validation samples used to check val accuracy each epoch (null: all) */
   numValSamples?: number | null;
-  /** if set, the state is written to `${checkpointName}_epoch_${epoch}.json` at each check */
+  /**
+   * if set, the state is written to `${checkpointName}_epoch_${epoch}.json` at each check (its
+   * folder must exist); temp files left by an interrupted write are removed when training starts
+   */
   checkpointName?: string | null;
+  /**
+   * checkpoint files kept: the latest this many epochs and the best one; older ones of the same
+   * name are removed (2; Infinity keeps all)
+   */
+  keepCheckpoints?: number;
   /** print the loss every this many iterations (10) */
   printEvery?: number;
   /** print progress (true) */
@@ -112,6 +130,8 @@ export class Solver {
   epoch = 0;
   /** completed iterations */
   iteration = 0;
+  /** epoch of the check that found `bestValAcc` (null before the first check) */
+  bestEpoch: number | null = null;
   /** true when training stopped early because the loss diverged (with `stopOnDivergence`) */
   diverged = false;
 
@@ -133,6 +153,7 @@ export class Solver {
     numTrainSamples: number | null;
     numValSamples: number | null;
     checkpointName: string | null;
+    keepCheckpoints: number;
     log: (line: string) => void;
     onIteration?: (p: IterationProgress) => void;
     onEpoch?: (p: EpochProgress) => void;
@@ -198,6 +219,7 @@ export class Solver {
       numTrainSamples: options.numTrainSamples === undefined ? 1000 : options.numTrainSamples,
       numValSamples: options.numValSamples ?? null,
       checkpointName: options.checkpointName ?? null,
+      keepCheckpoints: options.keepCheckpoints ?? 2,
       printEvery: options.printEvery ?? 10,
       verbose: options.verbose ?? true,
       stopOnDivergence: options.stopOnDivergence ?? false,
@@ -224,6 +246,15 @@ export class Solver {
         `Solver: batchSize ${o.batchSize} is larger than the training set (data.X_train has shape ${formatShape(this.X_train.shape)})`,
       );
     }
+    if (
+      !(o.keepCheckpoints === Number.POSITIVE_INFINITY || Number.isInteger(o.keepCheckpoints)) ||
+      !(o.keepCheckpoints >= 1)
+    ) {
+      throw new RangeError(
+        `Solver: keepCheckpoints must be a positive integer or Infinity, got ${o.keepCheckpoints}`,
+      );
+    }
+    if (o.checkpointName !== null) checkCheckpointName('Solver', o.checkpointName);
     this.opts = o;
     this.rng = options.seed === undefined ? random : new RandomState(options.seed);
     this.reset();
@@ -243,6 +274,7 @@ export class Solver {
     this.epoch = 0;
     this.iteration = 0;
     this.bestValAcc = 0;
+    this.bestEpoch = null;
     this.bestParams = {};
     this.lossHistory = [];
     this.trainAccHistory = [];
@@ -314,6 +346,12 @@ export class Solver {
     const numIterations = this.numIterations;
     const perEpoch = this.iterationsPerEpoch;
     const { numEpochs, printEvery, verbose, log } = this.opts;
+    if (this.opts.checkpointName !== null) {
+      checkCheckpointName('Solver.train', this.opts.checkpointName);
+      for (const file of removeStaleCheckpointTemps(this.opts.checkpointName)) {
+        if (verbose) log(`Solver: removed ${file}, left by an interrupted checkpoint write`);
+      }
+    }
     for (let t = this.iteration; t < numIterations; t++) {
       this.step();
       this.iteration = t + 1;
@@ -362,6 +400,7 @@ export class Solver {
     this.valAccHistory.push(valAcc);
     if (valAcc > this.bestValAcc) {
       this.bestValAcc = valAcc;
+      this.bestEpoch = this.epoch;
       this.bestParams = {};
       for (const [name, w] of Object.entries(this.model.params)) this.bestParams[name] = copy(w);
     }
@@ -377,45 +416,68 @@ export class Solver {
   /** Path of the checkpoint written at `epoch`, or null without `checkpointName`. */
   checkpointPath(epoch = this.epoch): string | null {
     const name = this.opts.checkpointName;
-    return name === null ? null : `${name}_epoch_${epoch}.json`;
+    return name === null ? null : checkpointFile(name, epoch);
+  }
+
+  /** The settings written into checkpoints; a checkpoint resumes only a Solver with equal ones. */
+  private settings(): SolverSettings {
+    const optimConfig: { [key: string]: number } = {};
+    for (const [key, v] of Object.entries(this.optimConfig)) {
+      if (typeof v === 'number') optimConfig[key] = v;
+    }
+    const reg = (this.model as { reg?: unknown }).reg;
+    return {
+      updateRule: this.updateRuleName,
+      optimConfig,
+      lrDecay: this.opts.lrDecay,
+      batchSize: this.opts.batchSize,
+      numEpochs: this.opts.numEpochs,
+      numTrainSamples: this.opts.numTrainSamples,
+      numValSamples: this.opts.numValSamples,
+      trainSize: this.X_train.shape[0],
+      valSize: this.X_val.shape[0],
+      modelReg: typeof reg === 'number' ? reg : null,
+    };
   }
 
   private saveCheckpoint(): void {
     const path = this.checkpointPath();
     if (path === null) return;
     writeSolverCheckpoint(path, {
-      updateRule: this.updateRuleName,
-      lrDecay: this.opts.lrDecay,
-      batchSize: this.opts.batchSize,
-      numEpochs: this.opts.numEpochs,
-      numTrainSamples: this.opts.numTrainSamples,
-      numValSamples: this.opts.numValSamples,
+      settings: this.settings(),
       epoch: this.epoch,
       iteration: this.iteration,
       lossHistory: this.lossHistory,
       trainAccHistory: this.trainAccHistory,
       valAccHistory: this.valAccHistory,
       bestValAcc: this.bestValAcc,
+      bestEpoch: this.bestEpoch,
       bestParams: this.bestParams,
       params: this.model.params,
       optimConfigs: this.optimConfigs,
       rng: this.rng.getState(),
     });
+    const name = this.opts.checkpointName as string;
+    pruneCheckpoints(name, this.epoch, this.opts.keepCheckpoints, this.bestEpoch);
   }
 
   /**
    * Restores the state written by a checkpoint (model parameters, optimiser state, histories,
    * generator state), so that {@link train} continues exactly where that run was.
    *
+   * The whole file is checked first; on any problem nothing of this Solver or its model changes.
+   *
    * @param path a file written with `checkpointName`
-   * @throws naming the path when the checkpoint does not belong to this training configuration
+   * @throws naming the path and the setting with both values when the checkpoint was written with
+   *   other settings (update rule and its hyperparameters, lrDecay, batchSize, numEpochs, sample
+   *   counts, training/validation set sizes, the model's reg and parameter shapes), or naming the
+   *   part that is missing or damaged
    */
   restore(path: string): void {
     const s = readSolverCheckpoint(path, {
-      updateRule: this.updateRuleName,
-      batchSize: this.opts.batchSize,
-      numEpochs: this.opts.numEpochs,
+      settings: this.settings(),
       params: this.model.params,
+      numIterations: this.numIterations,
     });
     for (const name of Object.keys(this.model.params)) this.model.params[name] = s.params[name];
     this.optimConfigs = s.optimConfigs;
@@ -425,6 +487,7 @@ export class Solver {
     this.trainAccHistory = s.trainAccHistory;
     this.valAccHistory = s.valAccHistory;
     this.bestValAcc = s.bestValAcc;
+    this.bestEpoch = s.bestEpoch;
     this.bestParams = s.bestParams;
     this.rng.setState(s.rng);
   }
@@ -453,6 +516,7 @@ const SOLVER_OPTIONS = [
   'numTrainSamples',
   'numValSamples',
   'checkpointName',
+  'keepCheckpoints',
   'printEvery',
   'verbose',
   'seed',

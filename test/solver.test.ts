@@ -101,7 +101,11 @@ describe('Solver', () => {
         lrDecay: 0.9,
         verbose: false,
       };
-      const full = run({ ...options, checkpointName: name });
+      const full = run({
+        ...options,
+        checkpointName: name,
+        keepCheckpoints: Number.POSITIVE_INFINITY,
+      });
       expect(readdirSync(dir).sort()).toEqual(
         [0, 1, 2, 3, 4].map((e) => `run_epoch_${e}.json`).sort(),
       );

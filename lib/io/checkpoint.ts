@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { contiguousData, isNdArray, type Tensor, tensor } from '../core/tensor';
+import { contiguousData, formatShape, isNdArray, type Tensor, tensor } from '../core/tensor';
 
 /** A value a checkpoint can hold: numbers, strings, tensors, null, and arrays/objects of them. */
 export type CheckpointValue =
@@ -16,10 +16,6 @@ export type CheckpointValue =
   | Tensor
   | CheckpointValue[]
   | { [key: string]: CheckpointValue };
-
-interface EncodedTensor {
-  __tensor__: { shape: number[]; base64: string };
-}
 
 function encode(value: CheckpointValue): unknown {
   if (isNdArray(value)) {
@@ -36,22 +32,50 @@ function encode(value: CheckpointValue): unknown {
   return value;
 }
 
-function decode(value: unknown): CheckpointValue {
-  if (Array.isArray(value)) return value.map(decode);
+function decode(value: unknown, where: string): CheckpointValue {
+  if (Array.isArray(value)) return value.map((x, i) => decode(x, `${where}[${i}]`));
   if (value !== null && typeof value === 'object') {
     const v = value as Record<string, unknown>;
-    if ('__tensor__' in v) {
-      const { shape, base64 } = (v as unknown as EncodedTensor).__tensor__;
-      const bytes = Buffer.from(base64, 'base64');
-      const data = new Float64Array(bytes.byteLength / 8);
-      new Uint8Array(data.buffer).set(bytes);
-      return tensor(shape, data);
+    if ('__tensor__' in v) return decodeTensor(v.__tensor__, where);
+    if ('__number__' in v) {
+      const n = Number(v.__number__);
+      if (!['NaN', 'Infinity', '-Infinity'].includes(String(v.__number__))) {
+        throw new Error(`${where} is not a number (${JSON.stringify(v.__number__)})`);
+      }
+      return n;
     }
-    if ('__number__' in v) return Number(v.__number__);
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decode(x)]));
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k, decode(x, where === '' ? k : `${where}.${k}`)]),
+    );
   }
   return value as CheckpointValue;
 }
+
+/** A tensor from its JSON form; throws naming `where` when the shape and the bytes disagree. */
+function decodeTensor(encoded: unknown, where: string): Tensor {
+  const { shape, base64 } = (encoded ?? {}) as { shape?: unknown; base64?: unknown };
+  if (
+    !Array.isArray(shape) ||
+    !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0) ||
+    typeof base64 !== 'string'
+  ) {
+    throw new Error(`${where} is not a tensor (needs an integer shape and base64 data)`);
+  }
+  const dims = shape as number[];
+  const size = dims.reduce((a, d) => a * d, 1);
+  const bytes = Buffer.from(base64, 'base64');
+  if (!Number.isSafeInteger(size) || bytes.byteLength !== size * 8) {
+    throw new Error(
+      `${where} has ${bytes.byteLength} bytes of data, but its shape ${formatShape(dims)} needs ${size * 8}`,
+    );
+  }
+  const data = new Float64Array(size);
+  new Uint8Array(data.buffer).set(bytes);
+  return tensor(dims, data);
+}
+
+/** The end of a temp file name of {@link writeFileAtomic}: `.<target name>.<12 hex digits>.tmp`. */
+export const TEMP_SUFFIX = /\.[0-9a-f]{12}\.tmp$/;
 
 /**
  * Writes `text` to `path` atomically: a temp file beside it, then a rename, so readers never see a
@@ -60,6 +84,7 @@ function decode(value: unknown): CheckpointValue {
  */
 export function writeFileAtomic(path: string, text: string): void {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  // (the temp name's pattern is TEMP_SUFFIX: stale ones are recognised by it)
   try {
     writeFileSync(tmp, text);
     renameSync(tmp, path);
@@ -97,5 +122,9 @@ export function loadCheckpoint(path: string): { [key: string]: CheckpointValue }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new Error(`loadCheckpoint: ${path} is not a checkpoint (expected a JSON object)`);
   }
-  return decode(parsed) as { [key: string]: CheckpointValue };
+  try {
+    return decode(parsed, '') as { [key: string]: CheckpointValue };
+  } catch (err) {
+    throw new Error(`loadCheckpoint: ${path} is damaged: ${(err as Error).message}`);
+  }
 }
