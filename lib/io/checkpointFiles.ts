@@ -61,9 +61,10 @@ export function checkWritableFile(fn: string, what: string, file: string): void 
  * Checks a Solver's `checkpointName`: a non-empty path prefix whose last component is not empty
  * (so `''` and `'runs/'` are refused: they would write `_epoch_1.json`), in a writable folder.
  *
+ * @param what how the caller calls the name (`checkpointName`, `--checkpoint`)
  * @throws Error naming `fn` and the name
  */
-export function checkCheckpointName(fn: string, name: unknown): void {
+export function checkCheckpointName(fn: string, name: unknown, what = 'checkpointName'): void {
   if (
     typeof name !== 'string' ||
     name === '' ||
@@ -71,10 +72,10 @@ export function checkCheckpointName(fn: string, name: unknown): void {
     /^\.*$/.test(path.basename(name))
   ) {
     throw new Error(
-      `${fn}: checkpointName must be a path prefix ending in a file name part (e.g. 'runs/net'), got ${JSON.stringify(name)}`,
+      `${fn}: ${what} must be a path prefix ending in a file name part (e.g. 'runs/net'), got ${JSON.stringify(name)}`,
     );
   }
-  checkWritableFile(fn, 'checkpointName', checkpointFile(name, 0));
+  checkWritableFile(fn, what, checkpointFile(name, 0));
 }
 
 /**
