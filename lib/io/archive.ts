@@ -71,6 +71,9 @@ export async function extractCIFAR10Archive(
       `${fn}: maxMemberBytes must be a positive integer, got ${String(options.maxMemberBytes)}`,
     );
   }
+  if (!isFolder(dataDir)) {
+    throw new Error(`${fn}: dataDir ${dataDir} is not an existing folder`);
+  }
   const context = `${fn}: archive ${archive}`;
   const target = path.join(dataDir, CIFAR10_ARCHIVE_FOLDER);
   try {
@@ -179,6 +182,14 @@ function syncFile(file: string): void {
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+function isFolder(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
   }
 }
 

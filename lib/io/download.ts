@@ -93,6 +93,7 @@ export async function downloadCIFAR10(
     throw new RangeError(`${fn}: size must be a positive integer, got ${String(options.size)}`);
   }
 
+  prepareDataDir(fn, dataDir);
   const target = path.join(dataDir, CIFAR10_ARCHIVE_FOLDER);
   const missing = missingFiles(target);
   if (missing === null) return { dir: target, changed: false };
@@ -102,8 +103,6 @@ export async function downloadCIFAR10(
         'remove it and run again',
     );
   }
-  fs.mkdirSync(dataDir, { recursive: true });
-
   const archive = path.join(dataDir, ARCHIVE_NAME);
   let downloadedNow = false;
   if (fs.existsSync(archive) && (await fileMatches(archive, size, md5))) {
@@ -127,6 +126,27 @@ export async function downloadCIFAR10(
   fs.rmSync(archive, { force: true });
   log(`CIFAR-10 is ready in ${target}`);
   return { dir: target, changed: true };
+}
+
+/** Makes `dataDir` a folder if it is missing; throws naming it when it cannot be one. */
+function prepareDataDir(fn: string, dataDir: string): void {
+  let st: fs.Stats | null = null;
+  try {
+    st = fs.statSync(dataDir);
+  } catch {
+    // missing (or a dangling link): created below
+  }
+  if (st !== null && !st.isDirectory()) {
+    throw new Error(`${fn}: dataDir ${dataDir} is not a folder; give a folder (or a new path)`);
+  }
+  if (st === null) {
+    try {
+      fs.mkdirSync(dataDir, { recursive: true });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? messageOf(err);
+      throw new Error(`${fn}: cannot create dataDir ${dataDir} (${code})`);
+    }
+  }
 }
 
 /** Null when `dir` holds every archive file as a regular file; else the missing names. */
@@ -199,7 +219,10 @@ async function downloadVerified(
     fs.renameSync(partial, dest);
     opts.log(`Downloaded ${mb(size)} MB, size and MD5 verified`);
   } catch (err) {
-    fs.rmSync(partial, { force: true });
+    // our partial file (or a link put in its place), never a folder
+    if (fs.lstatSync(partial, { throwIfNoEntry: false })?.isDirectory() === false) {
+      fs.unlinkSync(partial);
+    }
     throw new Error(
       `${fn}: could not download ${url}: ${messageOf(err)}. Nothing was kept; run again, or ` +
         `put a copy of ${path.basename(dest)} in ${path.dirname(dest)} and run again, or set ` +
@@ -287,7 +310,7 @@ async function saveBody(
   if (res.body === null) throw new Error('the response has no body');
   const reader = res.body.getReader();
   const hash = createHash('md5');
-  const out = await fs.promises.open(file, 'w');
+  const out = await openFresh(file);
   let received = 0;
   try {
     for (;;) {
@@ -318,6 +341,24 @@ async function saveBody(
     throw new Error(`got ${received} bytes, expected ${size} (connection closed early?)`);
   }
   return hash.digest('hex');
+}
+
+/**
+ * Opens `file` for writing as a new file, never through a link: whatever is at that path (a stale
+ * partial download, or a symbolic link someone put there) is removed first (a link is removed, not
+ * its target), then the file is created exclusively with O_NOFOLLOW.
+ */
+async function openFresh(file: string): Promise<fs.promises.FileHandle> {
+  let st: fs.Stats | null = null;
+  try {
+    st = fs.lstatSync(file);
+  } catch {
+    // nothing there
+  }
+  if (st?.isDirectory()) throw new Error(`${file} is a folder; remove it and run again`);
+  if (st !== null) fs.unlinkSync(file);
+  const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
+  return fs.promises.open(file, O_WRONLY | O_CREAT | O_EXCL | (O_NOFOLLOW ?? 0), 0o644);
 }
 
 /** The first line of an error's message, with its cause (fetch puts the reason there). */
