@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -8,10 +9,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import ndarray from 'ndarray';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RandomState, Solver, type SolverOptions, TwoLayerNet, tensor } from '../lib';
+import { loadCheckpoint } from '../lib/io/checkpoint';
 
 /** Gaussian blobs: n points of each of c classes in d dimensions. */
 function blobs(n: number, d: number, c: number, seed: number) {
@@ -499,4 +501,55 @@ describe('checkpoint files: names, stale temp files, pruning', () => {
       );
     }
   });
+});
+
+describe('a checkpoint write killed midway (kill -9)', () => {
+  const root = resolve(__dirname, '..');
+  const tsx = require.resolve('tsx', { paths: [root] });
+
+  /** Starts a process that rewrites `<name>_epoch_1.json` (about 30 MB) in a loop; kills it. */
+  async function killDuringWrites(name: string, delayMs: number): Promise<void> {
+    const script = join(tempDir(), 'writer.ts');
+    writeFileSync(
+      script,
+      `import { saveCheckpoint } from ${JSON.stringify(join(root, 'lib/io/checkpoint'))};
+import { tensor } from ${JSON.stringify(join(root, 'lib/core/tensor'))};
+const w = tensor([3000000]);
+process.stdout.write('ready\\n');
+for (let i = 0; ; i++) saveCheckpoint(process.argv[2], { w, i });
+`,
+    );
+    // one process (tsx as a loader, not its CLI, which would run the script in a child)
+    const child = spawn(process.execPath, ['--import', tsx, script, `${name}_epoch_1.json`], {
+      cwd: root,
+    });
+    await new Promise<void>((done) => child.stdout.once('data', () => done()));
+    // let it get into its writes, then kill it without warning
+    await new Promise((done) => setTimeout(done, delayMs));
+    const exited = new Promise((done) => child.once('exit', done));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  it('leaves the last whole file readable; the next run removes the temp files', async () => {
+    const dir = tempDir();
+    const name = join(dir, 'run');
+    for (let k = 0; k < 6; k++) await killDuringWrites(name, 200 + 97 * k);
+    const temps = () => readdirSync(dir).filter((f) => f.endsWith('.tmp'));
+    const left = temps().length; // 0 to 6, depending on when the kills landed (the structured test above plants them)
+    if (existsSync(`${name}_epoch_1.json`)) {
+      const saved = loadCheckpoint(`${name}_epoch_1.json`);
+      expect((saved.w as { shape: number[] }).shape).toEqual([3000000]);
+    }
+    const lines: string[] = [];
+    new Solver(model(), data, {
+      ...BASE,
+      numEpochs: 1,
+      checkpointName: name,
+      verbose: true,
+      log: (l) => lines.push(l),
+    }).train();
+    expect(temps()).toEqual([]);
+    expect(lines.filter((l) => l.includes('interrupted checkpoint write'))).toHaveLength(left);
+  }, 120_000);
 });
