@@ -302,10 +302,6 @@ function main(): void {
   const valAcc = accuracy(argmax(model.loss(data.X_val)), data.y_val);
   const testAcc = accuracy(argmax(model.loss(data.X_test)), data.y_test);
   const seconds = (Date.now() - start) / 1000;
-  if (args.history !== null) {
-    const { lossHistory, trainAccHistory, valAccHistory } = solver;
-    writeFileAtomic(args.history, JSON.stringify({ lossHistory, trainAccHistory, valAccHistory }));
-  }
   if (args.json) {
     console.log(
       JSON.stringify({
@@ -320,6 +316,12 @@ function main(): void {
     console.log(
       `best val acc ${solver.bestValAcc.toFixed(3)}; val acc ${valAcc.toFixed(3)}; test acc ${testAcc.toFixed(3)}; ${seconds.toFixed(1)} s on ${backendInfo().name}`,
     );
+  }
+  // After the result line, so a history that cannot be written (checked before the run, but the
+  // disk may fill up) never hides the run's result.
+  if (args.history !== null) {
+    const { lossHistory, trainAccHistory, valAccHistory } = solver;
+    writeFileAtomic(args.history, JSON.stringify({ lossHistory, trainAccHistory, valAccHistory }));
   }
 }
 

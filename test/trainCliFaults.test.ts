@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import ndarray from 'ndarray';
@@ -228,7 +236,8 @@ describe('train CLI: --resume takes the checkpoint settings or refuses other one
       expect(refused.stderr.trim()).toBe(
         `train: --lr 0.001 differs from the 0.002 that ${ckpt} was written with; leave --lr out to resume with 0.002, or start a new run without --resume`,
       );
-      const resumed = train(['--resume', ckpt, '--quiet']);
+      const history = join(out, 'history.json');
+      const resumed = train(['--resume', ckpt, '--quiet', '--history', history]);
       expect(resumed.status).toBe(0);
       expect(resumed.stderr).toContain(
         `train: resuming ${ckpt} with its settings: --hidden 10 --lr 0.002 --epochs 2 --batch-size 1000 --num-train-samples 100`,
@@ -236,6 +245,10 @@ describe('train CLI: --resume takes the checkpoint settings or refuses other one
       const accuracies = (s: string) => /best val acc .*test acc [\d.]+/.exec(s)?.[0];
       expect(accuracies(resumed.stdout)).toBeDefined();
       expect(accuracies(resumed.stdout)).toBe(accuracies(full.stdout));
+      // the whole run's history: 2 epochs of 49000 / 1000 iterations, 3 accuracy checks
+      const h = JSON.parse(readFileSync(history, 'utf8'));
+      expect(h.lossHistory).toHaveLength(98);
+      expect(h.valAccHistory).toHaveLength(3);
     },
     CHILD_TIMEOUT_MS,
   );
