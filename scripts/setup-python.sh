@@ -2,8 +2,11 @@
 # Project-local Python/Jupyter set-up (npm run setup:python).
 #
 # Creates .venv (python3 -m venv), installs the pinned requirements-jupyter.txt (JupyterLab,
-# nbconvert, nbclient, ipykernel, numpy, plotly with its offline JupyterLab renderer) and registers
-# the tslab kernel inside the venv only (never in ~/.local or /usr/share). Nothing global changes.
+# nbconvert, nbclient, ipykernel, numpy, plotly with its offline JupyterLab renderer) and
+# requirements-blas.txt (the OpenBLAS wheel the `blas` backend links against), registers the tslab
+# kernel inside the venv only (never in ~/.local or /usr/share), and rebuilds the `blas` addon
+# against the wheel when it was built before the venv existed (npm install runs first on a fresh
+# clone). Nothing global changes.
 #
 # Idempotent and quick when already done: pip runs only when requirements-jupyter.txt, the Python
 # version or the repository path changed (a venv is not relocatable, so a moved clone gets a fresh
@@ -16,6 +19,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 REQS="$ROOT/requirements-jupyter.txt"
+REQS_BLAS="$ROOT/requirements-blas.txt"
 STAMP="$VENV/.setup-stamp"
 PYTHON="${PYTHON:-python3}"
 TSLAB="$ROOT/node_modules/.bin/tslab"
@@ -33,7 +37,7 @@ want_stamp="$(
   {
     "$PYTHON" -c 'import sys; print(sys.version)'
     echo "$VENV"
-    cat "$REQS"
+    cat "$REQS" "$REQS_BLAS"
   } | sha256sum | cut -d' ' -f1
 )"
 
@@ -47,8 +51,8 @@ else
   log "creating $VENV with $("$PYTHON" --version 2>&1)"
   "$PYTHON" -m venv "$VENV"
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-  log "installing requirements-jupyter.txt"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQS"
+  log "installing requirements-jupyter.txt and requirements-blas.txt"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQS" -r "$REQS_BLAS"
   # Written last (temp + rename): a half-finished install never looks finished.
   echo "$want_stamp" >"$STAMP.tmp"
   mv "$STAMP.tmp" "$STAMP"
@@ -74,3 +78,7 @@ if ! grep -qF "\"$LAUNCHER\"" "$spec"; then
   exit 1
 fi
 log "tslab kernel registered: $spec"
+
+# The blas addon links the OpenBLAS wheel now in the venv; rebuilt only when it does not yet (quick
+# otherwise). A failed build never fails the set-up: the library falls back to the next backend.
+node "$ROOT/scripts/build-backends.js" --native --if-not-wheel >&2

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # System packages the tests use, from Debian's archive (needs root; idempotent):
-#   libopenblas-dev  the system BLAS the `blas` compute backend links against (built at npm install)
 #   chromium         the real browser the notebook test drives (test/browser)
-# Without root, prints what to install and exits 0: the blas backend then falls back to wasm, and
-# the browser test reports Chromium as missing.
+# No BLAS package: the `blas` compute backend links the OpenBLAS of PyPI's scipy-openblas32 wheel,
+# installed into .venv by scripts/setup-python.sh (a system BLAS is only a fallback), so the tests
+# exercise the path a clean machine takes.
+# Without root, prints what to install and exits 0: the browser test then reports Chromium as missing.
 set -euo pipefail
-packages=(libopenblas-dev chromium)
+packages=(chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

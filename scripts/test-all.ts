@@ -1,7 +1,8 @@
 /**
  * `npm run test:all`: the whole test suite from a fresh clone, doing its own set-up first.
- *   1. system packages (OpenBLAS, Chromium), npm packages (builds the wasm and blas backends),
- *      the project-local Jupyter venv
+ *   1. system packages (Chromium), npm packages (builds the wasm backend, and the blas one when a
+ *      BLAS is already there), the project-local venv (Jupyter, and the OpenBLAS wheel the blas
+ *      backend is then rebuilt against)
  *   2. tsc --noEmit (strict) and the linter
  *   3. vitest, once per compute backend that loads (blas, wasm, js): the code of test:backends
  *   4. every notebook in notebooks/ executed by real nbconvert on the tslab kernel (reduced budget),

@@ -1,4 +1,9 @@
 {
+  "variables": {
+    "blas%": "system",
+    "blas_include%": "",
+    "blas_libdir%": ""
+  },
   "targets": [
     {
       "target_name": "cs231n_blas",
@@ -6,14 +11,22 @@
       "cflags": ["-O2"],
       "conditions": [
         [
-          "OS=='mac'",
+          "blas=='wheel'",
+          {
+            "defines": ["USE_SCIPY_OPENBLAS"],
+            "include_dirs": ["<(blas_include)"],
+            "libraries": ["-L<(blas_libdir)", "-lscipy_openblas", "-Wl,-rpath,<(blas_libdir)"]
+          }
+        ],
+        [
+          "blas=='system' and OS=='mac'",
           {
             "defines": ["USE_ACCELERATE", "ACCELERATE_NEW_LAPACK"],
             "libraries": ["-framework Accelerate"]
           }
         ],
         [
-          "OS!='mac' and OS!='win'",
+          "blas=='system' and OS!='mac' and OS!='win'",
           {
             "libraries": ["-lopenblas"]
           }

@@ -1,7 +1,13 @@
 /*
- * A minimal Node-API addon exposing the system BLAS's cblas_dgemm (OpenBLAS on Linux, Accelerate
- * on macOS) to lib/kernels/blas/index.ts: `gemm`, `axpy` and `dot` with the argument order of
- * ComputeBackend's methods (row-major packed Float64Arrays), plus `info()` describing the library.
+ * A minimal Node-API addon exposing a BLAS's cblas_dgemm, cblas_daxpy and cblas_ddot to index.ts
+ * beside this file, with the argument order of ComputeBackend (row-major packed Float64Arrays),
+ * plus `info()` describing the library and `setThreads(n)` / `threads()` for OpenBLAS's pool.
+ *
+ * Three builds (chosen by binding.gyp's `blas` variable, set by scripts/build-backends.js):
+ *   USE_SCIPY_OPENBLAS  the OpenBLAS of PyPI's scipy-openblas32 wheel; its symbols carry a
+ *                       `scipy_` prefix (scipy_cblas_dgemm, scipy_openblas_get_config, ...)
+ *   USE_ACCELERATE      Apple's Accelerate on macOS
+ *   neither             the system CBLAS (Debian's libopenblas-dev, ...)
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
@@ -9,14 +15,24 @@
 #include <stdio.h>
 #include <stdint.h>
 
-#ifdef USE_ACCELERATE
+#if defined(USE_ACCELERATE)
 #include <Accelerate/Accelerate.h>
+#define BLAS(name) name
+#define BLAS_SOURCE "Accelerate"
+#elif defined(USE_SCIPY_OPENBLAS)
+#include <cblas.h> /* the wheel's header (include path set by binding.gyp) */
+#define BLAS(name) scipy_##name
+#define BLAS_SOURCE "scipy-openblas32 wheel"
+#define HAVE_OPENBLAS_EXTRAS 1
 #else
 #include <cblas.h>
+#define BLAS(name) name
+#define BLAS_SOURCE "system CBLAS"
 /* OpenBLAS extras; weak so that another CBLAS still links and loads. */
 extern char *openblas_get_config(void) __attribute__((weak));
 extern char *openblas_get_corename(void) __attribute__((weak));
 extern int openblas_get_num_threads(void) __attribute__((weak));
+extern void openblas_set_num_threads(int) __attribute__((weak));
 #endif
 
 #define THROW(env, msg)                        \
@@ -75,7 +91,7 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
   int lda = (int)(ta ? m : k), ldb = (int)(tb ? k : n), ldc = (int)n;
   if (lda < 1) lda = 1;
   if (ldb < 1) ldb = 1;
-  cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n,
+  BLAS(cblas_dgemm)(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n,
               (int)k, alpha, a, lda, b, ldb, beta, c, ldc);
   return NULL;
 }
@@ -99,7 +115,7 @@ static napi_value Axpy(napi_env env, napi_callback_info info) {
   size_t n;
   if (!get_vectors(env, argv + 1, &x, &y, &n))
     THROW(env, "blas axpy: x and y must be Float64Arrays of the same length");
-  cblas_daxpy((int)n, alpha, x, 1, y, 1);
+  BLAS(cblas_daxpy)((int)n, alpha, x, 1, y, 1);
   return NULL;
 }
 
@@ -111,25 +127,70 @@ static napi_value Dot(napi_env env, napi_callback_info info) {
   size_t n;
   if (!get_vectors(env, argv, &x, &y, &n)) THROW(env, "blas dot: x and y must be Float64Arrays of the same length");
   napi_value out;
-  napi_create_double(env, cblas_ddot((int)n, x, 1, y, 1), &out);
+  napi_create_double(env, BLAS(cblas_ddot)((int)n, x, 1, y, 1), &out);
   return out;
 }
 
-/* info(): one line naming the library, its kernel and its threads. */
+/* The thread count of OpenBLAS's pool, or 0 when the library does not tell. */
+static int blas_threads(void) {
+#if defined(HAVE_OPENBLAS_EXTRAS)
+  return BLAS(openblas_get_num_threads)();
+#elif defined(USE_ACCELERATE)
+  return 0;
+#else
+  return openblas_get_num_threads ? openblas_get_num_threads() : 0;
+#endif
+}
+
+/* info(): one line naming where the library comes from, its kernel and its threads. */
 static napi_value Info(napi_env env, napi_callback_info info) {
   (void)info;
-  char line[256];
-#ifdef USE_ACCELERATE
-  snprintf(line, sizeof line, "Accelerate cblas_dgemm");
+  char line[320];
+#if defined(HAVE_OPENBLAS_EXTRAS)
+  snprintf(line, sizeof line, "%s: %s cblas_dgemm, %s kernel, %d threads", BLAS_SOURCE,
+           BLAS(openblas_get_config)(), BLAS(openblas_get_corename)(), blas_threads());
+#elif defined(USE_ACCELERATE)
+  snprintf(line, sizeof line, "%s cblas_dgemm", BLAS_SOURCE);
 #else
   if (openblas_get_config && openblas_get_corename && openblas_get_num_threads)
-    snprintf(line, sizeof line, "%s cblas_dgemm, %s kernel, %d threads", openblas_get_config(),
-             openblas_get_corename(), openblas_get_num_threads());
+    snprintf(line, sizeof line, "%s: %s cblas_dgemm, %s kernel, %d threads", BLAS_SOURCE,
+             openblas_get_config(), openblas_get_corename(), blas_threads());
   else
-    snprintf(line, sizeof line, "system CBLAS cblas_dgemm");
+    snprintf(line, sizeof line, "%s cblas_dgemm", BLAS_SOURCE);
 #endif
   napi_value out;
   napi_create_string_utf8(env, line, NAPI_AUTO_LENGTH, &out);
+  return out;
+}
+
+/* threads(): OpenBLAS's current thread count (0 when unknown). */
+static napi_value Threads(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out;
+  napi_create_int32(env, blas_threads(), &out);
+  return out;
+}
+
+/* setThreads(n): OpenBLAS's thread count for the following calls; false when it cannot be set. */
+static napi_value SetThreads(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv)) THROW(env, "blas setThreads: expected 1 argument");
+  int64_t n;
+  if (!get_dim(env, argv[0], &n) || n < 1 || n > 1024)
+    THROW(env, "blas setThreads: n must be an integer from 1 to 1024");
+  bool ok = true;
+#if defined(HAVE_OPENBLAS_EXTRAS)
+  BLAS(openblas_set_num_threads)((int)n);
+#elif defined(USE_ACCELERATE)
+  ok = false;
+#else
+  if (openblas_set_num_threads)
+    openblas_set_num_threads((int)n);
+  else
+    ok = false;
+#endif
+  napi_value out;
+  napi_get_boolean(env, ok, &out);
   return out;
 }
 
@@ -139,8 +200,10 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"axpy", NULL, Axpy, NULL, NULL, NULL, napi_default, NULL},
       {"dot", NULL, Dot, NULL, NULL, NULL, napi_default, NULL},
       {"info", NULL, Info, NULL, NULL, NULL, napi_default, NULL},
+      {"threads", NULL, Threads, NULL, NULL, NULL, napi_default, NULL},
+      {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
   };
-  napi_define_properties(env, exports, 4, props);
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;
 }
 
