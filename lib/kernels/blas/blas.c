@@ -1,6 +1,6 @@
 /*
- * A minimal Node-API addon exposing a BLAS's cblas_dgemm, cblas_daxpy and cblas_ddot to index.ts
- * beside this file, with the argument order of ComputeBackend (row-major packed Float64Arrays),
+ * A minimal Node-API addon exposing a BLAS's cblas_dgemm (and axpy / dot loops) to index.ts beside
+ * this file, with the argument order of ComputeBackend (row-major packed Float64Arrays),
  * plus `info()` describing the library and `setThreads(n)` / `threads()` for OpenBLAS's pool.
  *
  * Three builds (chosen by binding.gyp's `blas` variable, set by scripts/build-backends.js):
@@ -105,6 +105,12 @@ static bool get_vectors(napi_env env, napi_value *argv, double **x, double **y, 
   return true;
 }
 
+/*
+ * axpy and dot are plain loops, not cblas_daxpy / cblas_ddot: they are memory-bound, and OpenBLAS
+ * splits long vectors between its threads, whose hand-off costs more than the work (many times
+ * more when other processes hold the cores). The loops also round as numpy's `w -= lr * dw` does.
+ */
+
 /* axpy(alpha, x, y): y += alpha x, in place. */
 static napi_value Axpy(napi_env env, napi_callback_info info) {
   napi_value argv[3];
@@ -115,19 +121,28 @@ static napi_value Axpy(napi_env env, napi_callback_info info) {
   size_t n;
   if (!get_vectors(env, argv + 1, &x, &y, &n))
     THROW(env, "blas axpy: x and y must be Float64Arrays of the same length");
-  BLAS(cblas_daxpy)((int)n, alpha, x, 1, y, 1);
+  for (size_t i = 0; i < n; i++) y[i] += alpha * x[i];
   return NULL;
 }
 
-/* dot(x, y): sum of x[i] y[i]. */
+/* dot(x, y): sum of x[i] y[i] (four running sums, so the loop is not one long dependency chain). */
 static napi_value Dot(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   if (!get_args(env, info, 2, argv)) THROW(env, "blas dot: expected 2 arguments");
   double *x, *y;
   size_t n;
   if (!get_vectors(env, argv, &x, &y, &n)) THROW(env, "blas dot: x and y must be Float64Arrays of the same length");
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s0 += x[i] * y[i];
+    s1 += x[i + 1] * y[i + 1];
+    s2 += x[i + 2] * y[i + 2];
+    s3 += x[i + 3] * y[i + 3];
+  }
+  for (; i < n; i++) s0 += x[i] * y[i];
   napi_value out;
-  napi_create_double(env, BLAS(cblas_ddot)((int)n, x, 1, y, 1), &out);
+  napi_create_double(env, (s0 + s1) + (s2 + s3), &out);
   return out;
 }
 

@@ -1,23 +1,132 @@
 /**
- * The `blas` backend: the system BLAS's `cblas_dgemm` (OpenBLAS on Linux, Accelerate on macOS)
- * through the small Node-API addon beside this file (`blas.c`), built at `npm install` when a compiler and a BLAS
- * are present. When the addon is not built the loader returns null and the next backend is used.
+ * The `blas` backend: a BLAS's `cblas_dgemm` through the small Node-API addon beside this file
+ * (`blas.c`), built by scripts/build-backends.js against the OpenBLAS of PyPI's scipy-openblas32
+ * wheel (in .venv), else the system BLAS (OpenBLAS on Linux, Accelerate on macOS). When the addon is
+ * not built the loader returns null and the next backend is used.
+ *
+ * Threads: OpenBLAS's threads spin while they wait for work, so when other processes hold the
+ * cores a threaded product of the net's size can take many times longer than on one thread (measured
+ * here: 4x to 10x with the machine's load at 8 times its core count), while on a quiet machine two
+ * threads are faster. {@link ThreadTuner} therefore measures both settings on the products
+ * themselves, alternating, and keeps the faster one until the next measurement. The result does not
+ * depend on the thread count (OpenBLAS splits C between threads, never the sum over k).
+ * `CS231N_BLAS_THREADS=n` fixes the count instead.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { checkGemmArgs, checkVectorArgs } from '../checks';
 import type { ComputeBackend } from '../types';
 
 /** The addon's exports (see blas.c beside this file). */
-interface BlasAddon {
+export interface BlasAddon {
   gemm: ComputeBackend['gemm'];
   axpy: ComputeBackend['axpy'];
   dot: ComputeBackend['dot'];
   info(): string;
+  /** OpenBLAS's thread count, 0 when the library does not tell */
+  threads(): number;
+  /** sets OpenBLAS's thread count; false when the library has no such setting */
+  setThreads(n: number): boolean;
 }
 
 /** Where `npm install` (scripts/build-backends.js) puts the addon, relative to this file. */
 export const blasAddonPath = path.resolve(__dirname, 'build', 'Release', 'cs231n_blas.node');
+
+/** Products with fewer multiply-adds (m * n * k) than this are not timed (OpenBLAS runs them on one thread anyway below 64^3). */
+export const TUNE_MIN_MNK = 2 ** 20;
+/** Timed products per setting in one measurement, at most (alternating between the settings). */
+export const PROBE_CALLS = 6;
+/** A measurement ends early once one setting is this many times slower than the other. */
+export const CLEAR_RATIO = 1.5;
+/** Products run with the chosen setting between two measurements: first, and at most (doubling while the choice holds). */
+export const RUN_CALLS = [200, 3200] as const;
+
+/**
+ * Chooses between one thread and `maxThreads` for large products by timing both, alternately, on
+ * the products the program runs (time per multiply-add), and measures again after a while, since
+ * the machine's load changes: after {@link RUN_CALLS}[0] large products, twice as many each time the
+ * choice holds, up to {@link RUN_CALLS}[1]. A measurement stops as soon as one setting is clearly
+ * slower, so that little time is spent on the slow one.
+ */
+export class ThreadTuner {
+  /** the setting in use between measurements */
+  chosen: number;
+  private readonly settings: number[];
+  private current: number;
+  private untilProbe = 0;
+  private runLength: number = RUN_CALLS[0];
+  private probeIndex = 0;
+  private readonly seconds: number[];
+  private readonly work: number[];
+
+  /**
+   * @param maxThreads the thread count OpenBLAS started with (> 1)
+   * @param setThreads applies a thread count
+   * @param clock milliseconds (tests pass a fake one)
+   */
+  constructor(
+    maxThreads: number,
+    private readonly setThreads: (n: number) => void,
+    private readonly clock: () => number = () => performance.now(),
+  ) {
+    this.settings = [maxThreads, 1]; // exactly two: rates() and decide() compare the pair
+    this.chosen = maxThreads;
+    this.current = maxThreads;
+    this.seconds = this.settings.map(() => 0);
+    this.work = this.settings.map(() => 0);
+  }
+
+  /** Runs `product` (of `mnk` multiply-adds) with the thread count in force. */
+  run(mnk: number, product: () => void): void {
+    if (mnk < TUNE_MIN_MNK) {
+      product();
+      return;
+    }
+    if (this.untilProbe > 0) {
+      this.untilProbe--;
+      this.use(this.chosen);
+      product();
+      return;
+    }
+    const s = this.probeIndex % this.settings.length;
+    this.use(this.settings[s]);
+    const t0 = this.clock();
+    product();
+    this.seconds[s] += this.clock() - t0;
+    this.work[s] += mnk;
+    this.probeIndex++;
+    if (this.probeIndex % 2 === 0) {
+      const [fast, slow] = this.rates();
+      if (this.probeIndex === PROBE_CALLS * 2 || slow > CLEAR_RATIO * fast) this.decide();
+    }
+  }
+
+  /** Time per multiply-add of the two settings. */
+  private rates(): [number, number] {
+    const r = this.seconds.map((t, i) => t / this.work[i]);
+    return [Math.min(r[0], r[1]), Math.max(r[0], r[1])];
+  }
+
+  private decide(): void {
+    const best = this.seconds[1] / this.work[1] < this.seconds[0] / this.work[0] ? 1 : 0;
+    const next = this.settings[best];
+    this.runLength =
+      next === this.chosen ? Math.min(this.runLength * 2, RUN_CALLS[1]) : RUN_CALLS[0];
+    this.chosen = next;
+    this.seconds.fill(0);
+    this.work.fill(0);
+    this.probeIndex = 0;
+    this.untilProbe = this.runLength;
+  }
+
+  private use(n: number): void {
+    if (n !== this.current) {
+      this.setThreads(n);
+      this.current = n;
+    }
+  }
+}
 
 /**
  * Loads the addon, or returns null when it has not been built on this machine.
@@ -28,14 +137,36 @@ export function loadBlasBackend(addonPath: string = blasAddonPath): ComputeBacke
   if (!fs.existsSync(addonPath)) return null;
   const mod = { exports: {} as BlasAddon };
   process.dlopen(mod, addonPath);
-  const addon = mod.exports;
+  return blasBackendOf(mod.exports);
+}
+
+/** The backend over a loaded addon, with the thread policy described at the top of this file. */
+export function blasBackendOf(addon: BlasAddon): ComputeBackend {
+  const fixed = process.env.CS231N_BLAS_THREADS;
+  let threads = 'threads as the library sets them';
+  let gemm = addon.gemm;
+  if (fixed !== undefined && fixed !== '') {
+    const n = Number(fixed);
+    if (!Number.isInteger(n) || n < 1) {
+      throw new RangeError(`CS231N_BLAS_THREADS: expected a positive integer, got '${fixed}'`);
+    }
+    threads = addon.setThreads(n) ? `${n} thread(s) (CS231N_BLAS_THREADS)` : threads;
+  } else {
+    const max = addon.threads();
+    if (max > 1 && addon.setThreads(max)) {
+      const tuner = new ThreadTuner(max, (n) => addon.setThreads(n));
+      threads = `1 or ${max} threads, whichever is measured faster`;
+      gemm = (transA, transB, m, n, k, alpha, a, b, beta, c) =>
+        tuner.run(m * n * k, () => addon.gemm(transA, transB, m, n, k, alpha, a, b, beta, c));
+    }
+  }
   // The same argument checks as the other backends (and the same messages); blas.c checks again.
   return {
     name: 'blas',
-    detail: addon.info(),
+    detail: `${addon.info()}; large products on ${threads}`,
     gemm(...args) {
       checkGemmArgs('blas', args);
-      addon.gemm(...args);
+      gemm(...args);
     },
     axpy(...args) {
       checkVectorArgs('blas', 'axpy', args);
