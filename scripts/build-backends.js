@@ -5,7 +5,7 @@
  * be built is reported in one line and the library falls back to the next one (blas -> wasm -> js).
  *
  *   node scripts/build-backends.js            both backends
- *   node scripts/build-backends.js --wasm     only lib/kernels/wasm/build/gemm.wasm (AssemblyScript)
+ *   node scripts/build-backends.js --wasm     only lib/kernels/wasm/build/gemm.wasm and gemm-relaxed.wasm (AssemblyScript)
  *   node scripts/build-backends.js --native   only lib/kernels/blas/build/Release/cs231n_blas.node (node-gyp)
  *
  * Which BLAS the addon links (`--blas=auto|wheel|system`, else the CS231N_BLAS variable, else auto):
@@ -78,15 +78,12 @@ function reason(output) {
   return (lines[lines.length - 1] ?? 'unknown error').slice(0, 200);
 }
 
-function buildWasm() {
-  const asc = resolvePackageFile('assemblyscript/bin/asc.js');
-  if (asc === null) {
-    return 'wasm backend not built: the assemblyscript package is not installed (npm install)';
-  }
+/** Compiles the AssemblyScript GEMM into `file` (in lib/kernels/wasm/build/) with extra features. */
+function compileWasm(asc, file, features) {
   const outDir = path.join(root, 'lib', 'kernels', 'wasm', 'build');
   fs.mkdirSync(outDir, { recursive: true });
-  const out = path.join(outDir, 'gemm.wasm');
-  const tmp = path.join(outDir, `gemm.${process.pid}.tmp.wasm`);
+  const out = path.join(outDir, file);
+  const tmp = path.join(outDir, `${file}.${process.pid}.tmp`);
   const r = runNode(asc, [
     'lib/kernels/wasm/assembly/gemm.ts',
     '--outFile',
@@ -106,12 +103,33 @@ function buildWasm() {
     'simd',
     '--enable',
     'threads',
+    ...features.flatMap((f) => ['--enable', f]),
   ]);
   if (!r.ok || !fs.existsSync(tmp)) {
     fs.rmSync(tmp, { force: true });
-    return `wasm backend not built: ${reason(r.output)}`;
+    return reason(r.output);
   }
   fs.renameSync(tmp, out);
+  return null;
+}
+
+/**
+ * Two modules from one source: gemm.wasm (SIMD) and gemm-relaxed.wasm (SIMD with relaxed SIMD's
+ * fused multiply-add), which the loader uses where the runtime supports it (Node 22 and later).
+ */
+function buildWasm() {
+  const asc = resolvePackageFile('assemblyscript/bin/asc.js');
+  if (asc === null) {
+    return 'wasm backend not built: the assemblyscript package is not installed (npm install)';
+  }
+  const plain = compileWasm(asc, 'gemm.wasm', []);
+  if (plain !== null) return `wasm backend not built: ${plain}`;
+  const relaxed = compileWasm(asc, 'gemm-relaxed.wasm', ['relaxed-simd']);
+  if (relaxed !== null) {
+    console.log(
+      `build-backends: gemm-relaxed.wasm not built (${relaxed}); gemm.wasm serves every runtime`,
+    );
+  }
   return null;
 }
 

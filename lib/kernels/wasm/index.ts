@@ -3,6 +3,11 @@
  * `lib/kernels/wasm/build/gemm.wasm` by `npm run build:wasm` (also run at `npm install`). Nothing is
  * built at run time: without the .wasm file the loader returns null and the next backend is used.
  *
+ * The build also makes `gemm-relaxed.wasm`, the same kernel with relaxed SIMD's fused multiply-add
+ * (`f64x2.relaxed_madd`). The loader uses it where the runtime validates it (Node 22 and later, or
+ * Node 20 with `--experimental-wasm-relaxed-simd`), else `gemm.wasm`; `CS231N_WASM_RELAXED=0` keeps
+ * `gemm.wasm` everywhere.
+ *
  * Operands are copied into one shared `WebAssembly.Memory` that lives as long as the process (it only
  * grows), so no allocation happens per call. Products of at least {@link PARALLEL_FLOPS}
  * floating-point operations are split in two: the calling thread computes one half of C while a
@@ -18,6 +23,8 @@ import type { ComputeBackend } from '../types';
 
 /** Where the build puts the module, relative to this file. */
 export const wasmModulePath = path.resolve(__dirname, 'build', 'gemm.wasm');
+/** The relaxed-SIMD build of the same kernel (fused multiply-add). */
+export const wasmRelaxedModulePath = path.resolve(__dirname, 'build', 'gemm-relaxed.wasm');
 
 /** Products with `2 * m * n * k` below this run on the calling thread only. */
 export const PARALLEL_FLOPS = 4e6;
@@ -38,6 +45,7 @@ interface WasmApi {
   Memory: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
   Module: new (bytes: Uint8Array) => WasmModule;
   Instance: new (module: WasmModule, imports: object) => { exports: unknown };
+  validate(bytes: Uint8Array): boolean;
 }
 const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
@@ -266,11 +274,15 @@ let engine: WasmGemm | null = null;
 /** Loads the compiled module, or returns null when `npm run build:wasm` has not been run. */
 export function loadWasmBackend(): ComputeBackend | null {
   if (!fs.existsSync(wasmModulePath)) return null;
-  engine ??= new WasmGemm(new WA.Module(fs.readFileSync(wasmModulePath)));
+  if (engine === null) {
+    const relaxed = relaxedModuleBytes();
+    engine = new WasmGemm(new WA.Module(relaxed ?? fs.readFileSync(wasmModulePath)));
+    engineRelaxed = relaxed !== null;
+  }
   const e = engine;
   return {
     name: 'wasm',
-    detail: `WebAssembly SIMD f64x2 4x4 micro-kernel, packed panels, ${e.threads()} threads (worker for products >= ${PARALLEL_FLOPS / 1e6} MFLOP)`,
+    detail: `WebAssembly SIMD f64x2 4x4 micro-kernel${engineRelaxed ? ' with relaxed-SIMD fused multiply-add' : ' (multiply, add)'}, packed panels, ${e.threads()} threads (worker for products >= ${PARALLEL_FLOPS / 1e6} MFLOP)`,
     gemm(...args) {
       checkGemmArgs('wasm', args);
       e.gemm(...args);
@@ -285,6 +297,15 @@ export function loadWasmBackend(): ComputeBackend | null {
       return dotLoop(...args);
     },
   };
+}
+
+let engineRelaxed = false;
+
+/** The relaxed-SIMD module's bytes when it is built, wanted, and valid on this runtime; else null. */
+function relaxedModuleBytes(): Uint8Array | null {
+  if (process.env.CS231N_WASM_RELAXED === '0' || !fs.existsSync(wasmRelaxedModulePath)) return null;
+  const bytes = fs.readFileSync(wasmRelaxedModulePath);
+  return WA.validate(bytes) ? bytes : null;
 }
 
 /**

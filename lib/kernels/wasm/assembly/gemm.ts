@@ -137,6 +137,15 @@ function packB(
   packPanels(!transB, b, transB ? k : n, p0, j0, kc, nc, dst);
 }
 
+// a * b + c per lane. Built twice (scripts/build-backends.js): with relaxed SIMD enabled this is one
+// fused multiply-add (relaxed_madd, a single rounding; faster where the CPU has FMA), else a
+// multiply and an add. The loader picks the relaxed module where the runtime validates it.
+// Small enough that -O3 inlines it into the micro-kernel.
+function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
+  return f64x2.add(c, f64x2.mul(a, b));
+}
+
 // C[0:MR, 0:NR] (row stride ldc bytes) += alpha * Apanel @ Bpanel over kc steps. When the tile is
 // partial (rows < MR or cols < NR) the product goes through `tile` and only the valid part is added.
 function kernel(
@@ -162,17 +171,17 @@ function kernel(
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let a = v128.load64_splat(pa);
-    c00 = f64x2.add(c00, f64x2.mul(a, b0));
-    c01 = f64x2.add(c01, f64x2.mul(a, b1));
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
     a = v128.load64_splat(pa, 8);
-    c10 = f64x2.add(c10, f64x2.mul(a, b0));
-    c11 = f64x2.add(c11, f64x2.mul(a, b1));
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
     a = v128.load64_splat(pa, 16);
-    c20 = f64x2.add(c20, f64x2.mul(a, b0));
-    c21 = f64x2.add(c21, f64x2.mul(a, b1));
+    c20 = madd(a, b0, c20);
+    c21 = madd(a, b1, c21);
     a = v128.load64_splat(pa, 24);
-    c30 = f64x2.add(c30, f64x2.mul(a, b0));
-    c31 = f64x2.add(c31, f64x2.mul(a, b1));
+    c30 = madd(a, b0, c30);
+    c31 = madd(a, b1, c31);
     pa += 32;
     pb += 32;
   }
