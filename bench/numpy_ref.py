@@ -3,8 +3,12 @@
 
   python bench/numpy_ref.py --spec bench/spec.json [--data DIR] [--gemm-only]
 
+  python bench/numpy_ref.py --spec bench/spec.json --data DIR --sweep   (also the full sweep)
+
 Prints one JSON object on stdout: numpy and BLAS details (threadpoolctl when installed), GEMM
-GFLOP/s per shape, and the wall time of the Solver cell and of the shortened tuning cell.
+GFLOP/s per shape, and the wall time of the Solver cell and of the shortened tuning cell (and of
+the notebook's full sweep with --sweep), each with `flops`, the floating-point operations of its
+matrix products (counted in the layers), from which the bench derives the compute floor.
 
 The training code is the assignment's algorithm (cs231n layers.py, layer_utils.py, fc_net.py,
 optim.py, solver.py), written out here so the reference needs nothing but numpy: affine - relu -
@@ -49,14 +53,18 @@ def get_cifar10_data(cifar_dir, num_training=49000, num_validation=1000, num_tes
 # ---------------------------------------------------------------------------------------------
 # Layers (layers.py, layer_utils.py).
 
+FLOPS = [0]  # floating-point operations of the matrix products, 2 m n k each
+
 
 def affine_forward(x, w, b):
+    FLOPS[0] += 2 * x.shape[0] * w.shape[0] * w.shape[1]
     out = x.reshape(x.shape[0], -1).dot(w) + b
     return out, (x, w, b)
 
 
 def affine_backward(dout, cache):
     x, w, b = cache
+    FLOPS[0] += 4 * x.shape[0] * w.shape[0] * w.shape[1]
     dx = dout.dot(w.T).reshape(x.shape)
     dw = x.reshape(x.shape[0], -1).T.dot(dout)
     db = np.sum(dout, axis=0)
@@ -261,15 +269,18 @@ def solver_cell(data, cell):
     solver = Solver(model, data, optim_config={"learning_rate": cell["learningRate"]},
                     lr_decay=cell["lrDecay"], num_epochs=cell["numEpochs"],
                     batch_size=cell["batchSize"], print_every=100, verbose=False)
+    FLOPS[0] = 0
     t = time.perf_counter()
     solver.train()
-    return {"seconds": time.perf_counter() - t, "iterations": len(solver.loss_history),
+    return {"seconds": time.perf_counter() - t, "flops": FLOPS[0],
+            "iterations": len(solver.loss_history),
             "bestValAcc": float(solver.best_val_acc), "finalLoss": float(solver.loss_history[-1])}
 
 
 def tuning_cell(data, cell):
     np.random.seed(cell["seed"])
     results = []
+    FLOPS[0] = 0
     t = time.perf_counter()
     for lr, reg in cell["pairs"]:
         model = TwoLayerNet(hidden_dim=cell["hiddenDim"], reg=reg)
@@ -277,7 +288,25 @@ def tuning_cell(data, cell):
                         num_epochs=cell["numEpochs"], batch_size=cell["batchSize"], verbose=False)
         solver.train()
         results.append({"lr": lr, "reg": reg, "bestValAcc": float(solver.best_val_acc)})
-    return {"seconds": time.perf_counter() - t, "results": results}
+    return {"seconds": time.perf_counter() - t, "flops": FLOPS[0], "results": results}
+
+
+def sweep(data, cell):
+    """The notebook's sweep, every run trained to the end as the assignment's Solver does."""
+    np.random.seed(cell["seed"])
+    results = []
+    FLOPS[0] = 0
+    t = time.perf_counter()
+    with np.errstate(all="ignore"):  # the lr = 4 runs overflow, as in the assignment
+        for lr in cell["learningRates"]:
+            for reg in cell["regs"]:
+                model = TwoLayerNet(hidden_dim=cell["hiddenDim"], reg=reg)
+                solver = Solver(model, data, optim_config={"learning_rate": lr},
+                                lr_decay=cell["lrDecay"], num_epochs=cell["numEpochs"],
+                                batch_size=cell["batchSize"], verbose=False)
+                solver.train()
+                results.append({"lr": lr, "reg": reg, "bestValAcc": float(solver.best_val_acc)})
+    return {"seconds": time.perf_counter() - t, "flops": FLOPS[0], "results": results}
 
 
 def main():
@@ -285,6 +314,7 @@ def main():
     parser.add_argument("--spec", required=True)
     parser.add_argument("--data", help="CIFAR-10 binary directory (needed unless --gemm-only)")
     parser.add_argument("--gemm-only", action="store_true")
+    parser.add_argument("--sweep", action="store_true", help="also the notebook's full sweep")
     args = parser.parse_args()
     with open(args.spec) as f:
         spec = json.load(f)
@@ -303,6 +333,8 @@ def main():
         out["loadSeconds"] = time.perf_counter() - t
         out["solverCell"] = solver_cell(data, spec["solverCell"])
         out["tuningCell"] = tuning_cell(data, spec["tuningCell"])
+        if args.sweep:
+            out["sweep"] = sweep(data, spec["sweep"])
     json.dump(out, sys.stdout)
     sys.stdout.write("\n")
 

@@ -1,14 +1,17 @@
 /**
- * Our side of `npm run bench` (run by bench/run.ts in a child process): the work of
- * bench/spec.json, measured per backend, printed as one JSON object on stdout.
+ * Our side of `npm run bench` (run by bench/run.ts in a child process, one per measurement): the
+ * work of bench/spec.json, measured per backend, printed as one JSON object on stdout.
  *
- *   tsx bench/ours.ts --spec bench/spec.json --gemm blas,wasm,js [--train blas,wasm]
+ *   tsx bench/ours.ts --spec bench/spec.json --gemm blas,wasm,js [--train blas,wasm] [--sweep]
  *
  * Training uses CIFAR-10 from `resolveCIFAR10Dir()` (CIFAR10_DIR or data/cifar-10-batches-bin).
+ * Each training result carries `flops`, the floating-point operations of the matrix products it
+ * ran (counted at the backend's gemm), from which run.ts derives the compute floor.
  */
 import * as fs from 'node:fs';
 import { type Tensor, tensor } from '../lib/core/tensor';
 import {
+  activeBackend,
   availableBackends,
   type BackendName,
   backendInfo,
@@ -54,6 +57,38 @@ interface Spec {
     numEpochs: number;
     pairs: [number, number][];
   };
+  sweep: {
+    seed: number;
+    hiddenDim: number;
+    batchSize: number;
+    lrDecay: number;
+    numEpochs: number;
+    learningRates: number[];
+    regs: number[];
+  };
+}
+
+/** Floating-point operations of the matrix products run since the last {@link takeFlops}. */
+let flops = 0;
+
+const counted = new Set<object>();
+
+/** Counts `2 m n k` per product at the active backend's gemm (wrapped once per backend). */
+function countFlops(): void {
+  const backend = activeBackend();
+  if (counted.has(backend)) return;
+  counted.add(backend);
+  const gemm = backend.gemm;
+  backend.gemm = (transA, transB, m, n, k, alpha, a, b, beta, c) => {
+    flops += 2 * m * n * k;
+    gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+  };
+}
+
+function takeFlops(): number {
+  const f = flops;
+  flops = 0;
+  return f;
 }
 
 function option(name: string): string | undefined {
@@ -118,10 +153,12 @@ function solverCell(data: SolverData, cell: Spec['solverCell']) {
     printEvery: 100,
     verbose: false,
   });
+  takeFlops();
   const t = now();
   solver.train();
   return {
     seconds: now() - t,
+    flops: takeFlops(),
     iterations: solver.lossHistory.length,
     bestValAcc: solver.bestValAcc,
     finalLoss: solver.lossHistory[solver.lossHistory.length - 1],
@@ -132,6 +169,7 @@ function tuningCell(data: SolverData, cell: Spec['tuningCell']) {
   const { random, Solver, TwoLayerNet } = training();
   random.seed(cell.seed);
   const results: { lr: number; reg: number; bestValAcc: number }[] = [];
+  takeFlops();
   const t = now();
   for (const [lr, reg] of cell.pairs) {
     const model = new TwoLayerNet({ hiddenDim: cell.hiddenDim, reg });
@@ -145,7 +183,33 @@ function tuningCell(data: SolverData, cell: Spec['tuningCell']) {
     solver.train();
     results.push({ lr, reg, bestValAcc: solver.bestValAcc });
   }
-  return { seconds: now() - t, results };
+  return { seconds: now() - t, flops: takeFlops(), results };
+}
+
+/** The notebook's sweep: every (lr, reg), diverged runs stopped early as the notebook does. */
+function sweep(data: SolverData, cell: Spec['sweep']) {
+  const { random, Solver, TwoLayerNet } = training();
+  random.seed(cell.seed);
+  const results: { lr: number; reg: number; bestValAcc: number; iterations: number }[] = [];
+  takeFlops();
+  const t = now();
+  for (const lr of cell.learningRates) {
+    for (const reg of cell.regs) {
+      const model = new TwoLayerNet({ hiddenDim: cell.hiddenDim, reg });
+      const solver = new Solver(model, data, {
+        optimConfig: { learningRate: lr },
+        lrDecay: cell.lrDecay,
+        numEpochs: cell.numEpochs,
+        batchSize: cell.batchSize,
+        verbose: false,
+        stopOnDivergence: true,
+        log: () => {},
+      });
+      solver.train();
+      results.push({ lr, reg, bestValAcc: solver.bestValAcc, iterations: solver.iteration });
+    }
+  }
+  return { seconds: now() - t, flops: takeFlops(), results };
 }
 
 function main(): void {
@@ -164,6 +228,7 @@ function main(): void {
   const perBackend = out.backends as Record<string, Record<string, unknown>>;
   for (const name of gemmBackends) {
     setBackend(name);
+    countFlops();
     perBackend[name] = {
       detail: backendInfo().detail,
       gemm: spec.gemm.shapes.map((s) => timeGemm(s, spec.gemm.minSeconds, spec.gemm.minReps)),
@@ -181,9 +246,11 @@ function main(): void {
     };
     for (const name of trainBackends) {
       setBackend(name);
+      countFlops();
       perBackend[name] ??= { detail: backendInfo().detail };
       perBackend[name].solverCell = solverCell(data, spec.solverCell);
       perBackend[name].tuningCell = tuningCell(data, spec.tuningCell);
+      if (process.argv.includes('--sweep')) perBackend[name].sweep = sweep(data, spec.sweep);
     }
   }
   process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -1,17 +1,26 @@
 /**
- * `npm run bench [-- --json] [-- --gemm-only]`: our compute backends against numpy on the same work
- * (bench/spec.json), measured in one run, printed as a table of side-by-side ratios (or JSON).
+ * `npm run bench [-- --pairs N] [-- --sweep] [-- --gemm-only] [-- --json] [-- --spec FILE]`: our compute backends
+ * against numpy on the same work (bench/spec.json), measured in one run.
  *
- * - GEMM GFLOP/s (best of repeated calls) for the shapes of the two-layer net, per backend.
- * - Wall time of the seed's Solver cell and of a shortened tuning cell (CIFAR-10), per backend.
+ * Each measurement is a whole child process (numpy: bench/numpy_ref.py; ours: bench/ours.ts, one
+ * backend per process), and the sides alternate: N rounds (default 3) of numpy, blas, wasm, with
+ * the order rotated every round so that no side always runs first. Per row the table gives each
+ * side's median, and per backend the median of the per-round ratios to numpy with their min-max.
+ *
+ * - GEMM GFLOP/s (best of repeated calls within a process) for the shapes of the two-layer net.
+ * - Wall time of the seed's Solver cell, of the same with the data loading, of a shortened tuning
+ *   cell, and with `--sweep` of the notebook's full tuning sweep (9 runs, 15 epochs: long).
+ * - Next to each training time, its compute floor: the FLOPs of the matrix products that side ran
+ *   divided by that side's best GEMM rate in the same process (time / floor shows what is spent
+ *   beyond the products: gathers, elementwise passes, thread hand-offs, interpreter).
+ * - The 1-minute load average at the start and end of every process: the machine may be shared,
+ *   and other work skews both sides (unevenly: threaded BLAS suffers most).
  *
  * For JSON without npm's banner: `npm run -s bench -- --json`.
  *
- * The numpy side is bench/numpy_ref.py, run with `BENCH_PYTHON`, else `.venv/bin/python` when it
- * exists, else `python3`. Both sides run in child processes with OPENBLAS_CORETYPE and
- * OPENBLAS_L2_SIZE removed from their environment, so OpenBLAS picks its kernel for this CPU on
- * both sides; when those variables are set here, the blas GEMM is measured once more with them
- * (what the library gets in this environment) and shown on its own line.
+ * The numpy side is run with `BENCH_PYTHON`, else `.venv/bin/python` when it exists, else
+ * `python3`. Both sides run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed from their
+ * environment, so OpenBLAS picks its kernel for this CPU on both sides.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -19,29 +28,40 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 const root = path.resolve(__dirname, '..');
-const specPath = path.join(__dirname, 'spec.json');
-const asJson = process.argv.includes('--json');
-const gemmOnly = process.argv.includes('--gemm-only');
+const argv = process.argv.slice(2);
+const specArg = argv.indexOf('--spec');
+const specPath = specArg >= 0 ? path.resolve(argv[specArg + 1]) : path.join(__dirname, 'spec.json');
+const asJson = argv.includes('--json');
+const gemmOnly = argv.includes('--gemm-only');
+const withSweep = argv.includes('--sweep');
+const pairsArg = argv.indexOf('--pairs');
+const rounds = pairsArg >= 0 ? Number(argv[pairsArg + 1]) : 3;
+if (!Number.isInteger(rounds) || rounds < 1) {
+  throw new RangeError(`bench: --pairs must be a positive integer, got ${argv[pairsArg + 1]}`);
+}
 const OPENBLAS_VARS = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'];
-/** 1-minute load average at the start; other work on the machine skews both sides' numbers. */
-const loadAtStart = os.loadavg()[0];
 
 interface GemmResult {
   name: string;
-  reps: number;
-  bestSeconds: number;
-  medianSeconds: number;
   gflops: number;
 }
 interface CellResult {
   seconds: number;
+  flops?: number;
   [key: string]: unknown;
 }
-interface SideResult {
+/** What one child process reports, plus what the parent measured around it. */
+interface Run {
+  side: string;
+  round: number;
   gemm?: GemmResult[];
   solverCell?: CellResult;
   tuningCell?: CellResult;
+  sweep?: CellResult;
+  loadSeconds?: number;
   detail?: string;
+  processSeconds: number;
+  load: [number, number];
 }
 
 const notes: string[] = [];
@@ -55,9 +75,10 @@ function childEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Runs a child that prints one JSON line; null (with a note) when it fails. */
+const now = () => Number(process.hrtime.bigint()) / 1e9;
+
+/** Runs a child that prints one JSON line last; null (with a note) when it fails. */
 function runJson(what: string, cmd: string, args: string[], env: NodeJS.ProcessEnv) {
-  log(`bench: running ${what} ...`);
   const r = spawnSync(cmd, args, {
     cwd: root,
     env,
@@ -117,144 +138,208 @@ function availableBackends(): string[] {
 const tsx = require.resolve('tsx/cli', { paths: [root] });
 const python = findPython();
 const dataDir = findData();
-const backends = availableBackends();
-const trainBackends = backends.filter((b) => b !== 'js'); // js would take many minutes per cell
+// js would take many minutes per training cell; its GEMM is the tests' oracle, not a contender.
+const backends = availableBackends().filter((b) => b !== 'js');
 const dataEnv = dataDir ? { CIFAR10_DIR: dataDir } : {};
 
-const numpy = python
-  ? runJson(
+/** One measurement of one side, as a whole process. */
+function measure(side: string, round: number): Run | null {
+  const load0 = os.loadavg()[0];
+  const t = now();
+  let out: Record<string, unknown> | null;
+  if (side === 'numpy') {
+    out = runJson(
       'numpy (bench/numpy_ref.py)',
-      python,
+      python as string,
       [
         path.join(__dirname, 'numpy_ref.py'),
         '--spec',
         specPath,
         ...(dataDir ? ['--data', dataDir] : ['--gemm-only']),
+        ...(withSweep ? ['--sweep'] : []),
       ],
       childEnv(),
-    )
-  : null;
+    );
+  } else {
+    const r = runJson(
+      `ours (bench/ours.ts, ${side})`,
+      process.execPath,
+      [
+        tsx,
+        path.join(__dirname, 'ours.ts'),
+        '--spec',
+        specPath,
+        '--gemm',
+        side,
+        ...(dataDir ? ['--train', side] : []),
+        ...(withSweep ? ['--sweep'] : []),
+      ],
+      { ...childEnv(), ...dataEnv },
+    );
+    out = r ? { ...r.backends[side], loadSeconds: r.loadSeconds } : null;
+  }
+  if (out === null) return null;
+  return {
+    ...(out as object),
+    side,
+    round,
+    processSeconds: now() - t,
+    load: [load0, os.loadavg()[0]],
+  } as Run;
+}
 
-const ours = runJson(
-  `ours (bench/ours.ts: ${backends.join(', ')})`,
-  process.execPath,
-  [
-    tsx,
-    path.join(__dirname, 'ours.ts'),
-    '--spec',
-    specPath,
-    '--gemm',
-    backends.join(','),
-    ...(dataDir ? ['--train', trainBackends.join(',')] : []),
-  ],
-  { ...childEnv(), ...dataEnv },
-);
-
-const inheritedVars = OPENBLAS_VARS.filter((v) => process.env[v] !== undefined);
-const inherited =
-  backends.includes('blas') && inheritedVars.length > 0
-    ? runJson(
-        `ours, blas with ${inheritedVars.map((v) => `${v}=${process.env[v]}`).join(' ')}`,
-        process.execPath,
-        [tsx, path.join(__dirname, 'ours.ts'), '--spec', specPath, '--gemm', 'blas'],
-        process.env,
-      )
-    : null;
+const sides = [...(python ? ['numpy'] : []), ...backends];
+const runs: Run[] = [];
+const numpyInfo: Record<string, unknown> = {};
+for (let round = 0; round < rounds; round++) {
+  const order = sides.map((_, i) => sides[(i + round) % sides.length]);
+  for (const side of order) {
+    log(`bench: round ${round + 1}/${rounds}: ${side} ...`);
+    const r = measure(side, round);
+    if (r === null) continue;
+    if (side === 'numpy') Object.assign(numpyInfo, r);
+    runs.push(r);
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
-// Table.
+// Summary: per row and side the median value, and per backend the per-round ratios to numpy.
 
-const oursBackends: Record<string, SideResult> = ours?.backends ?? {};
-const columns: { key: string; label: string; side: SideResult }[] = Object.entries(
-  oursBackends,
-).map(([k, v]) => ({ key: k, label: k, side: v }));
-if (inherited?.backends?.blas) {
-  columns.push({
-    key: 'blas-inherited-env',
-    label: 'blas@env',
-    side: inherited.backends.blas,
-  });
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+};
+const bestGemm = (r: Run) => Math.max(...(r.gemm ?? []).map((g) => g.gflops));
+
+interface Row {
+  label: string;
+  /** 'rate': higher is better (ratio = ours / numpy speed); 'time': seconds */
+  kind: 'rate' | 'time';
+  value: (r: Run) => number | undefined;
+  flops?: (r: Run) => number | undefined;
 }
-const numpySide: SideResult | null = numpy
-  ? { gemm: numpy.gemm, solverCell: numpy.solverCell, tuningCell: numpy.tuningCell }
+const gemmNames = (runs.find((r) => r.gemm)?.gemm ?? []).map((g) => g.name);
+const rows: Row[] = [
+  ...gemmNames.map(
+    (name, i): Row => ({
+      label: `GEMM ${name} GFLOP/s`,
+      kind: 'rate',
+      value: (r) => r.gemm?.[i]?.gflops,
+    }),
+  ),
+];
+if (dataDir) {
+  rows.push(
+    {
+      label: 'Solver cell (hidden 50, 10 epochs) s',
+      kind: 'time',
+      value: (r) => r.solverCell?.seconds,
+      flops: (r) => r.solverCell?.flops,
+    },
+    {
+      label: 'data loading + Solver cell s',
+      kind: 'time',
+      value: (r) =>
+        r.solverCell && r.loadSeconds !== undefined
+          ? r.loadSeconds + r.solverCell.seconds
+          : undefined,
+      flops: (r) => r.solverCell?.flops,
+    },
+    {
+      label: 'tuning cell, shortened (4 runs, 2 epochs) s',
+      kind: 'time',
+      value: (r) => r.tuningCell?.seconds,
+      flops: (r) => r.tuningCell?.flops,
+    },
+  );
+  if (withSweep) {
+    rows.push({
+      label: 'full sweep (9 runs, 15 epochs) s',
+      kind: 'time',
+      value: (r) => r.sweep?.seconds,
+      flops: (r) => r.sweep?.flops,
+    });
+  }
+}
+
+interface RowSummary {
+  label: string;
+  sides: Record<
+    string,
+    { median: number; floor?: number; ratio?: { median: number; min: number; max: number } }
+  >;
+}
+
+const summary: RowSummary[] = rows.map((row) => {
+  const out: RowSummary = { label: row.label, sides: {} };
+  for (const side of sides) {
+    const mine = runs.filter((r) => r.side === side && row.value(r) !== undefined);
+    if (mine.length === 0) continue;
+    const entry: RowSummary['sides'][string] = {
+      median: median(mine.map((r) => row.value(r) as number)),
+    };
+    if (row.flops) {
+      const floors = mine
+        .map((r) => (row.flops?.(r) ?? Number.NaN) / (bestGemm(r) * 1e9))
+        .filter(Number.isFinite);
+      if (floors.length > 0) entry.floor = median(floors);
+    }
+    if (side !== 'numpy') {
+      const ratios: number[] = [];
+      for (const r of mine) {
+        const np = runs.find((n) => n.side === 'numpy' && n.round === r.round);
+        const v = np && row.value(np);
+        if (v === undefined || v === null) continue;
+        const mineV = row.value(r) as number;
+        ratios.push(mineV / v); // a time ratio for seconds, a speed ratio for GFLOP/s
+      }
+      if (ratios.length > 0) {
+        entry.ratio = {
+          median: median(ratios),
+          min: Math.min(...ratios),
+          max: Math.max(...ratios),
+        };
+      }
+    }
+    out.sides[side] = entry;
+  }
+  return out;
+});
+
+const loads = runs.flatMap((r) => r.load);
+const loadRange = loads.length
+  ? { min: Math.min(...loads), median: median(loads), max: Math.max(...loads) }
   : null;
 
-const fmt = (x: number | undefined, digits = 1) =>
+const fmt = (x: number | undefined, digits = 2) =>
   x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(digits);
-const ratios: Record<string, Record<string, number | null>> = {};
 
-function gemmTable(): string[][] {
-  const shapes = (numpySide?.gemm ?? columns[0]?.side.gemm ?? []).map((g) => g.name);
-  const header = ['GEMM GFLOP/s (best)', 'numpy', ...columns.flatMap((c) => [c.label, 'x numpy'])];
-  const rows = [header];
-  for (const [i, name] of shapes.entries()) {
-    const np = numpySide?.gemm?.[i]?.gflops;
-    const row = [name, fmt(np)];
-    for (const c of columns) {
-      const g = c.side.gemm?.[i]?.gflops;
-      const ratio = g !== undefined && np !== undefined ? g / np : undefined;
-      ratios[`gemm ${name}`] ??= {};
-      ratios[`gemm ${name}`][c.key] = ratio ?? null;
-      row.push(fmt(g), ratio === undefined ? '-' : `${ratio.toFixed(2)}x`);
-    }
-    rows.push(row);
-  }
-  return rows;
-}
-
-function trainTable(): string[][] {
-  const trained = columns.filter((c) => c.side.solverCell !== undefined);
-  const header = [
-    'Training wall time (s)',
-    'numpy',
-    ...trained.flatMap((c) => [c.label, '/ numpy']),
-  ];
-  const rows = [header];
-  for (const [cell, label] of [
-    ['solverCell', 'Solver cell (hidden 50, 10 epochs)'],
-    ['tuningCell', 'Tuning cell, shortened'],
-  ] as const) {
-    const np = numpySide?.[cell]?.seconds;
-    const row = [label, fmt(np, 2)];
-    for (const c of trained) {
-      const s = c.side[cell]?.seconds;
-      const ratio = s !== undefined && np !== undefined ? s / np : undefined;
-      ratios[cell] ??= {};
-      ratios[cell][c.key] = ratio ?? null;
-      row.push(fmt(s, 2), ratio === undefined ? '-' : `${ratio.toFixed(2)}x`);
-    }
-    rows.push(row);
-  }
-  return rows;
-}
-
-function render(rows: string[][]): string {
-  const widths = rows[0].map((_, j) => Math.max(...rows.map((r) => (r[j] ?? '').length)));
-  return rows
+function render(table: string[][]): string {
+  const widths = table[0].map((_, j) => Math.max(...table.map((r) => (r[j] ?? '').length)));
+  return table
     .map((r) =>
       r.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join('  '),
     )
     .join('\n');
 }
 
-const gemmRows = gemmTable();
-const trainRows = dataDir ? trainTable() : null;
-
 if (asJson) {
   const result = {
     spec: JSON.parse(fs.readFileSync(specPath, 'utf8')),
-    numpy,
-    ours,
-    blasInheritedEnv: inherited,
-    ratios,
-    loadAverage: { start: loadAtStart, end: os.loadavg()[0], cpus: os.cpus().length },
+    rounds,
+    sides,
+    runs,
+    summary,
+    loadAverage: { ...loadRange, cpus: os.cpus().length },
     notes,
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } else {
   const lines: string[] = [];
-  if (numpy) {
-    const libs = (numpy.blas?.libraries ?? []) as Record<string, unknown>[];
+  const np = numpyInfo as { numpy?: string; python?: string; blas?: Record<string, unknown> };
+  if (np.numpy) {
+    const libs = (np.blas?.libraries ?? []) as Record<string, unknown>[];
     const blas = libs.length
       ? libs
           .map(
@@ -262,31 +347,49 @@ if (asJson) {
               `${l.internal_api} ${l.version} ${l.architecture} kernel, ${l.num_threads} threads`,
           )
           .join('; ')
-      : (numpy.blas?.note ?? 'unknown BLAS');
-    lines.push(`numpy ${numpy.numpy} (python ${numpy.python}): ${blas}`);
+      : String(np.blas?.note ?? 'unknown BLAS');
+    lines.push(`numpy ${np.numpy} (python ${np.python}): ${blas}`);
   }
-  for (const c of columns) lines.push(`${c.label}: ${c.side.detail ?? ''}`);
-  if (inherited) {
-    lines.push(
-      `blas@env: blas measured with this shell's ${inheritedVars.map((v) => `${v}=${process.env[v]}`).join(' ')}`,
-    );
+  for (const b of backends) {
+    const r = runs.find((x) => x.side === b);
+    if (r) lines.push(`${b}: ${r.detail ?? ''}`);
   }
   lines.push(
-    `Both sides run with ${OPENBLAS_VARS.join(' and ')} unset; times are best of repeated calls (GEMM) or one run (training).`,
-    `1-minute load average ${loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end, on ${os.cpus().length} CPUs (other work skews the numbers).`,
+    `${rounds} rounds of whole processes, sides alternated (${sides.join(', ')}, order rotated each round); OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset on both sides.`,
+    `Values are medians over the rounds (GEMM: best call within a process); "x numpy" is the median of the per-round ratios [min-max] (time ratio for seconds, lower is better; speed ratio for GFLOP/s, higher is better).`,
+    `floor = FLOPs of that side's matrix products / its best GEMM rate in the same process.`,
   );
-  lines.push('', render(gemmRows));
-  if (trainRows) {
-    lines.push('', render(trainRows));
-    const np = numpy?.solverCell;
-    if (np)
-      lines.push(
-        `(numpy Solver cell best val acc ${fmt(np.bestValAcc, 3)}; ours: ${columns
-          .filter((c) => c.side.solverCell)
-          .map((c) => `${c.label} ${fmt(c.side.solverCell?.bestValAcc as number, 3)}`)
-          .join(', ')})`,
-      );
+  if (loadRange) {
+    lines.push(
+      `1-minute load average during the runs: ${fmt(loadRange.min)} to ${fmt(loadRange.max)} (median ${fmt(loadRange.median)}) on ${os.cpus().length} CPUs${loadRange.max > os.cpus().length * 0.75 ? ': the machine is busy, so both sides are slowed, and the numbers are noisy' : ''}.`,
+    );
   }
+  const header = ['', ...(sides.includes('numpy') ? ['numpy', 'floor'] : [])];
+  for (const b of backends) header.push(b, 'x numpy [min-max]', 'floor');
+  const table = [header];
+  for (const s of summary) {
+    const row = [s.label];
+    const digits = s.label.startsWith('GEMM') ? 1 : 2;
+    if (sides.includes('numpy')) {
+      row.push(fmt(s.sides.numpy?.median, digits), fmt(s.sides.numpy?.floor));
+    }
+    for (const b of backends) {
+      const e = s.sides[b];
+      row.push(
+        fmt(e?.median, digits),
+        e?.ratio
+          ? `${e.ratio.median.toFixed(2)}x [${e.ratio.min.toFixed(2)}-${e.ratio.max.toFixed(2)}]`
+          : '-',
+        fmt(e?.floor),
+      );
+    }
+    table.push(row);
+  }
+  lines.push('', render(table));
+  const accs = runs
+    .filter((r) => r.solverCell?.bestValAcc !== undefined)
+    .map((r) => `${r.side} ${fmt(r.solverCell?.bestValAcc as number, 3)}`);
+  if (accs.length) lines.push(`(Solver cell best val acc per run: ${accs.join(', ')})`);
   for (const n of notes) lines.push('', `note: ${n}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
