@@ -229,10 +229,13 @@ const rows: Row[] = [
     }),
   ),
 ];
+const spec = JSON.parse(fs.readFileSync(specPath, 'utf8'));
 if (dataDir) {
+  const sc = spec.solverCell;
+  const tc = spec.tuningCell;
   rows.push(
     {
-      label: 'Solver cell (hidden 50, 10 epochs) s',
+      label: `Solver cell (hidden ${sc.hiddenDim}, ${sc.numEpochs} epochs) s`,
       kind: 'time',
       value: (r) => r.solverCell?.seconds,
       flops: (r) => r.solverCell?.flops,
@@ -247,15 +250,16 @@ if (dataDir) {
       flops: (r) => r.solverCell?.flops,
     },
     {
-      label: 'tuning cell, shortened (4 runs, 2 epochs) s',
+      label: `tuning cell, shortened (${tc.pairs.length} runs, ${tc.numEpochs} epochs) s`,
       kind: 'time',
       value: (r) => r.tuningCell?.seconds,
       flops: (r) => r.tuningCell?.flops,
     },
   );
   if (withSweep) {
+    const sw = spec.sweep;
     rows.push({
-      label: 'full sweep (9 runs, 15 epochs) s',
+      label: `sweep (${sw.learningRates.length * sw.regs.length} runs, ${sw.numEpochs} epochs) s`,
       kind: 'time',
       value: (r) => r.sweep?.seconds,
       flops: (r) => r.sweep?.flops,
@@ -326,7 +330,7 @@ function render(table: string[][]): string {
 
 if (asJson) {
   const result = {
-    spec: JSON.parse(fs.readFileSync(specPath, 'utf8')),
+    spec,
     rounds,
     sides,
     runs,
