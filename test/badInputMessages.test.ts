@@ -138,7 +138,12 @@ describe('a blas addon that does not load says why', () => {
   it('a missing build is named as such', () => {
     const script =
       "const k = require('./lib/kernels'); k.backendLoaders.blas = () => null; console.log(JSON.stringify(k.backendInfo().unavailable))";
-    const r = spawnSync(process.execPath, [tsx, '-e', script], { cwd: root, encoding: 'utf8' });
+    // Without CS231N_BACKEND: the per-backend runs set it to blas, which this child cannot load.
+    const r = spawnSync(process.execPath, [tsx, '-e', script], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, CS231N_BACKEND: '' },
+    });
     expect(JSON.parse(r.stdout.trim())).toEqual({
       blas: 'not built (npm install builds it when a C compiler and OpenBLAS are present)',
     });
