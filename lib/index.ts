@@ -50,6 +50,8 @@ export {
   takeRows,
   zeros,
 } from './core/numpy';
+// Beyond the course: PCA and the two-layer net on image features
+export { type PcaOptions, type PcaResult, pca, pcaProject } from './core/pca';
 export { RandomState, type RandomStateSnapshot, random } from './core/random';
 export { formatShape, type Labels, type Tensor, tensor } from './core/tensor';
 // The kNN, SVM and Softmax notebooks' data steps and cross-validation folds
@@ -75,6 +77,17 @@ export {
   getCIFAR10Data,
   loadCIFAR10,
 } from './dataUtils';
+// features.py and the features notebook
+export {
+  colorHistogramHsv,
+  type ExtractFeaturesOptions,
+  extractFeatures,
+  extractFeaturesSync,
+  type FeatureFn,
+  type FeatureSpec,
+  hogFeature,
+  rgb2gray,
+} from './features';
 export {
   evalNumericalGradient,
   evalNumericalGradientArray,
@@ -82,6 +95,25 @@ export {
   type IndexSampler,
   relError,
 } from './gradientCheck';
+export {
+  FEATURE_NET_CONFIG,
+  type FeatureNetConfig,
+  type FeatureNetDataInfo,
+  type FeatureNetRun,
+  featureNetData,
+  trainFeatureNet,
+} from './imageFeatures/featureNet';
+export {
+  type MisclassifiedGrid,
+  misclassifiedGrid,
+  showMisclassified,
+} from './imageFeatures/mistakes';
+export {
+  appendOnesColumn,
+  columnMeanStd,
+  dropLastColumn,
+  standardize,
+} from './imageFeatures/preprocess';
 // Which compute backend runs the matrix products
 export { availableBackends, type BackendName, backendInfo, setBackend } from './kernels';
 export {

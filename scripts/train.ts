@@ -26,6 +26,7 @@ import { writeFileAtomic } from '../lib/io/checkpoint';
 import { checkCheckpointName, checkWritableFile } from '../lib/io/checkpointFiles';
 import { terminalProgress } from '../lib/io/progress';
 import { readSolverCheckpointSettings } from '../lib/io/solverCheckpoint';
+import { runFeatureNet } from './trainFeatures';
 
 const USAGE =
   'usage: npm run train -- [--hidden 50] [--lr 1e-3] [--lr-decay 0.95] [--epochs 10] [--batch-size 200]\n' +
@@ -33,7 +34,9 @@ const USAGE =
   '         [--num-train-samples 1000] [--checkpoint NAME] [--keep-checkpoints 2|all]\n' +
   '         [--resume FILE (continues with the settings FILE was written with)] [--stop-on-divergence]\n' +
   '         [--history FILE (writes the loss and accuracy histories as JSON)]\n' +
-  '         [--quiet] [--json]';
+  '         [--quiet] [--json]\n' +
+  '       npm run train -- --features [--seed 0] [--quiet] [--json]   (the two-layer net on image\n' +
+  '         features, lib/imageFeatures/featureNet.ts: extraction, PCA and training, end to end)';
 
 /** The parsed command line. */
 export interface TrainArgs {
@@ -55,6 +58,8 @@ export interface TrainArgs {
   stopOnDivergence: boolean;
   quiet: boolean;
   json: boolean;
+  /** run the image-features pipeline (scripts/trainFeatures.ts) instead */
+  features: boolean;
   /** the options given on the command line (the others have their defaults) */
   given: string[];
 }
@@ -173,6 +178,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
     stopOnDivergence: flag('stop-on-divergence'),
     quiet: flag('quiet'),
     json: flag('json'),
+    features: flag('features'),
     given,
   };
 }
@@ -180,7 +186,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
 function parseWith(args: string[]) {
   const options: { [name: string]: { type: 'string' | 'boolean' } } = {};
   for (const name of Object.keys(VALUE_OPTIONS)) options[name] = { type: 'string' };
-  for (const name of ['stop-on-divergence', 'quiet', 'json', 'help']) {
+  for (const name of ['stop-on-divergence', 'quiet', 'json', 'features', 'help']) {
     options[name] = { type: 'boolean' };
   }
   return parseArgs({ args, strict: true, options }).values as {
@@ -266,6 +272,10 @@ function main(): void {
     console.log(USAGE);
     return;
   }
+  if (args.features) {
+    mainFeatures(args);
+    return;
+  }
   // Everything that can be checked before the (long) run is checked first.
   if (args.history !== null) checkWritableFile('train', '--history', args.history);
   if (args.checkpoint !== null) checkCheckpointName('train', args.checkpoint, '--checkpoint');
@@ -323,6 +333,24 @@ function main(): void {
     const { lossHistory, trainAccHistory, valAccHistory } = solver;
     writeFileAtomic(args.history, JSON.stringify({ lossHistory, trainAccHistory, valAccHistory }));
   }
+}
+
+/** `--features`: the image-features pipeline, end to end; the same last line as `main`. */
+function mainFeatures(args: TrainArgs): void {
+  runFeatureNet({ seed: args.seed, quiet: args.quiet }).then(
+    (r) => {
+      if (args.json) console.log(JSON.stringify(r));
+      else {
+        console.log(
+          `best val acc ${r.bestValAcc.toFixed(3)}; val acc ${r.valAcc.toFixed(3)}; test acc ${r.testAcc.toFixed(3)}; ${r.seconds.toFixed(1)} s on ${r.backend}`,
+        );
+      }
+    },
+    (err) => {
+      console.error(`train: ${(err as Error).message.split('\n')[0]}`);
+      process.exit(1);
+    },
+  );
 }
 
 if (require.main === module) {

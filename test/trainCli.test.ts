@@ -44,6 +44,22 @@ describe('npm run train', () => {
     });
   });
 
+  it('parses --features (the image-features pipeline) with the shared options', () => {
+    expect(parseTrainArgs([])).toMatchObject({ features: false });
+    expect(parseTrainArgs(['--features', '--json', '--seed', '2'])).toMatchObject({
+      features: true,
+      json: true,
+      seed: 2,
+    });
+  });
+
+  it('--features ends with one clear line and exit 1 when the dataset folder does not exist', () => {
+    const r = train(['--features', '--json'], { CIFAR10_DIR: '/nonexistent/cifar' });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^train: .*\/nonexistent\/cifar/);
+  });
+
   it('names the bad option', () => {
     expect(() => parseTrainArgs(['--lr', '0'])).toThrow("--lr must be a positive number, got '0'");
     expect(() => parseTrainArgs(['--lr=-1e-3'])).toThrow(

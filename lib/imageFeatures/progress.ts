@@ -3,7 +3,7 @@
  * 49000 images" lines (`verbose`), and a progress bar that updates in place in the notebook (a
  * display with an id) or on a terminal's stderr.
  */
-import { DisplayHandle } from '../notebook/plots';
+import { DisplayHandle } from '../notebook/display';
 
 /** The progress options `extractFeatures` takes. */
 export interface ProgressOptions {
