@@ -5,7 +5,14 @@
 
 import type { RandomState } from '../core/random';
 import { random as globalRandom } from '../core/random';
-import { checkTensor, formatShape, type Tensor, tensor } from '../core/tensor';
+import {
+  checkTensor,
+  formatShape,
+  isNdArray,
+  type Labels,
+  type Tensor,
+  tensor,
+} from '../core/tensor';
 import { displayBundle, figureBundle } from '../notebook/display';
 import { encodePNG, toUint8Image } from '../notebook/png';
 import { imageFigure } from '../notebook/weightsFigure';
@@ -33,8 +40,8 @@ export interface MisclassifiedGrid {
  */
 export function misclassifiedGrid(
   images: Tensor,
-  yTrue: ArrayLike<number>,
-  yPred: ArrayLike<number>,
+  yTrueLabels: Labels,
+  yPredLabels: Labels,
   numClasses: number,
   examplesPerClass = 8,
   rng: Pick<RandomState, 'permutation'> = globalRandom,
@@ -42,6 +49,8 @@ export function misclassifiedGrid(
 ): MisclassifiedGrid {
   const fn = 'misclassifiedGrid';
   checkTensor(fn, 'images', images, 4);
+  const yTrue = labelArray(yTrueLabels);
+  const yPred = labelArray(yPredLabels);
   const [N, H, W, C] = images.shape;
   if (C !== 3) {
     throw new RangeError(
@@ -83,6 +92,12 @@ export function misclassifiedGrid(
     });
   });
   return { grid, picked };
+}
+
+/** Labels (an ndarray or an array-like) as a plain array-like. */
+function labelArray(y: Labels): ArrayLike<number> {
+  if (!isNdArray(y)) return y;
+  return Array.from({ length: y.shape[0] }, (_, i) => y.get(i) as number);
 }
 
 /**
