@@ -57,7 +57,9 @@ describe('featureNetData', () => {
     const { mean, std } = columnMeanStd(hogO);
     const want = col(standardize(hogM, mean, std), 0);
     const got = col(data.X_train, 0).slice(60);
-    got.forEach((v, i) => expect(v).toBeCloseTo(want[i], 10));
+    got.forEach((v, i) => {
+      expect(v).toBeCloseTo(want[i], 10);
+    });
     // Training rows (unmirrored) have mean 0 in every feature column.
     const { mean: m0 } = columnMeanStd(
       tensor([60, info.inputDim], data.X_train.data.slice(0, 60 * info.inputDim)),
