@@ -58,7 +58,7 @@ describe('npm run train', () => {
     expect(r.status).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^train: .*\/nonexistent\/cifar/);
-  });
+  }, 60_000);
 
   it('names the bad option', () => {
     expect(() => parseTrainArgs(['--lr', '0'])).toThrow("--lr must be a positive number, got '0'");
