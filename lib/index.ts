@@ -166,5 +166,6 @@ export {
   type SolverData,
   type SolverModel,
   type SolverOptions,
+  type TrainEnd,
 } from './solver';
 export { visualizeGrid } from './visUtils';

@@ -67,6 +67,15 @@ export interface EpochProgress {
   valAcc: number;
 }
 
+/** How a call of `train()` ended. */
+export interface TrainEnd {
+  /** iterations done */
+  iteration: number;
+  numIterations: number;
+  /** 'done': all iterations; 'diverged': stopped early (stopOnDivergence); 'error': an exception */
+  reason: 'done' | 'diverged' | 'error';
+}
+
 /** Options of the {@link Solver}; defaults as in the assignment. */
 export interface SolverOptions {
   /** 'sgd' (default), 'sgd_momentum', 'rmsprop' or 'adam' */
@@ -107,6 +116,11 @@ export interface SolverOptions {
   onIteration?: (progress: IterationProgress) => void;
   /** called after every accuracy check */
   onEpoch?: (progress: EpochProgress) => void;
+  /**
+   * called when `train()` returns or throws (not when a kernel interrupt terminates the cell:
+   * nothing runs then; see liveTrainingView)
+   */
+  onEnd?: (end: TrainEnd) => void;
 }
 
 /**
@@ -157,6 +171,7 @@ export class Solver {
     log: (line: string) => void;
     onIteration?: (p: IterationProgress) => void;
     onEpoch?: (p: EpochProgress) => void;
+    onEnd?: (end: TrainEnd) => void;
   };
   private warnedNonFinite = false;
   /** The minibatch images, reused across iterations (one large allocation instead of one per step). */
@@ -226,6 +241,7 @@ export class Solver {
       log: options.log ?? ((line: string) => console.log(line)),
       onIteration: options.onIteration,
       onEpoch: options.onEpoch,
+      onEnd: options.onEnd,
     };
     if (!(o.lrDecay > 0) || !Number.isFinite(o.lrDecay)) {
       throw new RangeError(`Solver: lrDecay must be a positive finite number, got ${o.lrDecay}`);
@@ -341,8 +357,20 @@ export class Solver {
     return accuracy(predictions, labels);
   }
 
-  /** Runs the optimisation; resumes where a restored checkpoint left off. */
+  /**
+   * Runs the optimisation; resumes where it left off (a restored checkpoint, or an earlier call
+   * stopped by a kernel interrupt: the histories and best parameters so far are kept).
+   */
   train(): void {
+    let reason: TrainEnd['reason'] = 'error';
+    try {
+      reason = this.runIterations();
+    } finally {
+      this.opts.onEnd?.({ iteration: this.iteration, numIterations: this.numIterations, reason });
+    }
+  }
+
+  private runIterations(): 'done' | 'diverged' {
     const numIterations = this.numIterations;
     const perEpoch = this.iterationsPerEpoch;
     const { numEpochs, printEvery, verbose, log } = this.opts;
@@ -391,6 +419,7 @@ export class Solver {
     if (Object.keys(this.bestParams).length > 0) {
       for (const [name, w] of Object.entries(this.bestParams)) this.model.params[name] = copy(w);
     }
+    return this.diverged ? 'diverged' : 'done';
   }
 
   private checkEpoch(): void {
@@ -524,6 +553,7 @@ const SOLVER_OPTIONS = [
   'log',
   'onIteration',
   'onEpoch',
+  'onEnd',
 ] as const satisfies readonly (keyof SolverOptions)[];
 
 /** Settings that belong in optimConfig, under the name the update rules read. */

@@ -197,19 +197,30 @@ describe('first-layer weights', () => {
     expect(grid.get(70, 70, 1)).toBe(0); // empty cells (5 images in 9)
   });
 
-  it('shows a Plotly image and an image/png of the grid', () => {
+  it('shows a Plotly image and an image/png of the grid, enlarged to a readable size', () => {
     captureDisplays();
-    showNetWeights(model(4)); // grid_size 2: 2 * 32 + 3 = 67
+    showNetWeights(model(4)); // grid_size 2: 2 * 32 + 3 = 67, shown 8x: 536
     expect(messages).toHaveLength(1);
     const { data } = messages[0].message;
     const png = readPNG(Buffer.from(data['image/png'] as string, 'base64'));
-    expect([png.width, png.height, png.colourType]).toEqual([67, 67, 2]);
+    expect([png.width, png.height, png.colourType]).toEqual([536, 536, 2]);
+    expect(data['text/plain']).toContain('67x67 grid');
     const fig = data[PLOTLY_MIME] as { data: { type: string; source: string }[] };
     expect(fig.data[0].type).toBe('image');
     expect(fig.data[0].source).toBe(`data:image/png;base64,${data['image/png']}`);
     expect(Object.keys(data).sort()).toEqual([PLOTLY_MIME, 'image/png', 'text/plain']);
-    // pixel (row 1, col 2) of image 0: d = 34 (c = 0), 255 * 34 / 3071 = 2.82 -> 2
-    expect(png.pixels[(1 * 67 + 2) * 3]).toBe(2);
+    // pixel (row 1, col 2) of image 0: d = 34 (c = 0), 255 * 34 / 3071 = 2.82 -> 2; it is the
+    // 8x8 block at rows 8..15, columns 16..23 of the enlarged image
+    for (const [r, c] of [
+      [8, 16],
+      [15, 23],
+    ]) {
+      expect(png.pixels[(r * 536 + c) * 3]).toBe(2);
+    }
+    // grid pixels (row 1, col 4) d = 36 -> 2.99 -> 2 and (row 1, col 5) d = 37 -> 3.07 -> 3 meet
+    // between enlarged columns 39 and 40
+    expect(png.pixels[(8 * 536 + 39) * 3]).toBe(2);
+    expect(png.pixels[(8 * 536 + 40) * 3]).toBe(3);
   });
 });
 
@@ -252,6 +263,7 @@ describe('liveTrainingView', () => {
       if (t % 25 === 0)
         view.onEpoch({ epoch: t / 25, numEpochs: 2, trainAcc: t / 100, valAcc: t / 110 });
     }
+    view.onEnd({ iteration: 50, numIterations: 50, reason: 'done' });
     const ids = [...new Set(messages.map((m) => m.message.transient.display_id))];
     expect(ids).toHaveLength(2);
     for (const id of ids) {
@@ -269,11 +281,20 @@ describe('liveTrainingView', () => {
     expect(lastBar).toContain('epoch 2 / 2');
     expect(lastBar).toContain('val acc 0.455 (best 0.455)');
     expect(lastBar).not.toContain('left');
-    // SVG frames while training, the Plotly figure as the last frame
+    // SVG frames while training (the last one at the check after iteration 25), the Plotly figure
+    // with its PNG as the last frame
     expect(charts.slice(0, -1).every((m) => 'image/svg+xml' in m.message.data)).toBe(true);
     const svg = charts[charts.length - 2].message.data['image/svg+xml'] as string;
     expect(svg.startsWith('<svg')).toBe(true);
-    expect(svg.match(/h0/g)).toHaveLength(50); // one dot per loss
+    expect(svg.match(/h0/g)).toHaveLength(25); // one dot per loss so far
+    const final = charts[charts.length - 1].message.data;
+    expect(Object.keys(final).sort()).toEqual([
+      PLOTLY_MIME,
+      'image/png',
+      'text/html',
+      'text/plain',
+    ]);
+    expect(readPNG(Buffer.from(final['image/png'] as string, 'base64')).width).toBe(860);
     const lastFig = charts[charts.length - 1].message.data[PLOTLY_MIME] as {
       data: { y: number[] }[];
     };

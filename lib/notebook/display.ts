@@ -5,12 +5,16 @@
  * - `application/vnd.plotly.v1+json` (the figure): JupyterLab draws it with the jupyterlab-plotly
  *   renderer that the `plotly` Python package installs (plotly.js bundled, no network), live and
  *   when the saved notebook is reopened (the renderer is "safe", so it also draws untrusted
- *   notebooks);
- * - `text/html`: a `<div>` and a short script that draws the same figure with `window.Plotly`.
- *   nbconvert's HTML export picks this one; scripts/export-notebook-html.ts puts plotly.js into the
- *   page once (never once per chart), so the exported page is self-contained and offline;
- * - `text/plain`: a one-line summary. The weight grid carries `image/png` instead of `text/html`
- *   (see `showNetWeights`), for viewers that run no scripts.
+ *   notebooks). With an image/png in the bundle that renderer shows the image first and the
+ *   interactive chart on mouse-over;
+ * - `image/png`: a static rendering of the chart (our SVG of it, rasterised in Node by ./raster),
+ *   which GitHub, nbviewer and other viewers that run no scripts show;
+ * - `text/html`: a `<div>` holding that PNG and a short script that replaces it with the figure
+ *   drawn by `window.Plotly`. nbconvert's HTML export picks this one; scripts/export-notebook-html.ts
+ *   puts plotly.js into the page once (never once per chart), so the exported page is
+ *   self-contained and offline, and shows the PNG where JavaScript is off;
+ * - `text/plain`: a one-line summary. The weight grid has no `text/html` (see `showNetWeights`):
+ *   its PNG is the large part, so it is carried twice, not three times.
  *
  * Display goes through the tslab kernel's display channel. tslab's public `display.*` sends one
  * mimetype per output, so a multi-mimetype bundle is sent with the same function it uses
@@ -22,6 +26,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PlotlyFigure } from './figures';
 import { base64 } from './png';
+import { svgToPng } from './raster';
 
 /** The mimetype JupyterLab's plotly renderer draws. */
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
@@ -55,25 +60,36 @@ function scriptJson(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
+/** Text made safe inside HTML (and its attribute values). */
+function escapeHtml(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}
+
 /**
  * The text/html part of a chart: a div and a script that draws `figure` with `window.Plotly`
- * (plotly.js put once into the page, as the HTML export does). Without plotly.js it shows
- * `pngBase64` as an image if given, else a note.
+ * (plotly.js put once into the page, as the HTML export does). The div holds `pngBase64` as a
+ * plain image until the script replaces it, so a page without JavaScript (or without plotly.js)
+ * still shows the chart; without a PNG it holds a one-line note.
  */
 export function plotlyHtml(figure: PlotlyFigure, elementId: string, pngBase64?: string): string {
   const height = typeof figure.layout.height === 'number' ? figure.layout.height : 450;
-  const fallback = pngBase64
-    ? `'<img alt="chart" src="data:image/png;base64,' + ${JSON.stringify(pngBase64)} + '">'`
-    : `'<pre>(Plotly chart: plotly.js is not loaded in this page)</pre>'`;
+  const title = (figure.layout.title as { text?: string } | undefined)?.text ?? 'chart';
+  const placeholder = pngBase64
+    ? `<img alt="${escapeHtml(title)}" src="data:image/png;base64,${pngBase64}" style="max-width:100%">`
+    : '<pre>(Plotly chart: plotly.js is not loaded in this page)</pre>';
   return [
-    `<div id="${elementId}" class="cs231n-plotly" style="width:100%;min-height:${height}px"></div>`,
+    `<div id="${elementId}" class="cs231n-plotly" style="width:100%">${placeholder}</div>`,
     '<script type="text/javascript">',
     '(function () {',
     `  var el = document.getElementById(${JSON.stringify(elementId)});`,
     `  var fig = ${scriptJson(figure)};`,
-    '  if (!el) return;',
-    '  if (window.Plotly) { window.Plotly.newPlot(el, fig.data, fig.layout, fig.config || {}); }',
-    `  else { el.style.minHeight = ''; el.innerHTML = ${fallback}; }`,
+    '  if (!el || !window.Plotly) return;',
+    `  el.innerHTML = ''; el.style.minHeight = '${height}px';`,
+    '  window.Plotly.newPlot(el, fig.data, fig.layout, fig.config || {});',
     '})();',
     '</script>',
   ].join('\n');
@@ -158,7 +174,11 @@ export function displayBundle(
   sink({ data: bundle, metadata: {}, transient }, options.update === true);
 }
 
-/** Shows a figure in the notebook (see the module comment for what is sent). */
-export function showFigure(figure: PlotlyFigure, text?: string): void {
-  displayBundle(figureBundle(figure, { text }));
+/**
+ * Shows a figure in the notebook (see the module comment for what is sent); with `svg`, its
+ * rasterised PNG goes along as image/png and as the HTML part's static image.
+ */
+export function showFigure(figure: PlotlyFigure, text?: string, svg?: string): void {
+  const png = svg === undefined ? undefined : svgToPng(svg);
+  displayBundle(figureBundle(figure, { text, png }));
 }

@@ -35,20 +35,17 @@ export interface TuningResult {
   numEpochs?: number;
 }
 
+import { divergenceMarkIndex, type LossScale, lossScale } from './lossScale';
+import { CHART_COLORS } from './svgChart';
+import { shortNumber, tuningTable, tuningTitle } from './tuningTable';
+
+export { shortNumber };
+
 const CONFIG = { responsive: true, displaylogo: false };
 const COLORS = { train: '#1f77b4', val: '#ff7f0e', loss: '#1f77b4' };
 
 // ---------------------------------------------------------------------------------------------
 // Formatting and argument checks
-
-/** Short display of a hyperparameter: 0.001 -> '1e-3', 0.5 -> '0.5', 4 -> '4'. */
-export function shortNumber(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v !== 0 && (Math.abs(v) < 1e-2 || Math.abs(v) >= 1e4)) {
-    return v.toExponential().replace('e+', 'e');
-  }
-  return String(Number(v.toPrecision(6)));
-}
 
 /** A finite value rounded to `digits` significant digits; NaN and infinities become null (gaps). */
 function chartValue(v: number, digits = 6): number | null {
@@ -92,16 +89,73 @@ function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
 
-function lossTrace(lossHistory: readonly number[], axes = {}): PlotlyTrace {
+function lossTrace(lossHistory: readonly number[], scale: LossScale, axes = {}): PlotlyTrace[] {
+  const hi = scale.range[1];
+  const traces: PlotlyTrace[] = [
+    {
+      type: 'scattergl',
+      mode: 'markers',
+      name: 'loss',
+      x: range(lossHistory.length),
+      y: lossHistory.map((v) => (v > hi ? null : chartValue(v, 5))),
+      marker: { size: 4, color: COLORS.loss },
+      showlegend: false,
+      ...axes,
+    },
+  ];
+  if (scale.clipped.length > 0) {
+    // Losses above the range sit on its top edge as red triangles; hover shows the real value.
+    traces.push({
+      type: 'scatter',
+      mode: 'markers',
+      name: 'clipped loss',
+      x: scale.clipped,
+      y: scale.clipped.map(() => hi),
+      text: scale.clipped.map((i) => `loss ${lossHistory[i].toExponential(3)}`),
+      hovertemplate: 'iteration %{x}: %{text}<extra></extra>',
+      marker: { size: 7, symbol: 'triangle-up', color: CHART_COLORS.mark },
+      cliponaxis: false,
+      showlegend: false,
+      ...axes,
+    });
+  }
+  return traces;
+}
+
+/** The divergence mark of a loss axis: a dashed line and its note. */
+function lossDecorations(
+  scale: LossScale,
+  xref: string,
+  yref: string,
+): { shapes: Record<string, unknown>[]; annotations: Record<string, unknown>[] } {
+  const mark = divergenceMarkIndex(scale);
+  if (mark < 0) return { shapes: [], annotations: [] };
   return {
-    type: 'scattergl',
-    mode: 'markers',
-    name: 'loss',
-    x: range(lossHistory.length),
-    y: lossHistory.map((v) => chartValue(v, 5)),
-    marker: { size: 4, color: COLORS.loss },
-    showlegend: false,
-    ...axes,
+    shapes: [
+      {
+        type: 'line',
+        xref,
+        yref: `${yref} domain`,
+        x0: mark,
+        x1: mark,
+        y0: 0,
+        y1: 1,
+        line: { color: CHART_COLORS.mark, dash: 'dash', width: 1.5 },
+      },
+    ],
+    annotations: [
+      {
+        text: scale.note,
+        xref,
+        yref: `${yref} domain`,
+        x: mark,
+        y: 0.95,
+        xanchor: 'left',
+        showarrow: false,
+        font: { color: CHART_COLORS.mark },
+        bgcolor: 'rgba(255,255,255,0.8)',
+      },
+    ],
   };
 }
 
@@ -146,19 +200,22 @@ function accuracyTraces(
 }
 
 /**
- * Training loss per iteration, drawn as markers (`plt.plot(loss_history, 'o')`). Non-finite losses
- * (a diverging run) are left out as gaps.
+ * Training loss per iteration, drawn as markers (`plt.plot(loss_history, 'o')`). A diverging run
+ * stays readable: the y range covers the sensible losses, larger ones are clipped to its top edge,
+ * non-finite ones are gaps, and a dashed line marks where the run diverged (see ./lossScale).
  *
  * @param lossHistory (T,) loss of every iteration
  */
 export function lossFigure(lossHistory: readonly number[]): PlotlyFigure {
   const losses = checkNumberArray('lossFigure', 'lossHistory', lossHistory);
+  const scale = lossScale(losses);
   return {
-    data: [lossTrace(losses)],
+    data: lossTrace(losses, scale),
     layout: {
       title: { text: 'Training loss' },
       xaxis: { title: { text: 'Iteration' } },
-      yaxis: { title: { text: 'Loss' } },
+      yaxis: { title: { text: 'Loss' }, range: scale.range },
+      ...lossDecorations(scale, 'x', 'y'),
       height: 400,
       margin: { t: 50, r: 20 },
     },
@@ -202,17 +259,24 @@ export function accuracyFigure(
 export function trainingHistoryFigure(history: TrainingHistory): PlotlyFigure {
   const h = checkHistory('trainingHistoryFigure', history);
   const bottom = { xaxis: 'x2', yaxis: 'y2' };
+  const scale = lossScale(h.lossHistory);
+  const marks = lossDecorations(scale, 'x', 'y');
   return {
-    data: [lossTrace(h.lossHistory), ...accuracyTraces(h.trainAccHistory, h.valAccHistory, bottom)],
+    data: [
+      ...lossTrace(h.lossHistory, scale),
+      ...accuracyTraces(h.trainAccHistory, h.valAccHistory, bottom),
+    ],
     layout: {
       grid: { rows: 2, columns: 1, pattern: 'independent', roworder: 'top to bottom', ygap: 0.35 },
       xaxis: { title: { text: 'Iteration' } },
-      yaxis: { title: { text: 'Loss' } },
+      yaxis: { title: { text: 'Loss' }, range: scale.range },
       xaxis2: { title: { text: 'Epoch' } },
       yaxis2: { title: { text: 'Accuracy' } },
+      shapes: marks.shapes,
       annotations: [
         subplotTitle('Training loss', 'x domain', 'y domain'),
         subplotTitle('Accuracy', 'x2 domain', 'y2 domain'),
+        ...marks.annotations,
       ],
       legend: { x: 1, xanchor: 'right', y: 0, yanchor: 'bottom' },
       height: 720,
@@ -248,45 +312,21 @@ function subplotTitle(text: string, xref: string, yref: string): Record<string, 
  */
 export function tuningFigure(results: readonly TuningResult[]): PlotlyFigure {
   const runs = checkResults('tuningFigure', results);
-  const sorted = [...runs].sort((a, b) => a.learningRate - b.learningRate || a.reg - b.reg);
-  const best = bestResult(runs);
-  const lrs = [...new Set(sorted.map((r) => r.learningRate))].sort((a, b) => a - b);
-  const regs = [...new Set(sorted.map((r) => r.reg))].sort((a, b) => a - b);
-  const z: (number | null)[][] = regs.map(() => lrs.map(() => null));
-  for (const r of runs) {
-    const row = regs.indexOf(r.reg);
-    const col = lrs.indexOf(r.learningRate);
-    const cur = z[row][col];
-    if (cur === null || r.valAcc > cur) z[row][col] = chartValue(r.valAcc, 4);
-  }
-  const columns: [string, (r: TuningResult) => string][] = [
-    ['learning rate', (r) => shortNumber(r.learningRate)],
-    ['reg', (r) => shortNumber(r.reg)],
-  ];
-  if (runs.some((r) => r.hiddenDim !== undefined)) {
-    columns.push(['hidden', (r) => (r.hiddenDim === undefined ? '' : String(r.hiddenDim))]);
-  }
-  if (runs.some((r) => r.numEpochs !== undefined)) {
-    columns.push(['epochs', (r) => (r.numEpochs === undefined ? '' : String(r.numEpochs))]);
-  }
-  if (runs.some((r) => r.trainAcc !== undefined)) {
-    columns.push(['train acc', (r) => (r.trainAcc === undefined ? '' : r.trainAcc.toFixed(3))]);
-  }
-  columns.push(['val acc', (r) => `${r.valAcc.toFixed(3)}${r === best ? ' (best)' : ''}`]);
-  const rowColors = sorted.map((r) => (r === best ? '#fff3b0' : 'white'));
-  const height = Math.max(400, 180 + 34 * sorted.length);
+  const t = tuningTable(runs);
+  const rowColors = t.sorted.map((r) => (r === t.best ? '#fff3b0' : 'white'));
+  const height = Math.max(400, 180 + 34 * t.sorted.length);
   return {
     data: [
       {
         type: 'table',
         domain: { x: [0, 0.48], y: [0, 1] },
         header: {
-          values: columns.map(([name]) => `<b>${name}</b>`),
+          values: t.header.map((name) => `<b>${name}</b>`),
           fill: { color: '#e8e8e8' },
           align: 'center',
         },
         cells: {
-          values: columns.map(([, cell]) => sorted.map(cell)),
+          values: t.header.map((_, c) => t.rows.map((row) => row[c])),
           fill: { color: [rowColors] },
           align: 'center',
           height: 24,
@@ -294,9 +334,9 @@ export function tuningFigure(results: readonly TuningResult[]): PlotlyFigure {
       },
       {
         type: 'heatmap',
-        x: lrs.map(shortNumber),
-        y: regs.map(shortNumber),
-        z,
+        x: t.lrs.map(shortNumber),
+        y: t.regs.map(shortNumber),
+        z: t.z,
         zmin: 0,
         zmax: Math.max(0.6, ...runs.map((r) => r.valAcc)),
         colorscale: 'Viridis',
@@ -308,9 +348,7 @@ export function tuningFigure(results: readonly TuningResult[]): PlotlyFigure {
       },
     ],
     layout: {
-      title: {
-        text: `Hyperparameter sweep: best val acc ${best.valAcc.toFixed(3)} (lr ${shortNumber(best.learningRate)}, reg ${shortNumber(best.reg)})`,
-      },
+      title: { text: tuningTitle(t.best) },
       xaxis: { domain: [0.58, 1], type: 'category', title: { text: 'learning rate' } },
       yaxis: { type: 'category', title: { text: 'regularisation' } },
       height,

@@ -1,6 +1,7 @@
 /**
  * One-call notebook helpers: each draws one of the assignment's plots in the notebook (the
- * figure from ./figures or ./weightsFigure, shown through ./display).
+ * figure from ./figures or ./weightsFigure, shown through ./display), with a static PNG of it
+ * (./svgChart, ./svgTuning) for viewers that run no scripts.
  */
 import type { Tensor } from '../core/tensor';
 import { displayBundle, figureBundle, showFigure } from './display';
@@ -13,7 +14,9 @@ import {
   trainingHistoryFigure,
   tuningFigure,
 } from './figures';
-import { encodePNG } from './png';
+import { encodePNG, upscaleImage } from './png';
+import { trainingSvg } from './svgChart';
+import { tuningSvg } from './svgTuning';
 import { imageFigure, netWeightsImage } from './weightsFigure';
 
 /** The "Debug the training" cell: loss per iteration and train / val accuracy per epoch. */
@@ -23,6 +26,7 @@ export function plotTrainingHistory(solver: TrainingHistory): void {
   showFigure(
     trainingHistoryFigure(h),
     `<Training loss (${h.lossHistory.length} iterations) and accuracy (${h.valAccHistory.length} checks, last val acc ${lastVal})>`,
+    trainingSvg(h),
   );
 }
 
@@ -34,7 +38,9 @@ export function plotTrainingHistory(solver: TrainingHistory): void {
  * mouse-over; nbconvert's HTML export and viewers that run no scripts show the PNG.
  */
 export function showNetWeights(model: { params: { W1: Tensor } }): void {
-  const image = netWeightsImage(model);
+  // Shown at least ~512 px wide (each weight pixel as a block of pixels), readable everywhere.
+  const grid = netWeightsImage(model);
+  const image = upscaleImage(grid, Math.max(1, Math.ceil(512 / Math.max(grid.width, grid.height))));
   const png = encodePNG(image);
   const H = model.params.W1.shape[1];
   const fig = imageFigure(image, png, `First-layer weights (${H} hidden units)`);
@@ -42,7 +48,7 @@ export function showNetWeights(model: { params: { W1: Tensor } }): void {
     figureBundle(fig, {
       png,
       html: false,
-      text: `<First-layer weights: ${H} images of 32x32x3 in a ${image.width}x${image.height} grid>`,
+      text: `<First-layer weights: ${H} images of 32x32x3 in a ${grid.width}x${grid.height} grid>`,
     }),
   );
 }
@@ -54,5 +60,6 @@ export function showTuningResults(results: readonly TuningResult[]): void {
   showFigure(
     fig,
     `<Sweep of ${results.length} runs; best val acc ${best.valAcc} at lr ${shortNumber(best.learningRate)}, reg ${shortNumber(best.reg)}>`,
+    tuningSvg(results),
   );
 }

@@ -1,11 +1,14 @@
 /**
  * The live training view: a progress bar and a loss / accuracy chart that update in place while a
- * Solver trains.
+ * Solver trains, and that say where a run ended (done, diverged, stopped by an error, or
+ * interrupted from the kernel).
  */
-import { type EpochProgress, formatFloat, type IterationProgress } from '../solver';
+import { type EpochProgress, formatFloat, type IterationProgress, type TrainEnd } from '../solver';
 import { DisplayHandle, figureBundle, type MimeBundle, newDisplayId } from './display';
 import { trainingHistoryFigure } from './figures';
+import { svgToPng } from './raster';
 import { trainingSvg } from './svgChart';
+import { TrainingClock } from './trainingClock';
 
 /** Options of {@link liveTrainingView}. */
 export interface LiveTrainingViewOptions {
@@ -31,8 +34,9 @@ export interface LiveTrainingView {
   log: (line: string) => void;
   onIteration: (p: IterationProgress) => void;
   onEpoch: (p: EpochProgress) => void;
+  onEnd: (p: TrainEnd) => void;
   /** draws the bar and the final (Plotly) chart with everything received so far; the Solver's
-   * check after its last iteration does this by itself */
+   * end of training does this by itself */
   finish: () => void;
 }
 
@@ -52,8 +56,15 @@ function escapeHtml(s: string): string {
  * display id) while a Solver trains, while the Solver's log lines still print below them. Spread
  * the result into the Solver's options: `new Solver(model, data, { ...options,
  * ...liveTrainingView() })`. Updates are throttled (`barIntervalMs`, `chartIntervalMs`). While
- * training the chart is an SVG; after the last iteration's accuracy check it becomes the
- * interactive Plotly figure.
+ * training the chart is an SVG; when training ends it becomes the interactive Plotly figure (with
+ * its PNG for viewers without scripts).
+ *
+ * Interrupts. Kernel > Interrupt stops a synchronous cell where it is (tslab runs cells with
+ * `breakOnSigint`: V8 terminates the script, and no catch or finally inside it runs). The view
+ * therefore checks once the event loop turns again, which happens only after the cell has ended:
+ * a run that neither finished nor reported an end was interrupted, and the bar says "interrupted
+ * at iteration N" (and the chart shows the run so far). A later `solver.train()` resumes the run
+ * and the same view.
  */
 export function liveTrainingView(options: LiveTrainingViewOptions = {}): LiveTrainingView {
   const {
@@ -75,32 +86,42 @@ export function liveTrainingView(options: LiveTrainingViewOptions = {}): LiveTra
   const losses: number[] = [];
   const trainAcc: number[] = [];
   const valAcc: number[] = [];
+  const clock = new TrainingClock();
   let last: IterationProgress | null = null;
+  /** training time before the current stretch (a resumed run), ms */
+  let activeMs = 0;
   let started = -1;
+  let lastIterationAt = -1;
   let lastBar = Number.NEGATIVE_INFINITY;
   let lastChart = Number.NEGATIVE_INFINITY;
   let epochsChecked = 0;
   /** iteration of the first non-finite loss, 0 while the loss is finite */
   let diverged = 0;
+  /** how the run ended; null while it runs */
+  let ended: TrainEnd['reason'] | 'interrupted' | null = null;
+  let watching = false;
 
   function barBundle(): MimeBundle {
     const p = last;
     const done = p ? p.iteration : 0;
     const total = p ? p.numIterations : 1;
     const frac = Math.min(1, done / Math.max(1, total));
-    const elapsed = started < 0 ? 0 : (now() - started) / 1000;
-    const eta = done > 0 ? (elapsed * (total - done)) / done : Number.NaN;
+    const t = ended === null ? now() : lastIterationAt;
+    const elapsed = (activeMs + (started < 0 ? 0 : t - started)) / 1000;
     const epoch = p ? Math.max(p.epoch, epochsChecked) : 0;
     const acc =
       valAcc.length > 0
         ? ` · val acc ${valAcc[valAcc.length - 1].toFixed(3)} (best ${Math.max(...valAcc).toFixed(3)})`
         : '';
+    let tail = '';
+    if (ended === 'interrupted') tail = ` · interrupted at iteration ${done}`;
+    else if (ended === 'error') tail = ` · stopped by an error at iteration ${done}`;
     // A non-finite loss: the Solver stops such a run (stopOnDivergence) or it goes on to no avail.
-    const tail = diverged
-      ? ` · diverged at iteration ${diverged}`
-      : done < total
-        ? `, ~${formatSeconds(eta)} left`
-        : '';
+    else if (diverged) tail = ` · diverged at iteration ${diverged}`;
+    else if (p && done < total) {
+      const left = clock.msLeft(done, total, p.numEpochs - epoch, now()) / 1000;
+      tail = Number.isFinite(left) ? `, ~${formatSeconds(left)} left` : ', estimating time left';
+    }
     const status = p
       ? `iteration ${done} / ${total} · epoch ${epoch} / ${p.numEpochs} · loss ${formatFloat(p.loss)}${acc} · ${formatSeconds(elapsed)} elapsed${tail}`
       : 'starting';
@@ -119,57 +140,89 @@ export function liveTrainingView(options: LiveTrainingViewOptions = {}): LiveTra
 
   /**
    * Redraws the chart: an SVG while training (JupyterLab's plotly renderer ignores updates of a
-   * drawn chart, see ./svgChart.ts), the interactive Plotly figure for the final frame (a new
-   * mimetype, so JupyterLab draws it afresh).
+   * drawn chart, see ./svgChart), the interactive Plotly figure with its PNG for the final frame
+   * (a new mimetype, so JupyterLab draws it afresh).
    */
   function drawChart(final: boolean): void {
     if (chartHandle === null) return;
     lastChart = now();
     const history = { lossHistory: losses, trainAccHistory: trainAcc, valAccHistory: valAcc };
     const text = `<Training chart: ${losses.length} iterations, ${valAcc.length} accuracy checks>`;
+    const svg = trainingSvg(history);
     if (!final) {
-      chartHandle.show({ 'image/svg+xml': trainingSvg(history), 'text/plain': text });
+      chartHandle.show({ 'image/svg+xml': svg, 'text/plain': text });
       return;
     }
     const fig = trainingHistoryFigure(history);
     fig.layout.height = 560;
-    chartHandle.show(figureBundle(fig, { elementId: chartElementId, text }));
+    chartHandle.show(figureBundle(fig, { elementId: chartElementId, text, png: svgToPng(svg) }));
   }
 
-  const trainingDone = () => last !== null && last.iteration >= last.numIterations;
+  function end(reason: NonNullable<typeof ended>): void {
+    if (ended !== null) return;
+    ended = reason;
+    drawBar();
+    drawChart(true);
+  }
+
+  /** Once the event loop turns (the cell has ended): a run that did not end was interrupted. */
+  function watchForInterrupt(): void {
+    if (watching) return;
+    watching = true;
+    setImmediate(() => {
+      watching = false;
+      if (last === null || ended !== null) return;
+      end(last.iteration < last.numIterations ? 'interrupted' : 'done');
+    });
+  }
 
   const view = {
     log(line: string): void {
       if (printLog) console.log(line);
     },
     onIteration(p: IterationProgress): void {
-      if (started < 0) started = now();
+      const t = now();
+      if (ended !== null) {
+        // A resumed run (solver.train() again after an interrupt): same view, fresh estimate.
+        ended = null;
+        if (started >= 0) activeMs += lastIterationAt - started;
+        started = -1;
+        clock.restart();
+      }
+      if (started < 0) started = t;
       last = p;
+      lastIterationAt = t;
+      clock.iteration(p.iteration, t);
       losses.push(p.loss);
+      watchForInterrupt();
       if (!Number.isFinite(p.loss) && diverged === 0) {
         diverged = p.iteration;
         drawBar();
       }
-      const t = now();
-      const final = p.iteration >= p.numIterations;
-      if (final || t - lastBar >= barIntervalMs) drawBar();
-      if (final || t - lastChart >= chartIntervalMs) drawChart(false);
+      if (t - lastBar >= barIntervalMs) drawBar();
+      if (t - lastChart >= chartIntervalMs) drawChart(false);
     },
     onEpoch(p: EpochProgress): void {
+      clock.check(now());
       trainAcc.push(p.trainAcc);
       valAcc.push(p.valAcc);
       epochsChecked = p.epoch;
       drawBar();
-      // The Solver checks accuracy after the last iteration: that check draws the final frame.
-      drawChart(trainingDone());
+      if (last === null || last.iteration < last.numIterations) drawChart(false);
+    },
+    onEnd(p: TrainEnd): void {
+      end(p.reason);
     },
   };
-  // Not enumerable: spreading the view into the Solver's options carries the three callbacks
-  // only (the Solver refuses options it does not know).
+  // Not enumerable: spreading the view into the Solver's options carries its callbacks only (the
+  // Solver refuses options it does not know).
   return Object.defineProperty(view, 'finish', {
     value(): void {
-      drawBar();
-      drawChart(true);
+      if (ended === null) end('done');
+      else {
+        drawBar();
+        drawChart(true);
+      }
     },
     enumerable: false,
   }) as LiveTrainingView;

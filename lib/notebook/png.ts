@@ -174,3 +174,30 @@ export function toUint8Image(x: Tensor): Uint8Image {
 export function base64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
+
+/**
+ * Enlarges an image by a whole factor, each pixel becoming a `factor` x `factor` block (nearest
+ * neighbour: no blur), so small images such as the weight grid show at a readable size.
+ *
+ * @param image (height, width, channels)
+ * @param factor a positive integer
+ * @returns (height * factor, width * factor, channels)
+ */
+export function upscaleImage(image: Uint8Image, factor: number): Uint8Image {
+  if (!Number.isInteger(factor) || factor < 1 || factor > 64) {
+    throw new RangeError(`upscaleImage: factor must be an integer in [1, 64], got ${factor}`);
+  }
+  const { width, height, channels, pixels } = image;
+  if (factor === 1) return image;
+  const W = width * factor;
+  const out = new Uint8Array(W * height * factor * channels);
+  for (let r = 0; r < height; r++) {
+    const row = new Uint8Array(W * channels);
+    for (let c = 0; c < width; c++) {
+      const src = pixels.subarray((r * width + c) * channels, (r * width + c + 1) * channels);
+      for (let k = 0; k < factor; k++) row.set(src, (c * factor + k) * channels);
+    }
+    for (let k = 0; k < factor; k++) out.set(row, (r * factor + k) * W * channels);
+  }
+  return { width: W, height: height * factor, channels, pixels: out };
+}

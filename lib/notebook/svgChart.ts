@@ -1,17 +1,26 @@
 /**
- * A small static SVG chart of a training run (loss per iteration above, train / val accuracy per
- * check below), for the live training view.
+ * Static SVG charts of a training run: the loss per iteration, train / val accuracy per check,
+ * and both stacked. They serve two purposes:
  *
- * Why not Plotly there: JupyterLab's plotly renderer ignores display updates once it has drawn
- * (its renderModel returns early when a graph exists), so an in-place updated Plotly output stays
- * at its first frame. SVG outputs are redrawn on every update, need no script and show the same in
- * every viewer. The view switches to the interactive Plotly figure for its final frame.
+ * - the live training view's frames. JupyterLab's plotly renderer ignores display updates once it
+ *   has drawn (its renderModel returns early when a graph exists), so an in-place updated Plotly
+ *   output stays at its first frame; SVG outputs are redrawn on every update;
+ * - the static image/png beside every Plotly figure (rasterised by ./raster), which viewers that
+ *   run no scripts (GitHub, nbviewer, an HTML export without JavaScript) show.
+ *
+ * A diverging run's loss keeps its finite part readable (see ./lossScale).
  */
-import type { TrainingHistory } from './figures';
 
-const W = 860;
-const PANEL_H = 220;
-const M = { left: 60, right: 20, top: 30, bottom: 40 };
+import type { TrainingHistory } from './figures';
+import { divergenceMarkIndex, lossScale } from './lossScale';
+
+/** Chart width in SVG user units (pixels at scale 1). */
+export const SVG_WIDTH = 860;
+const PANEL_H = 240;
+const M = { left: 64, right: 20, top: 32, bottom: 42 };
+/** Fonts the rasteriser finds on most systems (DejaVu on Debian), then any sans-serif. */
+export const SVG_FONT = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
+export const CHART_COLORS = { train: '#1f77b4', val: '#ff7f0e', loss: '#1f77b4', mark: '#d62728' };
 
 function niceTicks(lo: number, hi: number, count = 5): number[] {
   if (!(hi > lo)) return [lo];
@@ -29,101 +38,182 @@ function fmt(v: number): string {
   return String(Number(v.toPrecision(4)));
 }
 
+/** Text made safe for SVG/XML. */
+export function escapeXml(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}
+
 interface Panel {
   y0: number;
   title: string;
   xLabel: string;
+  yLabel: string;
   xMax: number;
   yMin: number;
   yMax: number;
 }
 
-function axes(p: Panel): { body: string; x: (v: number) => number; y: (v: number) => number } {
-  const plotW = W - M.left - M.right;
+interface Axes {
+  body: string;
+  x: (v: number) => number;
+  y: (v: number) => number;
+  top: number;
+  bottom: number;
+}
+
+function axes(p: Panel): Axes {
+  const plotW = SVG_WIDTH - M.left - M.right;
   const plotH = PANEL_H - M.top - M.bottom;
+  const top = p.y0 + M.top;
   const x = (v: number) => M.left + (p.xMax > 0 ? (v / p.xMax) * plotW : 0);
   const y = (v: number) =>
-    p.y0 +
-    M.top +
-    plotH -
-    (p.yMax > p.yMin ? ((v - p.yMin) / (p.yMax - p.yMin)) * plotH : plotH / 2);
+    top + plotH - (p.yMax > p.yMin ? ((v - p.yMin) / (p.yMax - p.yMin)) * plotH : plotH / 2);
   const parts = [
-    `<text x="${W / 2}" y="${p.y0 + 18}" text-anchor="middle" font-weight="bold">${p.title}</text>`,
-    `<rect x="${M.left}" y="${p.y0 + M.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#ccc"/>`,
-    `<text x="${W / 2}" y="${p.y0 + PANEL_H - 6}" text-anchor="middle">${p.xLabel}</text>`,
+    `<text x="${SVG_WIDTH / 2}" y="${p.y0 + 20}" text-anchor="middle" font-weight="bold" font-size="14">${escapeXml(p.title)}</text>`,
+    `<rect x="${M.left}" y="${top}" width="${plotW}" height="${plotH}" fill="none" stroke="#ccc"/>`,
+    `<text x="${SVG_WIDTH / 2}" y="${p.y0 + PANEL_H - 6}" text-anchor="middle">${escapeXml(p.xLabel)}</text>`,
+    `<text transform="translate(14,${top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeXml(p.yLabel)}</text>`,
   ];
   for (const t of niceTicks(p.yMin, p.yMax, 4)) {
+    if (t < p.yMin || t > p.yMax) continue;
     parts.push(
-      `<line x1="${M.left}" x2="${W - M.right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#eee"/>`,
+      `<line x1="${M.left}" x2="${SVG_WIDTH - M.right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#eee"/>`,
       `<text x="${M.left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${fmt(t)}</text>`,
     );
   }
   for (const t of niceTicks(0, p.xMax, 6)) {
     parts.push(
-      `<text x="${x(t).toFixed(1)}" y="${p.y0 + PANEL_H - M.bottom + 16}" text-anchor="middle">${fmt(t)}</text>`,
+      `<text x="${x(t).toFixed(1)}" y="${top + plotH + 16}" text-anchor="middle">${fmt(t)}</text>`,
     );
   }
-  return { body: parts.join(''), x, y };
+  return { body: parts.join(''), x, y, top, bottom: top + plotH };
 }
 
-/**
- * The SVG text of a two-panel training chart.
- *
- * @param history lossHistory (T,), trainAccHistory (E,), valAccHistory (E,); non-finite losses are
- *   left out
- */
-export function trainingSvg(history: TrainingHistory): string {
-  const { lossHistory, trainAccHistory, valAccHistory } = history;
-  const finite = lossHistory.filter((v) => Number.isFinite(v));
-  const lossMin = finite.length > 0 ? Math.min(...finite) : 0;
-  const lossMax = finite.length > 0 ? Math.max(...finite) : 1;
-  const top = axes({
-    y0: 0,
+/** The loss panel at height `y0`: finite losses as dots, clipped ones as red marks at the top edge. */
+function lossPanel(lossHistory: readonly number[], y0: number): string {
+  const scale = lossScale(lossHistory);
+  const [lo, hi] = scale.range;
+  const a = axes({
+    y0,
     title: 'Training loss',
     xLabel: 'Iteration',
+    yLabel: 'Loss',
     xMax: Math.max(1, lossHistory.length - 1),
-    yMin: lossMin,
-    yMax: lossMax,
+    yMin: lo,
+    yMax: hi,
   });
   let dots = '';
+  let clippedDots = '';
   lossHistory.forEach((v, i) => {
-    if (Number.isFinite(v)) dots += `M${top.x(i).toFixed(1)} ${top.y(v).toFixed(1)}h0`;
+    if (!Number.isFinite(v)) return;
+    if (v > hi) clippedDots += `M${a.x(i).toFixed(1)} ${(a.top + 2).toFixed(1)}h0`;
+    else dots += `M${a.x(i).toFixed(1)} ${a.y(v).toFixed(1)}h0`;
   });
+  const parts = [
+    a.body,
+    `<path d="${dots}" stroke="${CHART_COLORS.loss}" stroke-width="4" stroke-linecap="round" fill="none"/>`,
+  ];
+  if (clippedDots) {
+    parts.push(
+      `<path d="${clippedDots}" stroke="${CHART_COLORS.mark}" stroke-width="5" stroke-linecap="square" fill="none"/>`,
+    );
+  }
+  const mark = divergenceMarkIndex(scale);
+  if (mark >= 0) {
+    const x = a.x(mark).toFixed(1);
+    const right = mark > lossHistory.length / 2;
+    parts.push(
+      `<line x1="${x}" x2="${x}" y1="${a.top}" y2="${a.bottom}" stroke="${CHART_COLORS.mark}" stroke-dasharray="5 3"/>`,
+      `<text x="${right ? Number(x) - 6 : Number(x) + 6}" y="${a.top + 16}" text-anchor="${right ? 'end' : 'start'}" fill="${CHART_COLORS.mark}" stroke="white" stroke-width="3" paint-order="stroke">${escapeXml(scale.note)}</text>`,
+    );
+  }
+  return parts.join('');
+}
+
+/** The accuracy panel at height `y0`: train and val per check, the dashed 0.5 line, a legend. */
+function accuracyPanel(
+  trainAccHistory: readonly number[],
+  valAccHistory: readonly number[],
+  y0: number,
+): string {
   const accs = [...trainAccHistory, ...valAccHistory, 0.5].filter((v) => Number.isFinite(v));
-  const bottom = axes({
-    y0: PANEL_H,
+  const a = axes({
+    y0,
     title: 'Accuracy',
     xLabel: 'Epoch',
+    yLabel: 'Accuracy',
     xMax: Math.max(1, valAccHistory.length - 1, trainAccHistory.length - 1),
     yMin: Math.min(0, ...accs),
-    yMax: Math.max(...accs),
+    yMax: Math.max(...accs) * 1.05,
   });
-  const line = (values: readonly number[], color: string, extra = '') => {
-    const pts = values.map((v, i) => `${bottom.x(i).toFixed(1)},${bottom.y(v).toFixed(1)}`);
-    const circles = pts
-      .map((p) => {
-        const [cx, cy] = p.split(',');
-        return `<circle cx="${cx}" cy="${cy}" r="3" fill="${color}"/>`;
-      })
-      .join('');
-    return `<polyline points="${pts.join(' ')}" fill="none" stroke="${color}" stroke-width="1.5"${extra}/>${circles}`;
+  const line = (values: readonly number[], color: string) => {
+    const pts = values.map((v, i) => [a.x(i).toFixed(1), a.y(v).toFixed(1)]);
+    const circles = pts.map(([cx, cy]) => `<circle cx="${cx}" cy="${cy}" r="3" fill="${color}"/>`);
+    const poly = pts.map((p) => p.join(',')).join(' ');
+    return `<polyline points="${poly}" fill="none" stroke="${color}" stroke-width="1.5"/>${circles.join('')}`;
   };
   const n = valAccHistory.length;
   const half =
     n > 0
-      ? `<line x1="${bottom.x(0)}" x2="${bottom.x(n - 1)}" y1="${bottom.y(0.5)}" y2="${bottom.y(0.5)}" stroke="black" stroke-dasharray="6 4"/>`
+      ? `<line x1="${a.x(0)}" x2="${a.x(Math.max(0, n - 1))}" y1="${a.y(0.5)}" y2="${a.y(0.5)}" stroke="black" stroke-dasharray="6 4"/>`
       : '';
-  const legend = `<g transform="translate(${W - M.right - 70},${2 * PANEL_H - M.bottom - 40})"><rect width="64" height="36" fill="white" stroke="#ccc"/><line x1="6" x2="22" y1="11" y2="11" stroke="#1f77b4" stroke-width="2"/><text x="26" y="15">train</text><line x1="6" x2="22" y1="27" y2="27" stroke="#ff7f0e" stroke-width="2"/><text x="26" y="31">val</text></g>`;
+  const lx = SVG_WIDTH - M.right - 72;
+  const ly = a.bottom - 44;
+  const legend = `<g transform="translate(${lx},${ly})"><rect width="66" height="38" fill="white" stroke="#ccc"/><line x1="6" x2="22" y1="12" y2="12" stroke="${CHART_COLORS.train}" stroke-width="2"/><text x="26" y="16">train</text><line x1="6" x2="22" y1="28" y2="28" stroke="${CHART_COLORS.val}" stroke-width="2"/><text x="26" y="32">val</text></g>`;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${2 * PANEL_H}" viewBox="0 0 ${W} ${2 * PANEL_H}" font-family="sans-serif" font-size="12">`,
-    '<rect width="100%" height="100%" fill="white"/>',
-    top.body,
-    `<path d="${dots}" stroke="#1f77b4" stroke-width="4" stroke-linecap="round" fill="none"/>`,
-    bottom.body,
+    a.body,
     half,
-    line(trainAccHistory, '#1f77b4'),
-    line(valAccHistory, '#ff7f0e'),
+    line(trainAccHistory, CHART_COLORS.train),
+    line(valAccHistory, CHART_COLORS.val),
     legend,
+  ].join('');
+}
+
+/** An SVG document of the chart width and `height` around `body`, on a white background. */
+export function svgDocument(height: number, body: string, width = SVG_WIDTH): string {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${SVG_FONT}" font-size="12">`,
+    '<rect width="100%" height="100%" fill="white"/>',
+    body,
     '</svg>',
   ].join('');
+}
+
+/**
+ * The SVG text of the loss chart (`plt.plot(loss_history, 'o')`).
+ *
+ * @param lossHistory (T,) loss of every iteration; see ./lossScale for non-finite and huge values
+ */
+export function lossSvg(lossHistory: readonly number[]): string {
+  return svgDocument(PANEL_H, lossPanel(lossHistory, 0));
+}
+
+/**
+ * The SVG text of the accuracy chart.
+ *
+ * @param trainAccHistory (E,) train accuracy per check
+ * @param valAccHistory (E,) validation accuracy per check
+ */
+export function accuracySvg(
+  trainAccHistory: readonly number[],
+  valAccHistory: readonly number[],
+): string {
+  return svgDocument(PANEL_H, accuracyPanel(trainAccHistory, valAccHistory, 0));
+}
+
+/**
+ * The SVG text of a two-panel training chart: loss above, accuracy below.
+ *
+ * @param history lossHistory (T,), trainAccHistory (E,), valAccHistory (E,)
+ */
+export function trainingSvg(history: TrainingHistory): string {
+  const { lossHistory, trainAccHistory, valAccHistory } = history;
+  return svgDocument(
+    2 * PANEL_H,
+    lossPanel(lossHistory, 0) + accuracyPanel(trainAccHistory, valAccHistory, PANEL_H),
+  );
 }
