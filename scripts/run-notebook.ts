@@ -1,16 +1,17 @@
 /**
- * `npm run notebook [-- NOTEBOOK]`: executes notebooks/two_layer_net.ipynb (or NOTEBOOK) headlessly
- * on the tslab kernel (jupyter nbconvert --execute), exports it to offline HTML and prints the
- * accuracies it reports.
+ * `npm run notebook [-- --in-place] [-- NOTEBOOK]`: executes notebooks/two_layer_net.ipynb (or
+ * NOTEBOOK) headlessly on the tslab kernel (jupyter nbconvert --execute), exports it to offline HTML
+ * and prints the accuracies it reports.
  *
  * Works on a fresh clone: package.json runs npm install first when node_modules is missing; this
  * sets up the project venv (scripts/setup-python.sh) and finds the dataset (CIFAR10_DIR, else
  * data/cifar-10-batches-bin, else npm run get-data).
  *
- * Budget (CS231N_BUDGET): unset or 'full' runs the assignment's budget and writes the executed
- * notebook in place (the committed copy carries a full run); 'ci' writes it to artifacts/notebooks/
- * and leaves the committed notebook alone. NOTEBOOK_OUT_DIR overrides where the notebook goes.
- * The HTML export goes to artifacts/<name>.html.
+ * The executed notebook goes to artifacts/notebooks/ (NOTEBOOK_OUT_DIR overrides), so the git tree
+ * stays clean. With --in-place it replaces the notebook itself instead, without run timestamps and
+ * with fixed kernel metadata (./stable-notebook): that is how the committed copy, a full run, is
+ * refreshed. Budget: CS231N_BUDGET, 'full' (default) or 'ci'. The HTML export goes to
+ * artifacts/<name>.html.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,17 +19,29 @@ import { ensureDataset, executeNotebook, setupPython } from './common/jupyter';
 import { ROOT } from './common/run';
 import { exportNotebookHtml } from './export-notebook-html';
 import { printReports, readReport } from './notebook-report';
+import { notebookText, stableNotebook } from './stable-notebook';
+
+/** `[--in-place] [NOTEBOOK]` */
+function parseArgs(argv: string[]): { inPlace: boolean; notebook: string } {
+  let inPlace = false;
+  let notebook = path.join(ROOT, 'notebooks', 'two_layer_net.ipynb');
+  for (const arg of argv) {
+    if (arg === '--in-place') inPlace = true;
+    else if (arg.startsWith('-')) {
+      throw new Error(`unknown option ${arg} (usage: npm run notebook -- [--in-place] [NOTEBOOK])`);
+    } else notebook = arg;
+  }
+  return { inPlace, notebook: path.resolve(notebook) };
+}
 
 function main(): number {
-  const notebook = path.resolve(
-    process.argv[2] ?? path.join(ROOT, 'notebooks', 'two_layer_net.ipynb'),
-  );
+  const { inPlace, notebook } = parseArgs(process.argv.slice(2));
   if (!fs.existsSync(notebook)) throw new Error(`${notebook} does not exist`);
   const name = path.basename(notebook, '.ipynb');
   const budget = process.env.CS231N_BUDGET || 'full';
-  const outDir =
-    process.env.NOTEBOOK_OUT_DIR ||
-    (budget === 'full' ? path.dirname(notebook) : path.join(ROOT, 'artifacts', 'notebooks'));
+  const outDir = inPlace
+    ? path.dirname(notebook)
+    : process.env.NOTEBOOK_OUT_DIR || path.join(ROOT, 'artifacts', 'notebooks');
 
   setupPython();
   const dataDir = ensureDataset('notebook');
@@ -49,6 +62,10 @@ function main(): number {
     if (errors.length > 0) {
       printReports([executed]);
       return 1;
+    }
+    if (inPlace) {
+      const nb = stableNotebook(JSON.parse(fs.readFileSync(executed, 'utf8')));
+      fs.writeFileSync(executed, notebookText(nb));
     }
     const out = path.join(outDir, `${name}.ipynb`);
     fs.renameSync(executed, out);
