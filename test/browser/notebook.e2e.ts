@@ -4,13 +4,14 @@
  * work offline).
  *
  * 1. Live: opens notebooks/two_layer_net.ipynb (a temp copy), runs all cells with the reduced
- *    budget (CS231N_BUDGET=ci), and checks that Plotly charts and the weight image are drawn and
- *    that no cell shows an error. Screenshot: artifacts/notebook.png.
+ *    budget (CS231N_BUDGET=ci), and checks that every chart shows its static PNG and becomes the
+ *    Plotly chart on mouse-over (JupyterLab's plotly renderer), and that no cell shows an error.
+ *    Screenshot: artifacts/notebook.png.
  * 2. Reopened: the committed notebook (a full nbconvert run, untrusted) opened without running
  *    anything still draws its charts and the weight image. Screenshot: artifacts/notebook-reopened.png.
  * 3. Exported: the notebook saved by the UI in step 1, exported with
- *    scripts/export-notebook-html.ts, draws its charts from a file:// page with plotly.js inlined
- *    once, and shows the weight grid as its PNG. Screenshot: artifacts/notebook-html.png.
+ *    scripts/export-notebook-html.ts, draws its charts from a file:// page with plotly.js and
+ *    MathJax inlined once each, and shows the weight grid as its PNG. Screenshot: artifacts/notebook-html.png.
  *
  * Run: npm run test:browser (needs npm run setup:python, CIFAR-10, /usr/bin/chromium).
  */
@@ -166,12 +167,19 @@ async function chartCounts(
   });
 }
 
-/** Moves the mouse over the weight grid's PNG preview, which turns it into the Plotly chart. */
-async function hoverWeights(page: Page): Promise<void> {
-  const preview = page.locator('img.plot-img[src^="data:image/png"]').first();
-  await preview.scrollIntoViewIfNeeded();
-  // The renderer listens for mouseenter; a synthetic one avoids racing the real pointer.
-  await preview.dispatchEvent('mouseenter');
+/**
+ * Moves the mouse over every PNG preview: JupyterLab's plotly renderer shows a bundle's image/png
+ * (every chart carries one, for viewers that run no scripts) and swaps in the interactive chart on
+ * mouse-over.
+ */
+async function hoverCharts(page: Page): Promise<void> {
+  const previews = page.locator('img.plot-img[src^="data:image/png"]');
+  for (let i = (await previews.count()) - 1; i >= 0; i--) {
+    const preview = previews.nth(i);
+    await preview.scrollIntoViewIfNeeded();
+    // The renderer listens for mouseenter; a synthetic one avoids racing the real pointer.
+    await preview.dispatchEvent('mouseenter');
+  }
 }
 
 /**
@@ -224,15 +232,15 @@ describe('two_layer_net.ipynb in JupyterLab and Chromium', () => {
       const text = (await page.locator('.jp-NotebookPanel').textContent()) ?? '';
       expect(text).toMatch(/Validation set accuracy:\s+0\.\d+/);
       expect(text).toMatch(/Test set accuracy:\s+0\.\d+/);
-      // live chart, training history, sweep view drawn by Plotly; the weights as a PNG preview
+      // live chart, training history, weights and sweep view: each a PNG preview that becomes the
+      // Plotly chart on mouse-over
       const before = await chartCounts(page);
-      expect(before.charts).toBeGreaterThanOrEqual(3);
-      expect(before.pngPreviews).toBe(1);
-      await hoverWeights(page);
+      expect(before.pngPreviews).toBe(4);
+      await hoverCharts(page);
       await expect
         .poll(async () => (await chartCounts(page)).plotlyImages)
         .toBeGreaterThanOrEqual(1);
-      expect((await chartCounts(page)).charts).toBeGreaterThan(before.charts);
+      await expect.poll(async () => (await chartCounts(page)).charts).toBeGreaterThanOrEqual(4);
 
       // Save (into the temp copy) for the export test.
       await page.evaluate(() => window.jupyterapp?.commands.execute('docmanager:save'));
@@ -251,10 +259,10 @@ describe('two_layer_net.ipynb in JupyterLab and Chromium', () => {
     await openNotebook(page, 'reopened.ipynb');
     await expect
       .poll(async () => (await chartCounts(page)).pngPreviews, { timeout: 60_000 })
-      .toBe(1);
-    expect((await chartCounts(page)).charts).toBeGreaterThanOrEqual(3);
-    await hoverWeights(page);
+      .toBe(4);
+    await hoverCharts(page);
     await expect.poll(async () => (await chartCounts(page)).plotlyImages).toBeGreaterThanOrEqual(1);
+    await expect.poll(async () => (await chartCounts(page)).charts).toBeGreaterThanOrEqual(4);
     expect(await errorOutputs(page)).toEqual([]);
     await screenshotCharts(page, path.join(ARTIFACTS, 'notebook-reopened.png'));
     await page.close();
@@ -265,6 +273,7 @@ describe('two_layer_net.ipynb in JupyterLab and Chromium', () => {
     exportNotebookHtml(path.join(server.rootDir, 'live.ipynb'), html);
     const source = fs.readFileSync(html, 'utf8');
     expect(source.split('window.Plotly = Plotly;').length - 1).toBe(1);
+    expect(source.split('window.MathJax = ').length - 1).toBe(1);
     expect(source).not.toMatch(/<script[^>]+src="https?:/);
     const page = await context.newPage();
     await page.goto(`file://${html}`);
