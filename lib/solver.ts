@@ -380,6 +380,9 @@ export class Solver {
         if (verbose) log(`Solver: removed ${file}, left by an interrupted checkpoint write`);
       }
     }
+    // A kernel interrupt can land between an iteration's loss and its count: that iteration is
+    // done again, so its loss is dropped.
+    if (this.lossHistory.length > this.iteration) this.lossHistory.length = this.iteration;
     for (let t = this.iteration; t < numIterations; t++) {
       this.step();
       this.iteration = t + 1;

@@ -34,16 +34,19 @@ describe('Kernel > Interrupt during solver.train()', () => {
     expect(result.error).toBe('ERR_SCRIPT_EXECUTION_INTERRUPTED');
     // The run got past the point where the child announced itself and stopped there.
     expect(result.iteration).toBeGreaterThan(50);
-    expect(result.losses).toBe(result.iteration);
+    // The interrupt may land between an iteration's loss, its count and its report to the view.
+    expect(result.losses - result.iteration).toBeGreaterThanOrEqual(0);
+    expect(result.losses - result.iteration).toBeLessThanOrEqual(1);
     expect(result.valChecks).toBeGreaterThanOrEqual(1);
     expect(result.bestParams).toEqual(['W1', 'W2', 'b1', 'b2']);
-    // The bar is one line that names the iteration; the chart became the final figure with a PNG.
-    expect(result.lastBar).toMatch(
-      new RegExp(
-        `iteration ${result.iteration} / \\d+ .* interrupted at iteration ${result.iteration}$`,
-      ),
-    );
+    // The bar is one line that names the last iteration it was told of.
+    const [, shown, stopped] =
+      /iteration (\d+) \/ \d+ .* interrupted at iteration (\d+)$/.exec(result.lastBar) ?? [];
+    expect(Number(shown)).toBe(Number(stopped));
+    expect(result.iteration - Number(stopped)).toBeGreaterThanOrEqual(0);
+    expect(result.iteration - Number(stopped)).toBeLessThanOrEqual(1);
     expect(result.lastBar.split('\n')).toHaveLength(1);
+    // The chart became the final figure, with its PNG.
     expect(result.lastChart).toEqual([
       'application/vnd.plotly.v1+json',
       'image/png',

@@ -1,7 +1,8 @@
 import ndarray from 'ndarray';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RandomState, Solver, type TrainEnd, TwoLayerNet } from '../lib';
-import { type DisplayMessage, liveTrainingView, setDisplaySink } from '../lib/notebook/plots';
+import { type DisplayMessage, setDisplaySink } from '../lib/notebook/display';
+import { liveTrainingView } from '../lib/notebook/liveView';
 import { TrainingClock } from '../lib/notebook/trainingClock';
 
 let messages: DisplayMessage[] = [];

@@ -1,17 +1,9 @@
 import { inflateSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type DisplayMessage, PLOTLY_MIME, setDisplaySink } from '../lib/notebook/display';
+import { lossFigure, trainingHistoryFigure } from '../lib/notebook/figures';
+import { plotTrainingHistory, showTuningResults } from '../lib/notebook/helpers';
 import { lossScale } from '../lib/notebook/lossScale';
-import {
-  type DisplayMessage,
-  lossFigure,
-  PLOTLY_MIME,
-  plotAccuracyHistory,
-  plotLossHistory,
-  plotTrainingHistory,
-  setDisplaySink,
-  showTuningResults,
-  trainingHistoryFigure,
-} from '../lib/notebook/plots';
 import { svgToPng } from '../lib/notebook/raster';
 import { lossSvg } from '../lib/notebook/svgChart';
 import { tuningSvg, viridis } from '../lib/notebook/svgTuning';
@@ -127,15 +119,13 @@ describe('static images', () => {
       trainAccHistory: [0.1, 0.3],
       valAccHistory: [0.1, 0.25],
     };
-    plotLossHistory(history.lossHistory);
-    plotAccuracyHistory(history.trainAccHistory, history.valAccHistory);
     plotTrainingHistory(history);
     showTuningResults([
       { learningRate: 1e-3, reg: 0.1, valAcc: 0.4 },
       { learningRate: 1e-2, reg: 0.1, valAcc: 0.45 },
     ]);
-    expect(messages).toHaveLength(4);
-    const heights = [240, 240, 480, 400];
+    expect(messages).toHaveLength(2);
+    const heights = [480, 400];
     messages.forEach((m, i) => {
       expect(Object.keys(m.data).sort()).toEqual([
         PLOTLY_MIME,

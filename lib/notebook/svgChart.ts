@@ -193,19 +193,6 @@ export function lossSvg(lossHistory: readonly number[]): string {
 }
 
 /**
- * The SVG text of the accuracy chart.
- *
- * @param trainAccHistory (E,) train accuracy per check
- * @param valAccHistory (E,) validation accuracy per check
- */
-export function accuracySvg(
-  trainAccHistory: readonly number[],
-  valAccHistory: readonly number[],
-): string {
-  return svgDocument(PANEL_H, accuracyPanel(trainAccHistory, valAccHistory, 0));
-}
-
-/**
  * The SVG text of a two-panel training chart: loss above, accuracy below.
  *
  * @param history lossHistory (T,), trainAccHistory (E,), valAccHistory (E,)

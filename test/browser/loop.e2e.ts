@@ -279,9 +279,14 @@ describe('the notebook loop in JupyterLab', () => {
         .poll(() => plotCell.locator('.js-plotly-plot svg.main-svg').count(), { timeout: 60_000 })
         .toBeGreaterThan(0);
       await runCell(page, CELL.state);
-      expect((await cellOutput(page, CELL.state)).all).toContain(
-        `kept: ${iteration} iterations, ${iteration} losses, best params W1 b1 W2 b2`,
-      );
+      const kept = (await cellOutput(page, CELL.state)).all;
+      const [, iterations, losses] = /kept: (\d+) iterations, (\d+) losses/.exec(kept) ?? [];
+      // The interrupt may land between an iteration's loss, its count and its report to the view.
+      expect(Number(iterations) - Number(iteration)).toBeGreaterThanOrEqual(0);
+      expect(Number(iterations) - Number(iteration)).toBeLessThanOrEqual(1);
+      expect(Number(losses) - Number(iterations)).toBeGreaterThanOrEqual(0);
+      expect(Number(losses) - Number(iterations)).toBeLessThanOrEqual(1);
+      expect(kept).toContain('best params W1 b1 W2 b2');
       await page
         .locator('.jp-Notebook .jp-Cell')
         .nth(CELL.train)

@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as vm from 'node:vm';
 import ndarray from 'ndarray';
 import { RandomState, Solver, TwoLayerNet, tensor } from '../../lib';
-import { type DisplayMessage, liveTrainingView, setDisplaySink } from '../../lib/notebook/plots';
+import { type DisplayMessage, setDisplaySink } from '../../lib/notebook/display';
+import { liveTrainingView } from '../../lib/notebook/liveView';
 
 const rng = new RandomState(0);
 const X = rng.randn(200, 20);
