@@ -97,8 +97,8 @@ function loopNotebook(): unknown {
       cellWith(cells, 'getCIFAR10Data('),
       cellWith(cells, 'affineForward(x, w, b);\nconst correctOut'),
       cellWith(cells, '\nsolver = new Solver(model, data'),
-      cellWith(cells, 'solver!.train()'),
-      cellWith(cells, 'plotTrainingHistory(solver!)'),
+      cellWith(cells, '  solver.train();\n  console.log(`Solver: best'),
+      cellWith(cells, 'plotTrainingHistory(solver)'),
       {
         cell_type: 'code',
         metadata: {},
