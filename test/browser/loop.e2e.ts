@@ -224,16 +224,17 @@ describe('the notebook loop in JupyterLab', () => {
         expect(edited).not.toBe(layersSource);
         fs.writeFileSync(LAYERS, edited);
         await runCell(page, CELL.affine);
-        expect((await cellOutput(page, CELL.affine)).errors).toContain(
-          'affineForward was edited on disk',
-        );
+        await expect
+          .poll(async () => (await cellOutput(page, CELL.affine)).errors, { timeout: 30_000 })
+          .toContain('affineForward was edited on disk');
       } finally {
         fs.writeFileSync(LAYERS, layersSource);
       }
       await runCell(page, CELL.affine);
-      const after = await cellOutput(page, CELL.affine);
-      expect(after.errors).toBe('');
-      expect(after.all).toMatch(/difference:\s+\d\.\d+e-(9|1\d)/);
+      await expect
+        .poll(async () => (await cellOutput(page, CELL.affine)).all, { timeout: 30_000 })
+        .toMatch(/difference:\s+\d\.\d+e-(9|1\d)/);
+      expect((await cellOutput(page, CELL.affine)).errors).toBe('');
       await page.close();
     },
     10 * 60_000,
