@@ -101,7 +101,7 @@ describe('Solver options', () => {
 
   it("accepts liveTrainingView's callbacks spread into the options, as the notebook does", () => {
     const view = liveTrainingView({ chart: false, printLog: false });
-    expect(Object.keys({ ...view }).sort()).toEqual(['log', 'onEpoch', 'onIteration']);
+    expect(Object.keys({ ...view }).sort()).toEqual(['log', 'onEnd', 'onEpoch', 'onIteration']);
     expect(typeof view.finish).toBe('function');
     expect(() => new Solver(model(), data, { batchSize: 10, ...view })).not.toThrow();
   });
