@@ -3,6 +3,7 @@
  * Solver trains, and that say where a run ended (done, diverged, stopped by an error, or
  * interrupted from the kernel).
  */
+import { formatDuration } from '../io/progress';
 import { type EpochProgress, formatFloat, type IterationProgress, type TrainEnd } from '../solver';
 import { DisplayHandle, figureBundle, type MimeBundle, newDisplayId } from './display';
 import { trainingHistoryFigure } from './figures';
@@ -40,11 +41,9 @@ export interface LiveTrainingView {
   finish: () => void;
 }
 
+/** A duration for the bar (the terminal bars' format); '?' when not known. */
 function formatSeconds(s: number): string {
-  if (!Number.isFinite(s) || s < 0) return '?';
-  if (s < 60) return `${Math.round(s)}s`;
-  const m = Math.floor(s / 60);
-  return `${m}m${String(Math.round(s - 60 * m)).padStart(2, '0')}s`;
+  return Number.isFinite(s) && s >= 0 ? formatDuration(s) : '?';
 }
 
 function escapeHtml(s: string): string {
