@@ -54,8 +54,6 @@ export {
 export { type PcaOptions, type PcaResult, pca, pcaProject } from './core/pca';
 export { RandomState, type RandomStateSnapshot, random } from './core/random';
 export { formatShape, type Labels, type Tensor, tensor } from './core/tensor';
-// The kNN, SVM and Softmax notebooks' data steps and cross-validation folds
-export { arraySplit, type Fold, foldSplit, meanStd } from './crossValidation';
 export {
   appendBiasColumn,
   type CIFAR10Images,
@@ -69,7 +67,7 @@ export {
   sliceLabels,
   sliceRows,
   subtractRowInPlace,
-} from './dataSplits';
+} from './data/splits';
 export {
   type CIFAR10,
   type CIFAR10Data,
@@ -168,4 +166,6 @@ export {
   type SolverOptions,
   type TrainEnd,
 } from './solver';
+// The kNN, SVM and Softmax notebooks' data steps and cross-validation folds
+export { arraySplit, type Fold, foldSplit, meanStd } from './training/crossValidation';
 export { visualizeGrid } from './visUtils';

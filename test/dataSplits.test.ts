@@ -7,7 +7,6 @@ import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RandomState } from '../lib/core/random';
 import { tensor } from '../lib/core/tensor';
-import { arraySplit, foldSplit, meanStd } from '../lib/crossValidation';
 import {
   appendBiasColumn,
   flattenRows,
@@ -16,13 +15,14 @@ import {
   sliceLabels,
   sliceRows,
   subtractRowInPlace,
-} from '../lib/dataSplits';
+} from '../lib/data/splits';
 import {
   classSamplesGrid,
   classTemplatesGrid,
   distanceMatrixImage,
   sampleClassIndices,
 } from '../lib/notebook/classifierImages';
+import { arraySplit, foldSplit, meanStd } from '../lib/training/crossValidation';
 import {
   fixtureLabel,
   fixturePixel,

@@ -3,6 +3,7 @@
  * 49000 images" lines (`verbose`), and a progress bar that updates in place in the notebook (a
  * display with an id) or on a terminal's stderr.
  */
+import { progressLine, progressParts } from '../io/progress';
 import { DisplayHandle } from '../notebook/display';
 
 /** The progress options `extractFeatures` takes. */
@@ -15,12 +16,14 @@ export interface ProgressOptions {
 /** Minimum time between two redraws of the bar, ms. */
 const REDRAW_MS = 250;
 
+/** The bar as text and as HTML, from the project's one progress formatter. */
 function bar(title: string, done: number, total: number, seconds: number): [string, string] {
-  const width = 30;
-  const filled = total === 0 ? width : Math.round((done / total) * width);
-  const text = `${done} / ${total} images, ${seconds.toFixed(1)} s`;
+  const text =
+    total > 0
+      ? `${done} / ${total} images · ${progressLine(progressParts(done, total, seconds))}`
+      : '0 images';
   return [
-    `${title} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}`,
+    `${title} ${text}`,
     `<div class="cs231n-progress"><b>${title}</b> <progress value="${done}" max="${total}" style="width:40%;vertical-align:middle"></progress> <code>${text}</code></div>`,
   ];
 }

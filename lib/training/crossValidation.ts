@@ -4,8 +4,8 @@
  * standard deviation of each hyperparameter's accuracies.
  */
 import ndarray, { type NdArray } from 'ndarray';
-import { checkTensor, contiguousData, formatShape, type Tensor, tensor } from './core/tensor';
-import { sliceLabels, sliceRows } from './dataSplits';
+import { checkTensor, contiguousData, formatShape, type Tensor, tensor } from '../core/tensor';
+import { sliceLabels, sliceRows } from '../data/splits';
 
 /** One fold of a dataset: its rows of X and y. */
 export interface Fold {

@@ -5,8 +5,8 @@
  * mean image, and the bias trick.
  */
 import ndarray, { type NdArray } from 'ndarray';
-import { takeLabels, takeRows } from './core/numpy';
-import { type RandomState, random } from './core/random';
+import { takeLabels, takeRows } from '../core/numpy';
+import { type RandomState, random } from '../core/random';
 import {
   checkNoNaN,
   checkTensor,
@@ -15,8 +15,8 @@ import {
   isPackedRowMajor,
   type Tensor,
   tensor,
-} from './core/tensor';
-import { getCIFAR10Data } from './dataUtils';
+} from '../core/tensor';
+import { getCIFAR10Data } from '../dataUtils';
 
 /** Raw CIFAR-10 images and labels, as the assignment's `load_CIFAR10` returns them. */
 export interface CIFAR10Images {
