@@ -1,4 +1,3 @@
-import { inflateSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DisplayMessage, PLOTLY_MIME, setDisplaySink } from '../lib/notebook/display';
 import { lossFigure, trainingHistoryFigure } from '../lib/notebook/figures';
@@ -7,38 +6,13 @@ import { lossScale } from '../lib/notebook/lossScale';
 import { svgToPng } from '../lib/notebook/raster';
 import { lossSvg } from '../lib/notebook/svgChart';
 import { tuningSvg, viridis } from '../lib/notebook/svgTuning';
+import { pngInfo } from './helpers/pngInfo';
 
 let messages: DisplayMessage[] = [];
 afterEach(() => {
   setDisplaySink(null);
   messages = [];
 });
-
-/** Width, height and a rough ink measure of a PNG: the share of rows that are not plain white. */
-function pngInfo(png: Uint8Array): { width: number; height: number; inked: number } {
-  const buf = Buffer.from(png);
-  expect(buf.toString('latin1', 1, 4)).toBe('PNG');
-  const width = buf.readUInt32BE(16);
-  const height = buf.readUInt32BE(20);
-  const idat: Buffer[] = [];
-  let channels = 4;
-  for (let p = 8; p < buf.length; ) {
-    const len = buf.readUInt32BE(p);
-    const type = buf.toString('latin1', p + 4, p + 8);
-    if (type === 'IHDR') channels = { 2: 3, 6: 4, 0: 1, 4: 2 }[buf[p + 17]] ?? 4;
-    if (type === 'IDAT') idat.push(buf.subarray(p + 8, p + 8 + len));
-    p += 12 + len;
-  }
-  // A plain white row, whatever its filter, holds only 0 (deltas) and 255 (raw) bytes.
-  const raw = inflateSync(Buffer.concat(idat));
-  const stride = width * channels + 1;
-  let inkedRows = 0;
-  for (let r = 0; r < height; r++) {
-    const row = raw.subarray(r * stride + 1, (r + 1) * stride);
-    if (row.some((b) => b !== 0 && b !== 255)) inkedRows += 1;
-  }
-  return { width, height, inked: inkedRows / height };
-}
 
 const png = (m: DisplayMessage) => Buffer.from(String(m.data['image/png']), 'base64');
 

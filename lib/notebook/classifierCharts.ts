@@ -1,12 +1,36 @@
 /**
  * The charts of the kNN, SVM and Softmax notebooks: cross-validation accuracy over k, the SGD
  * loss curve, and the learning rate x regularisation search (Plotly figures, pure builders plus
- * one-call helpers that show them).
+ * one-call helpers that show them with a static PNG of their SVG version, ./svgClassifier).
  */
 import { showFigure } from './display';
 import type { PlotlyFigure } from './figures';
+import { lossSvg } from './svgChart';
+import { crossValidationSvg, hyperparameterSvg, type KSummary } from './svgClassifier';
 
 const CONFIG = { responsive: true, displaylogo: false };
+
+/**
+ * The fold accuracies of each k (sorted by k) with their mean and standard deviation, or a
+ * RangeError naming `fn` when there is no k or a k without accuracies.
+ */
+export function crossValidationSummary(
+  fn: string,
+  kToAccuracies: ReadonlyMap<number, readonly number[]>,
+): KSummary[] {
+  if (typeof kToAccuracies?.keys !== 'function' || typeof kToAccuracies.get !== 'function') {
+    throw new TypeError(`${fn}: kToAccuracies must be a Map from k to fold accuracies`);
+  }
+  const ks = [...kToAccuracies.keys()].sort((a, b) => a - b);
+  if (ks.length === 0) throw new RangeError(`${fn}: kToAccuracies is empty`);
+  return ks.map((k) => {
+    const acc = kToAccuracies.get(k) as readonly number[];
+    if (acc.length === 0) throw new RangeError(`${fn}: k = ${k} has no accuracies`);
+    const m = acc.reduce((s, v) => s + v, 0) / acc.length;
+    const std = Math.sqrt(acc.reduce((s, v) => s + (v - m) * (v - m), 0) / acc.length);
+    return { k, accuracies: acc, mean: m, std };
+  });
+}
 
 /**
  * "Cross-validation on k": every fold's accuracy as a point, and the mean accuracy per k with
@@ -17,22 +41,14 @@ const CONFIG = { responsive: true, displaylogo: false };
 export function crossValidationFigure(
   kToAccuracies: ReadonlyMap<number, readonly number[]>,
 ): PlotlyFigure {
-  const ks = [...kToAccuracies.keys()].sort((a, b) => a - b);
-  if (ks.length === 0) throw new RangeError('crossValidationFigure: kToAccuracies is empty');
-  const points = { x: [] as number[], y: [] as number[] };
-  const mean: number[] = [];
-  const std: number[] = [];
-  for (const k of ks) {
-    const acc = kToAccuracies.get(k) as readonly number[];
-    if (acc.length === 0) throw new RangeError(`crossValidationFigure: k = ${k} has no accuracies`);
-    for (const a of acc) {
-      points.x.push(k);
-      points.y.push(a);
-    }
-    const m = acc.reduce((s, v) => s + v, 0) / acc.length;
-    mean.push(m);
-    std.push(Math.sqrt(acc.reduce((s, v) => s + (v - m) * (v - m), 0) / acc.length));
-  }
+  const summary = crossValidationSummary('crossValidationFigure', kToAccuracies);
+  const ks = summary.map((s) => s.k);
+  const mean = summary.map((s) => s.mean);
+  const std = summary.map((s) => s.std);
+  const points = {
+    x: summary.flatMap((s) => s.accuracies.map(() => s.k)),
+    y: summary.flatMap((s) => [...s.accuracies]),
+  };
   return {
     data: [
       {
@@ -67,6 +83,7 @@ export function showCrossValidation(kToAccuracies: ReadonlyMap<number, readonly 
   showFigure(
     crossValidationFigure(kToAccuracies),
     `<Cross-validation accuracy for k in ${[...kToAccuracies.keys()].join(', ')}>`,
+    crossValidationSvg(crossValidationSummary('showCrossValidation', kToAccuracies)),
   );
 }
 
@@ -99,6 +116,7 @@ export function plotLossCurve(lossHistory: readonly number[]): void {
   showFigure(
     lossCurveFigure(lossHistory),
     `<Loss over ${lossHistory.length} iterations, last ${lossHistory[lossHistory.length - 1]}>`,
+    lossSvg(lossHistory),
   );
 }
 
@@ -181,9 +199,18 @@ export function hyperparameterFigure(results: readonly SearchResult[]): PlotlyFi
 
 /** Shows {@link hyperparameterFigure}. */
 export function showHyperparameterSearch(results: readonly SearchResult[]): void {
+  const fig = hyperparameterFigure(results);
   const best = results.reduce((a, b) => (b.valAcc > a.valAcc ? b : a), results[0]);
   showFigure(
-    hyperparameterFigure(results),
+    fig,
     `<${results.length} runs; best val acc ${best?.valAcc} at lr ${best?.learningRate}, reg ${best?.reg}>`,
+    hyperparameterSvg(
+      results.map((r) => ({
+        x: Math.log10(r.learningRate),
+        y: Math.log10(r.reg),
+        trainAcc: r.trainAcc,
+        valAcc: r.valAcc,
+      })),
+    ),
   );
 }

@@ -2,8 +2,8 @@
  * The pictures of the kNN, SVM and Softmax notebooks: sample images per class, one image (the
  * mean image), the distance matrix and the learned weights as class templates. The grids are
  * built here (every pixel loop in the library, none in a notebook cell) and shown as a Plotly
- * figure whose image trace is the PNG, with the PNG itself beside it for viewers that run no
- * scripts. The charts of those notebooks are in `classifierCharts.ts`.
+ * figure whose image trace is the PNG, with a static PNG beside it for viewers that run no
+ * scripts (the grid with its class titles drawn in, ./svgGrid). The charts of those notebooks are in `classifierCharts.ts`.
  */
 import { type RandomState, random } from '../core/random';
 import {
@@ -17,6 +17,7 @@ import {
 } from '../core/tensor';
 import { displayBundle, figureBundle } from './display';
 import { encodePNG, type Uint8Image } from './png';
+import { titledGridPng } from './svgGrid';
 import { imageFigure } from './weightsFigure';
 
 /** A grid of equally sized RGB cells, `cols` per row, `padding` white pixels apart. */
@@ -112,7 +113,12 @@ function showGrid(
   const fig = imageFigure(g.image, png, title);
   fig.layout.annotations = columnTitles(g, titles, scale);
   fig.layout.margin = { l: 20, r: 20, t: 80, b: 20 };
-  displayBundle(figureBundle(fig, { png, html: false, text }));
+  // The static image carries the column titles too (the annotations are interactive-only).
+  const staticPng =
+    titles.length === 0
+      ? png
+      : titledGridPng(g, png, title, (r, c) => (r === 0 ? (titles[c] ?? '') : ''));
+  displayBundle(figureBundle(fig, { png: staticPng, html: false, text }));
 }
 
 function checkImages(fn: string, X: Tensor): [number, number, number] {
@@ -332,7 +338,8 @@ export function classTemplatesGrid(W: Tensor, perRow = 5, scale = 3): Grid {
 export function showClassTemplates(W: Tensor, classes: readonly string[]): void {
   const g = classTemplatesGrid(W);
   const png = encodePNG(g.image);
-  const fig = imageFigure(g.image, png, 'Learned weights, one template per class');
+  const title = 'Learned weights, one template per class';
+  const fig = imageFigure(g.image, png, title);
   const cell = g.cellHeight + g.padding;
   fig.layout.annotations = classes.map((text, k) => ({
     text,
@@ -346,7 +353,7 @@ export function showClassTemplates(W: Tensor, classes: readonly string[]): void 
   fig.layout.margin = { l: 20, r: 20, t: 80, b: 20 };
   displayBundle(
     figureBundle(fig, {
-      png,
+      png: titledGridPng(g, png, title, (r, c) => classes[r * g.cols + c] ?? ''),
       html: false,
       text: `<learned weights of ${W.shape[1]} classes as 32x32 images>`,
     }),
