@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RandomState } from '../lib/core/random';
 import { tensor } from '../lib/core/tensor';
+import { misclassifiedGrid, showMisclassified } from '../lib/imageFeatures/mistakes';
 import {
   crossValidationFigure,
   crossValidationSummary,
@@ -191,5 +192,21 @@ describe('image grids carry their class titles in the static PNG', () => {
     expect((data[PLOTLY_MIME] as { data: { source: string }[] }).data[0].source).toBe(
       `data:image/png;base64,${data['image/png']}`,
     );
+  });
+
+  it('puts the predicted class names above the misclassified columns', () => {
+    const n = 6;
+    const images = tensor([n, 32, 32, 3]);
+    for (let i = 0; i < n; i++) images.data.fill(40 * i, i * 3072, (i + 1) * 3072);
+    const result = misclassifiedGrid(images, [0, 1, 1, 2, 0, 2], [1, 1, 0, 0, 1, 2], 3, 2);
+    capture();
+    showMisclassified(result, ['plane', 'car', 'bird']);
+    const data = messages[0].data;
+    const figure = data[PLOTLY_MIME] as { data: { source: string }[]; layout: { width: number } };
+    expect(figure.data[0].source).not.toBe(`data:image/png;base64,${data['image/png']}`);
+    const info = pngInfo(pngOf(messages[0]));
+    const [gh, gw] = result.grid.shape;
+    expect([info.width, info.height]).toEqual([gw + 20, 30 + 18 + gh + 10]);
+    expect(info.inkedRows.slice(30, 48).some(Boolean)).toBe(true);
   });
 });

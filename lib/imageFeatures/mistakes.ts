@@ -15,6 +15,7 @@ import {
 } from '../core/tensor';
 import { displayBundle, figureBundle } from '../notebook/display';
 import { encodePNG, toUint8Image } from '../notebook/png';
+import { titledGridPng } from '../notebook/svgGrid';
 import { imageFigure } from '../notebook/weightsFigure';
 
 /** What {@link misclassifiedGrid} returns. */
@@ -102,12 +103,13 @@ function labelArray(y: Labels): ArrayLike<number> {
 
 /**
  * Shows a {@link misclassifiedGrid} in the notebook with the class names above the columns (a
- * Plotly image figure carrying the PNG, and the PNG itself for static viewers).
+ * Plotly image figure carrying the PNG, and for static viewers a PNG of it with the names drawn in).
  */
 export function showMisclassified(result: MisclassifiedGrid, classNames: readonly string[]): void {
   const image = toUint8Image(result.grid);
   const png = encodePNG(image);
-  const fig = imageFigure(image, png, 'Misclassified test images, by predicted class');
+  const title = 'Misclassified test images, by predicted class';
+  const fig = imageFigure(image, png, title);
   const cols = result.picked.length;
   const colWidth = image.width / cols;
   fig.layout.annotations = classNames.slice(0, cols).map((name, c) => ({
@@ -119,9 +121,19 @@ export function showMisclassified(result: MisclassifiedGrid, classNames: readonl
     showarrow: false,
   }));
   const counts = result.picked.map((p, c) => `${classNames[c] ?? c}: ${p.length}`).join(', ');
+  // The static image has the class names drawn in too: the whole grid as one row of columns.
+  const layout = {
+    image,
+    cellWidth: colWidth,
+    cellHeight: image.height,
+    padding: 0,
+    cols,
+    rows: 1,
+  };
+  const staticPng = titledGridPng(layout, png, title, (_, c) => classNames[c] ?? '');
   displayBundle(
     figureBundle(fig, {
-      png,
+      png: staticPng,
       html: false,
       text: `<Misclassified examples per predicted class (${counts})>`,
     }),
