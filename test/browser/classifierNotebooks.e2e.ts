@@ -49,19 +49,22 @@ const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
-/** What each committed notebook must show: Plotly charts drawn and image figures (PNG previews). */
+/**
+ * What each committed notebook must show: every chart output's PNG preview (charts and image
+ * figures all carry one), and the interactive Plotly charts drawn once the previews are hovered.
+ */
 const NOTEBOOKS = [
-  { name: 'knn', charts: 1, images: 2, text: /Got \d+ \/ 500 correct => accuracy: 0\.\d+/ },
+  { name: 'knn', charts: 1, images: 3, text: /Got \d+ \/ 500 correct => accuracy: 0\.\d+/ },
   {
     name: 'svm',
     charts: 2,
-    images: 3,
+    images: 5,
     text: /linear SVM on raw pixels final test set accuracy: 0\.\d+/,
   },
   {
     name: 'softmax',
     charts: 2,
-    images: 1,
+    images: 3,
     text: /softmax on raw pixels final test set accuracy: 0\.\d+/,
   },
 ];
@@ -159,6 +162,15 @@ async function counts(page: Page): Promise<{ charts: number; images: number }> {
   }));
 }
 
+/** Sends mouseenter to every PNG preview: JupyterLab's plotly renderer then draws the chart. */
+async function hoverPreviews(page: Page): Promise<void> {
+  const previews = page.locator('img.plot-img[src^="data:image/png"]');
+  for (let i = (await previews.count()) - 1; i >= 0; i--) {
+    await previews.nth(i).scrollIntoViewIfNeeded();
+    await previews.nth(i).dispatchEvent('mouseenter');
+  }
+}
+
 /** Scrolls every output into view once (JupyterLab renders lazily), then back to the top. */
 async function scrollThrough(page: Page): Promise<void> {
   const outputs = page.locator('.jp-OutputArea-output');
@@ -174,6 +186,7 @@ describe('kNN, SVM and Softmax notebooks in JupyterLab and Chromium', () => {
       await openNotebook(page, `${name}.ipynb`);
       await scrollThrough(page);
       await expect.poll(async () => (await counts(page)).images, { timeout: 60_000 }).toBe(images);
+      await hoverPreviews(page);
       await expect
         .poll(async () => (await counts(page)).charts, { timeout: 60_000 })
         .toBeGreaterThanOrEqual(charts);
@@ -219,7 +232,7 @@ describe('kNN, SVM and Softmax notebooks in JupyterLab and Chromium', () => {
         /Got \d+ \/ 100 correct => accuracy: 0\.\d+/,
       );
       await scrollThrough(page);
-      await expect.poll(async () => (await counts(page)).images, { timeout: 60_000 }).toBe(2);
+      await expect.poll(async () => (await counts(page)).images, { timeout: 60_000 }).toBe(3);
       await page.screenshot({ path: path.join(ARTIFACTS, 'knn-live.png') });
       await page.close();
     },
