@@ -3,8 +3,8 @@
  * kernel) and Debian's Chromium through playwright-core, every request off this machine refused.
  *
  * 1. Reopened: each committed notebook (a full nbconvert run, untrusted) opened without running
- *    anything draws its Plotly charts and shows its images (the PNG previews of the image
- *    figures), with no error output. Screenshots: artifacts/<name>-reopened.png.
+ *    anything shows the PNG preview of every chart and image figure, draws the Plotly charts once
+ *    the previews are hovered, and has no error output. Screenshots: artifacts/<name>-reopened.png.
  * 2. Live: knn.ipynb (the quickest) runs all its cells at CS231N_BUDGET=ci in the UI and prints
  *    the course's accuracy line. Screenshot: artifacts/knn-live.png.
  *
