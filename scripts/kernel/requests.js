@@ -16,12 +16,17 @@
  *   line between them saying how many are not shown.
  * - Errors abort the queued requests only when the request asks for it (stop_on_error, true unless
  *   the client allows errors): tslab always aborted them, so nbconvert skipped every cell after a
- *   cell tagged raises-exception.
+ *   cell tagged raises-exception. As in tslab, the requests that arrive within 200 ms of the
+ *   failure are aborted (those sent before the client knew, as "Run All" sends them), but not a
+ *   request whose header says it was sent after the failure: tslab aborted that one too, so a cell
+ *   run again at once after an error in JupyterLab (stop_on_error true) showed no output at all.
  * - Execution counts. Each request publishes execute_input with its count when it starts running,
  *   as Jupyter's protocol asks, so clients and nbconvert record In [1], In [2], ...
  */
 
 const FLUSH_MS = 100;
+/** After a failed cell (stop_on_error), requests sent before it failed are aborted this long. */
+const ABORT_WINDOW_MS = 200;
 const MAX_BUFFER_CHARS = 256 * 1024;
 /** Lines of a cell's stream output shown from its start, and from its end, when it is longer. */
 const HEAD_LINES = 50_000;
@@ -154,6 +159,11 @@ function installExecute(jupyter) {
       stream.flush();
       publish(update ? 'update_display_data' : 'display_data', data);
     };
+    // When the client sent the request (its clock; NaN when the header has no date).
+    Object.defineProperty(msg.content, 'sentAt', {
+      enumerable: false,
+      value: Date.parse(msg.header?.date ?? ''),
+    });
     Object.defineProperty(msg.content, 'publishInput', {
       enumerable: false,
       value: (count) =>
@@ -177,6 +187,11 @@ function installExecute(jupyter) {
   jupyter.JupyterHandlerImpl.prototype.handleExecute = async function handleExecute(req, ...rest) {
     let status = 'ok';
     let count;
+    // Sent after the failure that is aborting requests: the client knew of it, so this one runs.
+    if (this.aborting && req.sentAt > this.aborting.failedAt) {
+      this.aborting = null;
+      this.execQueue.reset();
+    }
     try {
       count = await this.execQueue.add(() => this.handleExecuteImpl(req, ...rest));
     } catch (e) {
@@ -187,10 +202,21 @@ function installExecute(jupyter) {
         // tslab rejects with its ExecutionCount (the failed cell's number) when a cell fails.
         if (typeof e?.count === 'number') count = e;
         else console.error('unexpected error:', e);
-        // The queue rejects every later task until it is reset. With stop_on_error (as tslab
-        // always did), it is reset after a short pause that lets the queued requests arrive and be
-        // aborted; without, at once.
-        this.execQueue.reset(req.stop_on_error === false ? undefined : 200);
+        // The queue rejects every later task until it is reset. Without stop_on_error, it is
+        // reset at once; with it (as tslab always did), 200 ms later, so that the requests sent
+        // before the failure can arrive and be aborted, or as soon as one sent after it comes.
+        if (req.stop_on_error === false) {
+          this.aborting = null;
+          this.execQueue.reset();
+        } else {
+          const aborting = { failedAt: Date.now() };
+          this.aborting = aborting;
+          setTimeout(() => {
+            if (this.aborting !== aborting) return;
+            this.aborting = null;
+            this.execQueue.reset();
+          }, ABORT_WINDOW_MS);
+        }
       }
     }
     return { status, execution_count: count ? count.count : undefined };
