@@ -4,6 +4,7 @@
  * and the executed copy's outputs are checked.
  *
  *   autoreload  an edited lib file is used on the next run, through names imported earlier
+ *   rerun       a cell rerun at once after it failed runs (rerun_client.py: JupyterLab's requests)
  *   interrupt   SIGINT (Kernel > Interrupt) mid-training: one line, the kernel and the solver live on;
  *               the same through jupyter_client's interrupt_kernel() (interrupt_client.py)
  *   output      20,000 printed lines arrive complete and in order, the cell ends, the next runs;
@@ -125,6 +126,47 @@ describe('autoreload', () => {
     expect(out[7]).toContain('restored: [ 0, 2 ]');
     expect(fs.readFileSync(layers, 'utf8')).toBe(original);
     expectCounts(nb);
+  });
+});
+
+describe('rerun right after a failure', () => {
+  it('edit, rerun (fails), restore in the same second, rerun at once: output each time, as JupyterLab sends them', () => {
+    const layers = path.join(ROOT, 'lib', 'layers.ts');
+    const original = fs.readFileSync(layers, 'utf8');
+    const r = spawnSync(
+      path.join(VENV, 'bin', 'python'),
+      [path.join(__dirname, 'rerun_client.py')],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 300_000,
+        env: { ...process.env, JUPYTER_PLATFORM_DIRS: '1' },
+      },
+    );
+    expect(fs.readFileSync(layers, 'utf8')).toBe(original);
+    expect(r.status, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}');
+    // affineForward of the assignment's check: the values the notebook compares with.
+    const expected = 'out: 1.4983 1.7066 1.9149 3.2555 3.5141 3.7727\n';
+    expect(result.setup.status).toBe('ok');
+    expect(result.check).toMatchObject({ status: 'ok', stdout: expected, stderr: '' });
+    expect(result.edited.status).toBe('error');
+    expect(result.edited.stdout).toBe('');
+    expect(result.edited.stderr).toMatch(
+      /^Error: affineForward was edited on disk\n {4}at affineForward \(lib\/layers\.ts:\d+:\d+\)/,
+    );
+    // Sent the moment the error reply came: not aborted, and it runs the restored file.
+    expect(result.restored).toMatchObject({ status: 'ok', stdout: expected, stderr: '' });
+    expect(result.again).toMatchObject({ status: 'ok', stdout: expected, stderr: '' });
+    // Requests sent together with a failing one are still aborted ("Run All" stops at the error).
+    expect(result.run_all.map((x: { status: string }) => x.status)).toEqual([
+      'error',
+      'abort',
+      'abort',
+    ]);
+    expect(result.run_all[0].stderr).toContain('run all: first cell fails');
+    expect(result.run_all[1].stdout + result.run_all[2].stdout).toBe('');
+    expect(result.after_run_all).toMatchObject({ status: 'ok', stdout: expected, stderr: '' });
   });
 });
 
