@@ -131,7 +131,60 @@ const badVector: ['axpy' | 'dot', string, unknown[], string][] = [
   ['dot', 'null', [null, f(3)], 'x must be a Float64Array, got null'],
 ];
 
+/** [case, args of gatherRows(src, rowSize, rows, dst), message after "<backend> gatherRows: "] */
+const badGather: Array<[string, unknown[], string]> = [
+  [
+    'a row past the end',
+    [f(6), 2, Int32Array.of(0, 3), f(4)],
+    'rows[1] = 3 is outside [0, 3) (src holds 3 rows of 2)',
+  ],
+  [
+    'a negative row',
+    [f(6), 2, Int32Array.of(-1), f(2)],
+    'rows[0] = -1 is outside [0, 3) (src holds 3 rows of 2)',
+  ],
+  [
+    'a short dst',
+    [f(6), 2, Int32Array.of(0, 1), f(3)],
+    'dst has 3 elements but 2 rows of 2 needs 4 (the buffer is shorter than its matrix)',
+  ],
+  [
+    'a plain array of rows',
+    [f(6), 2, [0, 1], f(4)],
+    'rows must be an Int32Array, got a plain array of length 2',
+  ],
+  [
+    'a Float64Array of rows',
+    [f(6), 2, Float64Array.of(0.5), f(2)],
+    'rows must be an Int32Array, got a Float64Array of length 1',
+  ],
+  [
+    'a fractional rowSize',
+    [f(6), 1.5, Int32Array.of(0), f(2)],
+    'rowSize must be an integer in [0, 2147483647], got number 1.5',
+  ],
+  [
+    'an Int32Array src',
+    [new Int32Array(6), 2, Int32Array.of(0), f(2)],
+    'src must be a Float64Array, got a Int32Array of length 6',
+  ],
+  [
+    'three arguments',
+    [f(6), 2, Int32Array.of(0)],
+    'expected 4 arguments (src, rowSize, rows, dst), got 3',
+  ],
+];
+
 describe.each(backends)('the %s backend checks its kernel arguments', (name) => {
+  it.each(badGather)('gatherRows: %s', (_, args, message) => {
+    const backend = on(name);
+    const dst = args[3] instanceof Float64Array ? Float64Array.from(args[3]) : null;
+    expect(() => (backend.gatherRows as (...a: unknown[]) => void)(...args)).toThrow(
+      `${name} gatherRows: ${message}`,
+    );
+    if (dst !== null) expect(args[3]).toEqual(dst); // nothing written
+  });
+
   it.each(badGemm)('gemm: %s', (_, args, message) => {
     const backend = on(name);
     const c = args[9] instanceof Float64Array ? Float64Array.from(args[9]) : null;

@@ -145,3 +145,23 @@ describe.skipIf(!fs.existsSync(blasAddonPath))('blas addon threads', () => {
     expect(Buffer.from(two.buffer).equals(Buffer.from(one.buffer))).toBe(true);
   });
 });
+
+describe.skipIf(!fs.existsSync(blasAddonPath))('blas addon gatherRows', () => {
+  it('copies the rows and, called without the TypeScript checks, still refuses rows outside src', () => {
+    const mod = { exports: {} as BlasAddon };
+    process.dlopen(mod, blasAddonPath);
+    const addon = mod.exports;
+    const src = Float64Array.from({ length: 12 }, (_, i) => i);
+    const dst = new Float64Array(9);
+    addon.gatherRows(src, 3, Int32Array.of(3, 0, 3), dst);
+    expect(Array.from(dst)).toEqual([9, 10, 11, 0, 1, 2, 9, 10, 11]);
+    const before = Array.from(dst);
+    expect(() => addon.gatherRows(src, 3, Int32Array.of(0, 4), dst)).toThrow(
+      'blas gatherRows: a row index is outside src',
+    );
+    expect(() => addon.gatherRows(src, 3, Int32Array.of(0, 1, 2, 3), dst)).toThrow(
+      'blas gatherRows: dst is shorter than the gathered rows',
+    );
+    expect(Array.from(dst)).toEqual(before); // checked before anything is written
+  });
+});

@@ -335,6 +335,31 @@ describe.each(availableBackends())('vector kernels of backend %s against the js 
     expect(Math.abs(backend().dot(x, y) - wantDot)).toBeLessThanOrEqual(1e-12 * scale);
   });
 
+  it.each([
+    [0, 3072],
+    [1, 1],
+    [200, 3072],
+    [37, 5],
+  ])('gatherRows of %i rows of %i against row-by-row copies', (count, rowSize) => {
+    const srcRows = 300;
+    const src = randomArray(srcRows * rowSize, 21 + count);
+    const next = filler(31 + rowSize);
+    // repeated rows, the first and the last row: as a minibatch sampled with replacement
+    const rows = Int32Array.from({ length: count }, (_, i) =>
+      i === 0 ? srcRows - 1 : i === 1 ? 0 : Math.floor(((next() + 1) / 2) * srcRows),
+    );
+    if (count > 3) rows[3] = rows[2];
+    const got = new Float64Array(count * rowSize + 2).fill(-7);
+    backend().gatherRows(src, rowSize, rows, got);
+    let firstOff = -1;
+    for (let i = 0; i < count * rowSize && firstOff < 0; i++) {
+      const r = rows[Math.floor(i / rowSize)];
+      if (got[i] !== src[r * rowSize + (i % rowSize)]) firstOff = i;
+    }
+    expect(firstOff, `gatherRows: element ${firstOff} differs`).toBe(-1);
+    expect(Array.from(got.subarray(count * rowSize))).toEqual([-7, -7]); // nothing past the rows
+  });
+
   it('axpy and dot on tensors: shapes checked, y written in place, strided x read correctly', () => {
     backend();
     const x = ndarray(Float64Array.from([1, 2, 3, 4, 5, 6]), [2, 3]);

@@ -4,6 +4,7 @@
  * Not a general numpy clone: every function works on whole tensors and returns fresh ones.
  */
 import ndarray, { type NdArray } from 'ndarray';
+import { activeBackend } from '../kernels';
 import {
   allocate,
   checkLabels,
@@ -261,9 +262,7 @@ export function takeRows(x: Tensor, indices: ArrayLike<number>, out?: Tensor): T
       );
     }
   }
-  const result = out ?? tensor(shape);
-  const dst = contiguousData(result);
-  const src = contiguousData(x);
+  const rows = indices instanceof Int32Array ? indices : new Int32Array(indices.length);
   for (let i = 0; i < indices.length; i++) {
     const r = indices[i];
     if (!Number.isInteger(r) || r < 0 || r >= n) {
@@ -271,8 +270,11 @@ export function takeRows(x: Tensor, indices: ArrayLike<number>, out?: Tensor): T
         `takeRows: indices[${i}] = ${r} is outside [0, ${n}) for x of shape ${formatShape(x.shape)}`,
       );
     }
-    dst.set(src.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize);
+    rows[i] = r;
   }
+  const result = out ?? tensor(shape);
+  // The copy is the compute backend's: a memory-bound loop that the blas addon splits between threads.
+  activeBackend().gatherRows(contiguousData(x), rowSize, rows, contiguousData(result));
   return result;
 }
 

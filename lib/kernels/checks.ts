@@ -1,6 +1,6 @@
 /**
- * The argument checks of the low-level kernel interface ({@link ComputeBackend}'s gemm, axpy and
- * dot), shared by every backend so each refuses the same calls with the same message. They mirror
+ * The argument checks of the low-level kernel interface ({@link ComputeBackend}'s gemm, axpy,
+ * dot and gatherRows), shared by every backend so each refuses the same calls with the same message. They mirror
  * the blas addon's own checks in blas.c (which stay there as the last guard before C): dimensions
  * are integers in [0, 2^31 - 1], buffers are Float64Arrays long enough for their matrices, scalars
  * are numbers. Each check is O(1): a call with huge dimensions fails at once instead of looping.
@@ -81,6 +81,48 @@ export function checkVectorArgs(
   if (x.length > MAX_DIM) {
     throw new RangeError(`${fn}: x has ${x.length} elements, more than ${MAX_DIM}`);
   }
+}
+
+/**
+ * Checks the arguments of `gatherRows(src, rowSize, rows, dst)`: an Int32Array of row indices
+ * inside src, and a dst long enough for the gathered rows. O(rows).
+ * @throws TypeError / RangeError `<backend> gatherRows: ...` naming the argument, the index and the sizes
+ */
+export function checkGatherArgs(
+  backend: BackendName,
+  args: readonly unknown[],
+): asserts args is [Float64Array, number, Int32Array, Float64Array] {
+  const fn = `${backend} gatherRows`;
+  if (args.length !== 4) {
+    throw new TypeError(
+      `${fn}: expected 4 arguments (src, rowSize, rows, dst), got ${args.length}`,
+    );
+  }
+  const [src, rowSize, rows, dst] = args;
+  checkBuffer(fn, 'src', src);
+  if (
+    typeof rowSize !== 'number' ||
+    !Number.isInteger(rowSize) ||
+    rowSize < 0 ||
+    rowSize > MAX_DIM
+  ) {
+    throw new RangeError(
+      `${fn}: rowSize must be an integer in [0, ${MAX_DIM}], got ${show(rowSize)}`,
+    );
+  }
+  if (!(rows instanceof Int32Array)) {
+    throw new TypeError(`${fn}: rows must be an Int32Array, got ${show(rows)}`);
+  }
+  checkBuffer(fn, 'dst', dst);
+  const srcRows = rowSize === 0 ? 0 : Math.floor(src.length / rowSize);
+  for (let i = 0; i < rows.length; i++) {
+    if (rowSize > 0 && (rows[i] < 0 || rows[i] >= srcRows)) {
+      throw new RangeError(
+        `${fn}: rows[${i}] = ${rows[i]} is outside [0, ${srcRows}) (src holds ${srcRows} rows of ${rowSize})`,
+      );
+    }
+  }
+  checkLength(fn, 'dst', dst, `${rows.length} rows of ${rowSize}`, rows.length * rowSize);
 }
 
 function checkBoolean(fn: string, name: string, v: unknown): asserts v is boolean {

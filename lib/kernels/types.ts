@@ -1,6 +1,6 @@
 /**
  * The one interface every compute backend implements. Layers never call a backend directly: they
- * call {@link matmul} in `lib/kernels/index.ts`, which checks shapes and dispatches here.
+ * call {@link matmul} in `lib/kernels/index.ts`, which checks shapes and dispatches here (and `takeRows` in `lib/core/numpy.ts` dispatches its copy).
  */
 
 /** Names of the available backends, fastest first. */
@@ -45,4 +45,13 @@ export interface ComputeBackend {
    * @param y (n,), same length as x
    */
   dot(x: Float64Array, y: Float64Array): number;
+  /**
+   * Row gather `dst[i, :] = src[rows[i], :]`, like numpy's `X[rows]` on a packed buffer: the
+   * minibatch copy of every training step (memory-bound).
+   * @param src (R, rowSize), R = src.length / rowSize rounded down
+   * @param rowSize elements per row
+   * @param rows (B,) row indices in [0, R)
+   * @param dst (B, rowSize) or longer, written
+   */
+  gatherRows(src: Float64Array, rowSize: number, rows: Int32Array, dst: Float64Array): void;
 }

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdint.h>
+#include <string.h>
 
 #if defined(USE_ACCELERATE)
 #include <Accelerate/Accelerate.h>
@@ -146,6 +147,41 @@ static napi_value Dot(napi_env env, napi_callback_info info) {
   return out;
 }
 
+
+/*
+ * gatherRows(src, rowSize, rows, dst): copies row rows[i] of src (rows of rowSize doubles) to row i
+ * of dst, for every i: the minibatch gather `X[batch]`, one memcpy per row. (Measured on the
+ * two-layer net's Solver cell: faster than the same copies from JavaScript, and faster on one
+ * thread than split between two, since OpenBLAS's threads still hold the other core.)
+ */
+static napi_value GatherRows(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (!get_args(env, info, 4, argv)) THROW(env, "blas gatherRows: expected 4 arguments");
+  double *src, *dst;
+  size_t src_len, dst_len;
+  if (!get_matrix(env, argv[0], &src, &src_len) || !get_matrix(env, argv[3], &dst, &dst_len))
+    THROW(env, "blas gatherRows: src and dst must be Float64Arrays");
+  int64_t row_size;
+  if (!get_dim(env, argv[1], &row_size)) THROW(env, "blas gatherRows: rowSize must be a non-negative 32-bit integer");
+  bool is_typed = false;
+  napi_typedarray_type type;
+  size_t count, offset;
+  void *raw = NULL;
+  napi_value buffer;
+  if (napi_is_typedarray(env, argv[2], &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, argv[2], &type, &count, &raw, &buffer, &offset) != napi_ok ||
+      type != napi_int32_array)
+    THROW(env, "blas gatherRows: rows must be an Int32Array");
+  const int32_t *rows = (const int32_t *)raw;
+  if (row_size == 0 || count == 0) return NULL;
+  size_t row = (size_t)row_size, src_rows = src_len / row;
+  if (dst_len / row < count) THROW(env, "blas gatherRows: dst is shorter than the gathered rows");
+  for (size_t i = 0; i < count; i++)
+    if (rows[i] < 0 || (size_t)rows[i] >= src_rows) THROW(env, "blas gatherRows: a row index is outside src");
+  for (size_t i = 0; i < count; i++) memcpy(dst + i * row, src + (size_t)rows[i] * row, row * sizeof(double));
+  return NULL;
+}
+
 /* The thread count of OpenBLAS's pool, or 0 when the library does not tell. */
 static int blas_threads(void) {
 #if defined(HAVE_OPENBLAS_EXTRAS)
@@ -209,6 +245,8 @@ static napi_value SetThreads(napi_env env, napi_callback_info info) {
   return out;
 }
 
+
+
 static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"gemm", NULL, Gemm, NULL, NULL, NULL, napi_default, NULL},
@@ -217,6 +255,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"info", NULL, Info, NULL, NULL, NULL, napi_default, NULL},
       {"threads", NULL, Threads, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
+      {"gatherRows", NULL, GatherRows, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -15,7 +15,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { checkGemmArgs, checkVectorArgs } from '../checks';
+import { checkGatherArgs, checkGemmArgs, checkVectorArgs } from '../checks';
+import { gatherLoop } from '../js';
 import type { ComputeBackend } from '../types';
 
 /** The addon's exports (see blas.c beside this file). */
@@ -28,6 +29,7 @@ export interface BlasAddon {
   threads(): number;
   /** sets OpenBLAS's thread count; false when the library has no such setting */
   setThreads(n: number): boolean;
+  gatherRows: ComputeBackend['gatherRows'];
 }
 
 /** Where `npm install` (scripts/build-backends.js) puts the addon, relative to this file. */
@@ -160,6 +162,8 @@ export function blasBackendOf(addon: BlasAddon): ComputeBackend {
         tuner.run(m * n * k, () => addon.gemm(transA, transB, m, n, k, alpha, a, b, beta, c));
     }
   }
+  // An addon built before gatherRows existed still loads (`npm install` rebuilds it).
+  const gather = typeof addon.gatherRows === 'function' ? addon.gatherRows : gatherLoop;
   // The same argument checks as the other backends (and the same messages); blas.c checks again.
   return {
     name: 'blas',
@@ -175,6 +179,10 @@ export function blasBackendOf(addon: BlasAddon): ComputeBackend {
     dot(...args) {
       checkVectorArgs('blas', 'dot', args);
       return addon.dot(...args);
+    },
+    gatherRows(...args) {
+      checkGatherArgs('blas', args);
+      gather(...args);
     },
   };
 }

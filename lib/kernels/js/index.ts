@@ -2,7 +2,7 @@
  * The plain JavaScript backend: the reference every other backend is tested against.
  * Loops are ordered so the innermost one walks memory contiguously.
  */
-import { checkGemmArgs, checkVectorArgs } from '../checks';
+import { checkGatherArgs, checkGemmArgs, checkVectorArgs } from '../checks';
 import type { ComputeBackend } from '../types';
 
 /** The loops behind {@link jsBackend}, without the argument checks (callers check first). */
@@ -62,6 +62,19 @@ export function dotLoop(x: Float64Array, y: Float64Array): number {
   return s;
 }
 
+/** `dst[i, :] = src[rows[i], :]` without the argument checks (a copy per row). */
+export function gatherLoop(
+  src: Float64Array,
+  rowSize: number,
+  rows: Int32Array,
+  dst: Float64Array,
+): void {
+  for (let i = 0; i < rows.length; i++) {
+    const from = rows[i] * rowSize;
+    dst.set(src.subarray(from, from + rowSize), i * rowSize);
+  }
+}
+
 /** The reference backend, always available. Every call checks its arguments first. */
 export const jsBackend: ComputeBackend = {
   name: 'js',
@@ -77,5 +90,9 @@ export const jsBackend: ComputeBackend = {
   dot(...args) {
     checkVectorArgs('js', 'dot', args);
     return dotLoop(...args);
+  },
+  gatherRows(...args) {
+    checkGatherArgs('js', args);
+    gatherLoop(...args);
   },
 };

@@ -17,8 +17,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { checkGemmArgs, checkVectorArgs } from '../checks';
-import { axpyLoop, dotLoop, gemmLoops } from '../js';
+import { checkGatherArgs, checkGemmArgs, checkVectorArgs } from '../checks';
+import { axpyLoop, dotLoop, gatherLoop, gemmLoops } from '../js';
 import type { ComputeBackend } from '../types';
 
 /** Where the build puts the module, relative to this file. */
@@ -295,6 +295,10 @@ export function loadWasmBackend(): ComputeBackend | null {
     dot(...args) {
       checkVectorArgs('wasm', 'dot', args);
       return dotLoop(...args);
+    },
+    gatherRows(...args) {
+      checkGatherArgs('wasm', args);
+      gatherLoop(...args);
     },
   };
 }
