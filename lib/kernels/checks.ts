@@ -1,9 +1,11 @@
 /**
- * The argument checks of the low-level kernel interface ({@link ComputeBackend}'s gemm, axpy,
- * dot and gatherRows), shared by every backend so each refuses the same calls with the same message. They mirror
- * the blas addon's own checks in blas.c (which stay there as the last guard before C): dimensions
- * are integers in [0, 2^31 - 1], buffers are Float64Arrays long enough for their matrices, scalars
- * are numbers. Each check is O(1): a call with huge dimensions fails at once instead of looping.
+ * The argument checks of the low-level kernel interface ({@link ComputeBackend}'s gemm, axpy, dot
+ * and gatherRows), shared by every backend so each refuses the same calls with the same message.
+ * They mirror the blas addon's own checks in blas.c (which stay there as the last guard before C):
+ * dimensions are integers in [0, 2^31 - 1], buffers are Float64Arrays long enough for their
+ * matrices, scalars are numbers, row indices lie inside their source. Each check but the gather's
+ * (one pass over its row indices) is O(1): a call with huge dimensions fails at once instead of
+ * looping.
  */
 import type { BackendName } from './types';
 

@@ -1,12 +1,13 @@
 /**
  * The one interface every compute backend implements. Layers never call a backend directly: they
- * call {@link matmul} in `lib/kernels/index.ts`, which checks shapes and dispatches here (and `takeRows` in `lib/core/numpy.ts` dispatches its copy).
+ * call {@link matmul} in `lib/kernels/index.ts`, which checks shapes and dispatches here (as
+ * `takeRows` in `lib/core/numpy.ts` does for its row copies).
  */
 
 /** Names of the available backends, fastest first. */
 export type BackendName = 'blas' | 'wasm' | 'js';
 
-/** A compute backend: float64 matrix multiply and vector kernels over packed buffers. */
+/** A compute backend: float64 matrix multiply, vector kernels and a row gather over packed buffers. */
 export interface ComputeBackend {
   readonly name: BackendName;
   /** One line on what runs underneath (library, threads, SIMD). */

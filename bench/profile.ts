@@ -1,0 +1,155 @@
+/**
+ * `npm run bench:profile [-- --backend blas] [-- --epochs N] [-- --json]`: where the Solver cell's
+ * seconds go (bench/spec.json's `solverCell`, on CIFAR-10 from CIFAR10_DIR or data/).
+ *
+ * One process, one backend (the default one unless `--backend` names another). Every matrix
+ * product and every minibatch gather is timed at the backend's interface; the rest of the step
+ * (elementwise layers, softmax, updates, allocation, accuracy checks) is the remainder. Next to
+ * the products' time stand the rate they reached in training and the best rate of the same shapes
+ * run back to back (the products' floor): thin products such as (200x3072)@(3072x50) lose much of
+ * their rate when other work runs between them. The timers cost well under 1% of the cell.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TwoLayerNet } from '../lib/classifiers/fcNet';
+import { random } from '../lib/core/random';
+import { getCIFAR10Data } from '../lib/dataUtils';
+import { activeBackend, type BackendName, backendInfo, setBackend } from '../lib/kernels';
+import { Solver } from '../lib/solver';
+
+const argv = process.argv.slice(2);
+const option = (name: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const backendName = option('backend');
+if (backendName !== undefined) setBackend(backendName as BackendName);
+const spec = JSON.parse(fs.readFileSync(path.join(__dirname, 'spec.json'), 'utf8'));
+const cell = spec.solverCell;
+const epochs = Number(option('epochs') ?? cell.numEpochs);
+if (!Number.isInteger(epochs) || epochs < 1) {
+  throw new RangeError(
+    `bench:profile: --epochs must be a positive integer, got ${option('epochs')}`,
+  );
+}
+const now = () => Number(process.hrtime.bigint()) / 1e9;
+
+interface Shape {
+  calls: number;
+  seconds: number;
+  flops: number;
+  args: Parameters<ReturnType<typeof activeBackend>['gemm']>;
+}
+const shapes = new Map<string, Shape>();
+let gatherSeconds = 0;
+let gatherCalls = 0;
+
+const backend = activeBackend();
+const { gemm, gatherRows } = backend;
+backend.gemm = (...args) => {
+  const t = now();
+  gemm(...args);
+  const dt = now() - t;
+  const [transA, transB, m, n, k] = args;
+  const key = `${transA ? 'T' : 'N'}${transB ? 'T' : 'N'} m=${m} n=${n} k=${k}`;
+  const s = shapes.get(key) ?? { calls: 0, seconds: 0, flops: 0, args };
+  s.calls++;
+  s.seconds += dt;
+  s.flops += 2 * m * n * k;
+  shapes.set(key, s);
+};
+backend.gatherRows = (...args) => {
+  const t = now();
+  gatherRows(...args);
+  gatherSeconds += now() - t;
+  gatherCalls++;
+};
+
+let t = now();
+const data = getCIFAR10Data();
+const loadSeconds = now() - t;
+random.seed(cell.seed);
+const model = new TwoLayerNet({ inputDim: 3 * 32 * 32, hiddenDim: cell.hiddenDim, reg: cell.reg });
+t = now();
+const solver = new Solver(
+  model,
+  { X_train: data.X_train, y_train: data.y_train, X_val: data.X_val, y_val: data.y_val },
+  {
+    updateRule: 'sgd',
+    optimConfig: { learningRate: cell.learningRate },
+    lrDecay: cell.lrDecay,
+    numEpochs: epochs,
+    batchSize: cell.batchSize,
+    verbose: false,
+  },
+);
+const constructorSeconds = now() - t;
+t = now();
+solver.train();
+const trainSeconds = now() - t;
+
+/** Best time of `reps` back-to-back calls of one product (its floor at this shape). */
+function backToBack(args: Shape['args'], reps = 30): number {
+  const c = new Float64Array(args[9].length);
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < reps; i++) {
+    const s = now();
+    gemm(args[0], args[1], args[2], args[3], args[4], 1, args[6], args[7], 0, c);
+    best = Math.min(best, now() - s);
+  }
+  return best;
+}
+
+const productSeconds = [...shapes.values()].reduce((a, s) => a + s.seconds, 0);
+const rows = [...shapes.entries()]
+  .sort((a, b) => b[1].seconds - a[1].seconds)
+  .map(([key, s]) => {
+    const floor = backToBack(s.args) * s.calls;
+    return {
+      product: key,
+      calls: s.calls,
+      seconds: s.seconds,
+      gflopsInTraining: s.flops / s.seconds / 1e9,
+      backToBackSeconds: floor,
+    };
+  });
+const result = {
+  backend: backendInfo().name,
+  detail: backendInfo().detail,
+  epochs,
+  iterations: solver.lossHistory.length,
+  bestValAcc: solver.bestValAcc,
+  loadSeconds,
+  constructorSeconds,
+  trainSeconds,
+  productSeconds,
+  gatherSeconds,
+  gatherCalls,
+  restSeconds: trainSeconds - productSeconds - gatherSeconds,
+  products: rows,
+};
+
+if (argv.includes('--json')) {
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} else {
+  const f = (x: number) => x.toFixed(2);
+  const pct = (x: number) => `${((100 * x) / trainSeconds).toFixed(0)}%`;
+  const lines = [
+    `backend ${result.backend}: ${result.detail}`,
+    `Solver cell (hidden ${cell.hiddenDim}, ${epochs} epochs, ${result.iterations} iterations, best val acc ${result.bestValAcc})`,
+    `  data loading (not in the cell)   ${f(loadSeconds)} s`,
+    `  Solver constructor (data checks) ${f(constructorSeconds)} s`,
+    `  train()                          ${f(trainSeconds)} s`,
+    `    matrix products                ${f(productSeconds)} s  ${pct(productSeconds)}`,
+    `    minibatch gathers              ${f(gatherSeconds)} s  ${pct(gatherSeconds)}  (${gatherCalls} calls)`,
+    `    the rest                       ${f(result.restSeconds)} s  ${pct(result.restSeconds)}`,
+    '  products, largest first: calls, seconds in training, GFLOP/s in training, seconds back to back',
+    ...rows
+      .slice(0, 6)
+      .map(
+        (r) =>
+          `    ${r.product.padEnd(26)} ${String(r.calls).padStart(5)} ${f(r.seconds).padStart(6)} s ${r.gflopsInTraining.toFixed(1).padStart(6)} ${f(r.backToBackSeconds).padStart(6)} s`,
+      ),
+  ];
+  console.log(lines.join('\n'));
+}
