@@ -10,6 +10,7 @@
  *   output      20,000 printed lines arrive complete and in order, the cell ends, the next runs;
  *               120,001 lines are visibly shortened
  *   errors      a cell run before the set-up cell: one line; library errors: message + lib/*.ts frames
+ *   gc          training drops megabytes of gradients per step without a full collection every few steps
  * and in all of them: execution counts In [1], In [2], ... in the notebook and its HTML export.
  */
 import { spawnSync } from 'node:child_process';
@@ -279,6 +280,20 @@ describe('errors', () => {
     expect(stream(cells[3], 'stderr')).toContain('at deeper (cell)');
 
     expect(stream(cells[4], 'stdout')).toBe('still running\n');
+    expectCounts(nb);
+  });
+});
+
+describe('garbage collection', () => {
+  it('trains without a full collection every few steps (the young generation holds the dropped gradients)', () => {
+    // 800 steps of TwoLayerNet(hidden 128) drop about 3 MB of gradients each. Measured: 2 full
+    // collections with the launcher's --max-semi-space-size=64, 36 without it.
+    const { nb } = execute('gc', 120);
+    const last = codeCells(nb).at(-1) as Cell;
+    const { fullCollections } = JSON.parse(stream(last, 'stdout').trim()) as {
+      fullCollections: number;
+    };
+    expect(fullCollections).toBeLessThanOrEqual(10);
     expectCounts(nb);
   });
 });
