@@ -1,6 +1,6 @@
 /*
- * A minimal Node-API addon exposing a BLAS's cblas_dgemm (and axpy / dot loops) to index.ts beside
- * this file, with the argument order of ComputeBackend (row-major packed Float64Arrays),
+ * A minimal Node-API addon exposing a BLAS's cblas_dgemm (and axpy, dot and row-gather loops) to
+ * index.ts beside this file, with the argument order of ComputeBackend (row-major packed Float64Arrays),
  * plus `info()` describing the library and `setThreads(n)` / `threads()` for OpenBLAS's pool.
  *
  * Three builds (chosen by binding.gyp's `blas` variable, set by scripts/build-backends.js):
@@ -147,7 +147,6 @@ static napi_value Dot(napi_env env, napi_callback_info info) {
   return out;
 }
 
-
 /*
  * gatherRows(src, rowSize, rows, dst): copies row rows[i] of src (rows of rowSize doubles) to row i
  * of dst, for every i: the minibatch gather `X[batch]`, one memcpy per row. (Measured on the
@@ -244,8 +243,6 @@ static napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_get_boolean(env, ok, &out);
   return out;
 }
-
-
 
 static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {

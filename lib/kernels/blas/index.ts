@@ -29,6 +29,7 @@ export interface BlasAddon {
   threads(): number;
   /** sets OpenBLAS's thread count; false when the library has no such setting */
   setThreads(n: number): boolean;
+  /** `dst[i, :] = src[rows[i], :]`, one memcpy per row */
   gatherRows: ComputeBackend['gatherRows'];
 }
 
