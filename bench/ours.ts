@@ -19,6 +19,7 @@ import {
   setBackend,
 } from '../lib/kernels';
 import type { SolverData } from '../lib/solver';
+import { newSolverCell, type SolverCellSpec } from './solverCell';
 
 /** The training modules, loaded only when training is measured (GEMM runs without them). */
 function training() {
@@ -40,15 +41,7 @@ interface GemmShape {
 
 interface Spec {
   gemm: { minSeconds: number; minReps: number; shapes: GemmShape[] };
-  solverCell: {
-    seed: number;
-    hiddenDim: number;
-    reg: number;
-    learningRate: number;
-    lrDecay: number;
-    batchSize: number;
-    numEpochs: number;
-  };
+  solverCell: SolverCellSpec;
   tuningCell: {
     seed: number;
     hiddenDim: number;
@@ -136,23 +129,8 @@ function timeGemm(shape: GemmShape, minSeconds: number, minReps: number) {
   };
 }
 
-function solverCell(data: SolverData, cell: Spec['solverCell']) {
-  const { random, Solver, TwoLayerNet } = training();
-  random.seed(cell.seed);
-  const model = new TwoLayerNet({
-    inputDim: 3 * 32 * 32,
-    hiddenDim: cell.hiddenDim,
-    reg: cell.reg,
-  });
-  const solver = new Solver(model, data, {
-    updateRule: 'sgd',
-    optimConfig: { learningRate: cell.learningRate },
-    lrDecay: cell.lrDecay,
-    numEpochs: cell.numEpochs,
-    batchSize: cell.batchSize,
-    printEvery: 100,
-    verbose: false,
-  });
+function solverCell(data: SolverData, cell: SolverCellSpec) {
+  const solver = newSolverCell(data, cell);
   takeFlops();
   const t = now();
   solver.train();

@@ -11,11 +11,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { TwoLayerNet } from '../lib/classifiers/fcNet';
-import { random } from '../lib/core/random';
 import { getCIFAR10Data } from '../lib/dataUtils';
 import { activeBackend, type BackendName, backendInfo, setBackend } from '../lib/kernels';
-import { Solver } from '../lib/solver';
+import { newSolverCell, type SolverCellSpec } from './solverCell';
 
 const argv = process.argv.slice(2);
 const option = (name: string) => {
@@ -25,7 +23,7 @@ const option = (name: string) => {
 const backendName = option('backend');
 if (backendName !== undefined) setBackend(backendName as BackendName);
 const spec = JSON.parse(fs.readFileSync(path.join(__dirname, 'spec.json'), 'utf8'));
-const cell = spec.solverCell;
+const cell = spec.solverCell as SolverCellSpec;
 const epochs = Number(option('epochs') ?? cell.numEpochs);
 if (!Number.isInteger(epochs) || epochs < 1) {
   throw new RangeError(
@@ -68,21 +66,8 @@ backend.gatherRows = (...args) => {
 let t = now();
 const data = getCIFAR10Data();
 const loadSeconds = now() - t;
-random.seed(cell.seed);
-const model = new TwoLayerNet({ inputDim: 3 * 32 * 32, hiddenDim: cell.hiddenDim, reg: cell.reg });
 t = now();
-const solver = new Solver(
-  model,
-  { X_train: data.X_train, y_train: data.y_train, X_val: data.X_val, y_val: data.y_val },
-  {
-    updateRule: 'sgd',
-    optimConfig: { learningRate: cell.learningRate },
-    lrDecay: cell.lrDecay,
-    numEpochs: epochs,
-    batchSize: cell.batchSize,
-    verbose: false,
-  },
-);
+const solver = newSolverCell(data, cell, epochs);
 const constructorSeconds = now() - t;
 t = now();
 solver.train();
