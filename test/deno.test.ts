@@ -9,6 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backendInfo, random } from '../lib';
+import { base64, encodePNG } from '../lib/notebook/png';
+import { stripesImage } from './helpers/stripesImage';
 
 const root = path.resolve(__dirname, '..');
 const deno = path.join(root, 'node_modules', '.bin', 'deno');
@@ -38,25 +40,30 @@ function runDeno(source: string): string {
 }
 
 describe('the library under Deno', () => {
-  it('loads, finds lib/ and the same backend, and draws the same random numbers', () => {
+  it('loads, finds lib/ and the same backend, draws the same random numbers, encodes the same PNG bytes', () => {
     const out = runDeno(
       [
         "import { backendInfo, random } from '../../lib';",
         "import { LIB_DIR, runtimeInfo } from '../../lib/core/runtime';",
+        "import { base64, encodePNG } from '../../lib/notebook/png';",
+        "import { stripesImage } from '../../test/helpers/stripesImage';",
         'random.seed(231);',
         'const x = random.randn(3, 4);',
+        'const png = base64(encodePNG(stripesImage()));',
         'console.log(JSON.stringify({ runtime: runtimeInfo().name, libDir: LIB_DIR,',
-        '  backend: backendInfo().name, x: Array.from(x.data) }));',
+        '  backend: backendInfo().name, x: Array.from(x.data), png }));',
       ].join('\n'),
     );
     const got = JSON.parse(out.trim().split('\n').pop()!);
     random.seed(231);
     const x = random.randn(3, 4);
+    const png = base64(encodePNG(stripesImage()));
     expect(got).toEqual({
       runtime: 'deno',
       libDir: path.join(root, 'lib'),
       backend: backendInfo().name,
       x: Array.from(x.data),
+      png,
     });
   });
 });
