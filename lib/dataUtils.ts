@@ -18,6 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ndarray, { type NdArray } from 'ndarray';
 import { checkOptions } from './core/options';
+import { LIB_DIR } from './core/runtime';
 import { type Tensor, tensor } from './core/tensor';
 
 /** Bytes per image: 3 channels of 32x32. */
@@ -90,7 +91,7 @@ export interface GetCIFAR10DataOptions {
 
 /** Where `npm run get-data` puts the dataset: `<repo root>/data/cifar-10-batches-bin`. */
 export function defaultCIFAR10Dir(): string {
-  return path.resolve(__dirname, '..', 'data', 'cifar-10-batches-bin');
+  return path.resolve(LIB_DIR, '..', 'data', 'cifar-10-batches-bin');
 }
 
 const HOW_TO_GET =

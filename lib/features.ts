@@ -8,6 +8,7 @@
  * view of the same data (no copy). The arithmetic is the course's, operation by operation (see
  * `imageFeatures/kernels.ts`), so values agree with a numpy run of `features.py` to rounding.
  */
+import * as os from 'node:os';
 import ndarray from 'ndarray';
 import { checkTensor, formatShape, type Tensor, tensor } from './core/tensor';
 import { type FeatureSpec, featuresInto, grayInto, specLength } from './imageFeatures/kernels';
@@ -386,7 +387,6 @@ export function extractFeaturesSync(
 }
 
 function defaultWorkers(): number {
-  const os = require('node:os') as typeof import('node:os');
   const cores =
     typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   return Math.max(1, Math.min(8, cores));

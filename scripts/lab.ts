@@ -1,5 +1,6 @@
 /**
- * `npm run lab`: JupyterLab (the project venv) on notebooks/, with the tslab kernel.
+ * `npm run lab`: JupyterLab (the project venv) on notebooks/, with the tslab kernel and Deno's
+ * (scripts/setup-python.sh registers both; Kernel > Change Kernel switches a notebook between them).
  * Extra arguments go to jupyter lab (e.g. `npm run lab -- --no-browser --port 8899`).
  */
 import * as path from 'node:path';

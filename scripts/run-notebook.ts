@@ -1,7 +1,8 @@
 /**
- * `npm run notebook [-- --in-place] [-- NOTEBOOK]`: executes notebooks/two_layer_net.ipynb (or
- * NOTEBOOK) headlessly on the tslab kernel (jupyter nbconvert --execute), exports it to offline HTML
- * and prints the accuracies it reports.
+ * `npm run notebook [-- --kernel deno] [-- --in-place] [-- NOTEBOOK]`: executes
+ * notebooks/two_layer_net.ipynb (or NOTEBOOK) headlessly on the tslab kernel, or Deno's with
+ * `--kernel deno` (jupyter nbconvert --execute), exports it to offline HTML and prints the
+ * accuracies it reports.
  *
  * Works on a fresh clone: package.json runs npm install first when node_modules is missing; this
  * sets up the project venv (scripts/setup-python.sh) and finds the dataset (CIFAR10_DIR, else
@@ -15,27 +16,37 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ensureDataset, executeNotebook, setupPython } from './common/jupyter';
+import {
+  ensureDataset,
+  executeNotebook,
+  type KernelName,
+  setupPython,
+  takeKernelOption,
+} from './common/jupyter';
 import { ROOT } from './common/run';
 import { exportNotebookHtml } from './export-notebook-html';
 import { printReports, readReport } from './notebook-report';
 import { notebookText, stableNotebook } from './stable-notebook';
 
-/** `[--in-place] [NOTEBOOK]` */
-function parseArgs(argv: string[]): { inPlace: boolean; notebook: string } {
+const USAGE = 'usage: npm run notebook -- [--kernel tslab|deno] [--in-place] [NOTEBOOK]';
+
+/** `[--kernel tslab|deno] [--in-place] [NOTEBOOK]` */
+function parseArgs(argv: string[]): { kernel: KernelName; inPlace: boolean; notebook: string } {
+  argv = [...argv];
+  const kernel = takeKernelOption(argv, USAGE);
   let inPlace = false;
   let notebook = path.join(ROOT, 'notebooks', 'two_layer_net.ipynb');
   for (const arg of argv) {
     if (arg === '--in-place') inPlace = true;
     else if (arg.startsWith('-')) {
-      throw new Error(`unknown option ${arg} (usage: npm run notebook -- [--in-place] [NOTEBOOK])`);
+      throw new Error(`unknown option ${arg} (${USAGE})`);
     } else notebook = arg;
   }
-  return { inPlace, notebook: path.resolve(notebook) };
+  return { kernel, inPlace, notebook: path.resolve(notebook) };
 }
 
 function main(): number {
-  const { inPlace, notebook } = parseArgs(process.argv.slice(2));
+  const { kernel, inPlace, notebook } = parseArgs(process.argv.slice(2));
   if (!fs.existsSync(notebook)) throw new Error(`${notebook} does not exist`);
   const name = path.basename(notebook, '.ipynb');
   const budget = process.env.CS231N_BUDGET || 'full';
@@ -45,7 +56,9 @@ function main(): number {
 
   setupPython();
   const dataDir = ensureDataset('notebook');
-  console.error(`[notebook] ${notebook}, budget ${budget}, CIFAR10_DIR=${dataDir}`);
+  console.error(
+    `[notebook] ${notebook}, kernel ${kernel}, budget ${budget}, CIFAR10_DIR=${dataDir}`,
+  );
 
   // Executed into a temp folder, then moved into place: never a half-written notebook.
   const artifacts = path.join(ROOT, 'artifacts');
@@ -54,7 +67,12 @@ function main(): number {
   const tmp = fs.mkdtempSync(path.join(artifacts, '.run-'));
   try {
     const start = Date.now();
-    const ok = executeNotebook(notebook, tmp, { CS231N_BUDGET: budget, CIFAR10_DIR: dataDir });
+    const ok = executeNotebook(
+      notebook,
+      tmp,
+      { CS231N_BUDGET: budget, CIFAR10_DIR: dataDir },
+      kernel,
+    );
     console.error(`[notebook] executed in ${Math.round((Date.now() - start) / 1000)} s`);
     const executed = path.join(tmp, `${name}.ipynb`);
     if (!ok || !fs.existsSync(executed)) return 1;

@@ -4,14 +4,14 @@
 # Creates .venv (python3 -m venv), installs the pinned requirements-jupyter.txt (JupyterLab,
 # nbconvert, nbclient, ipykernel, numpy, plotly with its offline JupyterLab renderer) and
 # requirements-blas.txt (the OpenBLAS wheel the `blas` backend links against), registers the tslab
-# kernel inside the venv only (never in ~/.local or /usr/share), and rebuilds the `blas` addon
-# against the wheel when it was built before the venv existed (npm install runs first on a fresh
-# clone). Nothing global changes.
+# kernel and Deno's kernel inside the venv only (never in ~/.local or /usr/share), and rebuilds the
+# `blas` addon against the wheel when it was built before the venv existed (npm install runs first
+# on a fresh clone). Nothing global changes.
 #
 # Idempotent and quick when already done: pip runs only when requirements-jupyter.txt, the Python
 # version or the repository path changed (a venv is not relocatable, so a moved clone gets a fresh
-# one); the kernelspec is rewritten on every run, so it always points at this clone's
-# node_modules/.bin/tslab.
+# one); the kernelspecs are rewritten on every run, so they always point at this clone's launchers
+# (scripts/tslab-kernel.js, scripts/deno-kernel.sh).
 #
 # Environment: PYTHON (default python3) picks the interpreter used to create the venv.
 set -euo pipefail
@@ -78,6 +78,25 @@ if ! grep -qF "\"$LAUNCHER\"" "$spec"; then
   exit 1
 fi
 log "tslab kernel registered: $spec"
+
+# Deno's kernel (the npm package deno) beside it: .venv/share/jupyter/kernels/deno, started through
+# scripts/deno-kernel.sh (repository root as cwd, deno.json). Written atomically, every time.
+DENO="$ROOT/node_modules/.bin/deno"
+if [[ ! -x "$DENO" ]]; then
+  log "error: $DENO not found; run npm install first"
+  exit 1
+fi
+deno_dir="$VENV/share/jupyter/kernels/deno"
+mkdir -p "$deno_dir"
+cat >"$deno_dir/kernel.json.tmp" <<JSON
+{
+  "argv": ["$ROOT/scripts/deno-kernel.sh", "{connection_file}"],
+  "display_name": "TypeScript (Deno)",
+  "language": "typescript"
+}
+JSON
+mv "$deno_dir/kernel.json.tmp" "$deno_dir/kernel.json"
+log "deno kernel registered: $deno_dir/kernel.json ($("$DENO" --version | head -1))"
 
 # The blas addon links the OpenBLAS wheel now in the venv; rebuilt only when it does not yet (quick
 # otherwise). A failed build never fails the set-up: the library falls back to the next backend.

@@ -5,8 +5,9 @@
  *      backend is then rebuilt against)
  *   2. tsc --noEmit (strict) and the linter
  *   3. vitest, once per compute backend that loads (blas, wasm, js): the code of test:backends
- *   4. every notebook in notebooks/ executed by real nbconvert on the tslab kernel (reduced budget),
- *      and the kernel's own test notebooks (test/kernel/: autoreload, interrupt, long output, errors)
+ *   4. every notebook in notebooks/ executed by real nbconvert on the tslab kernel and on Deno's
+ *      (reduced budget), and the kernel's own test notebooks (test/kernel/: autoreload, interrupt,
+ *      long output, errors)
  *   5. assignment mode: the student version, its notebook, the grader, the submission zip
  *   6. the notebook in JupyterLab driven by Chromium
  * Ends with one line counting the tests that passed and failed across all steps (a type check, the
@@ -82,6 +83,12 @@ function main(): boolean {
 
   step('notebooks', () => {
     const runs = testNotebooks();
+    for (const r of runs) count(r.ok, { passed: r.ok ? 1 : 0, failed: r.ok ? 0 : 1 });
+    return runs.every((r) => r.ok);
+  });
+
+  step('notebooks on deno', () => {
+    const runs = testNotebooks('deno');
     for (const r of runs) count(r.ok, { passed: r.ok ? 1 : 0, failed: r.ok ? 0 : 1 });
     return runs.every((r) => r.ok);
   });

@@ -1,13 +1,22 @@
 /**
- * `npm run test:notebooks`: executes every notebook in notebooks/ (notebooks/*.ipynb) on the tslab
- * kernel with real Jupyter (jupyter nbconvert --execute) and the reduced budget (CS231N_BUDGET=ci),
- * writing the executed copies and their offline HTML exports to artifacts/notebooks/ (never over
- * the committed notebooks), then prints each one's accuracies. A notebook fails when a cell fails
- * or shows an error output. Ends with `notebooks: N passed, N failed`.
+ * `npm run test:notebooks [-- --kernel deno]`: executes every notebook in notebooks/
+ * (notebooks/*.ipynb) on the tslab kernel (or Deno's) with real Jupyter (jupyter nbconvert
+ * --execute) and the reduced budget (CS231N_BUDGET=ci), writing the executed copies and their
+ * offline HTML exports to artifacts/notebooks/ (artifacts/notebooks-deno/ for Deno; never over the
+ * committed notebooks), then prints each one's accuracies. The notebooks are the same files on
+ * both kernels (nbconvert is told the kernel). A notebook fails when a cell fails or shows an error
+ * output. Ends with `notebooks: N passed, N failed`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { allNotebooks, ensureDataset, executeNotebook, setupPython } from './common/jupyter';
+import {
+  allNotebooks,
+  ensureDataset,
+  executeNotebook,
+  type KernelName,
+  setupPython,
+  takeKernelOption,
+} from './common/jupyter';
 import { ROOT } from './common/run';
 import { exportNotebookHtml } from './export-notebook-html';
 import { printReports } from './notebook-report';
@@ -18,10 +27,12 @@ export interface NotebookRun {
   ok: boolean;
 }
 
-/** Sets up Jupyter and the dataset, then executes and checks every notebook. */
-export function testNotebooks(): NotebookRun[] {
+/** Sets up Jupyter and the dataset, then executes and checks every notebook on `kernel`. */
+export function testNotebooks(kernel: KernelName = 'tslab'): NotebookRun[] {
   const budget = process.env.CS231N_BUDGET || 'ci';
-  const outDir = process.env.NOTEBOOK_OUT_DIR || path.join(ROOT, 'artifacts', 'notebooks');
+  const outDir =
+    process.env.NOTEBOOK_OUT_DIR ||
+    path.join(ROOT, 'artifacts', kernel === 'tslab' ? 'notebooks' : `notebooks-${kernel}`);
   setupPython();
   const dataDir = ensureDataset('test-notebooks');
   fs.mkdirSync(outDir, { recursive: true });
@@ -29,12 +40,12 @@ export function testNotebooks(): NotebookRun[] {
   if (notebooks.length === 0) throw new Error('no notebooks in notebooks/');
   return notebooks.map((notebook) => {
     const name = path.basename(notebook, '.ipynb');
-    console.error(`[test-notebooks] ${name} (budget ${budget})`);
+    console.error(`[test-notebooks] ${name} (budget ${budget}, kernel ${kernel})`);
     const start = Date.now();
     const executed = path.join(outDir, `${name}.ipynb`);
     fs.rmSync(executed, { force: true });
     let ok =
-      executeNotebook(notebook, outDir, { CS231N_BUDGET: budget, CIFAR10_DIR: dataDir }) &&
+      executeNotebook(notebook, outDir, { CS231N_BUDGET: budget, CIFAR10_DIR: dataDir }, kernel) &&
       fs.existsSync(executed) &&
       printReports([executed]);
     if (ok) {
@@ -53,9 +64,12 @@ export function testNotebooks(): NotebookRun[] {
 
 if (require.main === module) {
   try {
-    const runs = testNotebooks();
+    const argv = process.argv.slice(2);
+    const kernel = takeKernelOption(argv, 'usage: npm run test:notebooks -- [--kernel tslab|deno]');
+    if (argv.length > 0) throw new Error(`unknown argument ${argv[0]}`);
+    const runs = testNotebooks(kernel);
     const passed = runs.filter((r) => r.ok).length;
-    console.log(`notebooks: ${passed} passed, ${runs.length - passed} failed`);
+    console.log(`notebooks (${kernel}): ${passed} passed, ${runs.length - passed} failed`);
     process.exitCode = passed === runs.length ? 0 : 1;
   } catch (err) {
     console.error(`[test-notebooks] error: ${err instanceof Error ? err.message : String(err)}`);

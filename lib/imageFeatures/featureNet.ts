@@ -10,6 +10,7 @@
  * per-epoch learning-rate decay. Every choice was made on the validation set.
  */
 
+import ndarray from 'ndarray';
 import { TwoLayerNet } from '../classifiers/fcNet';
 import { accuracy, argmax } from '../core/numpy';
 import { pca, pcaProject } from '../core/pca';
@@ -227,7 +228,6 @@ export async function featureNetData(
 }
 
 function ndarrayInt(y: Int32Array): CIFAR10Data['y_train'] {
-  const ndarray = require('ndarray') as typeof import('ndarray');
   return ndarray(y, [y.length]);
 }
 

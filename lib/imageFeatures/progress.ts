@@ -4,7 +4,7 @@
  * display with an id) or on a terminal's stderr.
  */
 import { progressLine, progressParts } from '../io/progress';
-import { DisplayHandle } from '../notebook/display';
+import { DisplayHandle, inKernel } from '../notebook/display';
 
 /** The progress options `extractFeatures` takes. */
 export interface ProgressOptions {
@@ -40,7 +40,7 @@ export function progressReporter(total: number, options: ProgressOptions): (done
   let draw: ((done: number, final: boolean) => void) | null = null;
   if (typeof progress === 'function') {
     draw = (done) => progress(done, total);
-  } else if (progress === true && '__tslab__' in globalThis) {
+  } else if (progress === true && inKernel()) {
     const handle = new DisplayHandle();
     draw = (done) => {
       const [plain, html] = bar(title, done, total, (Date.now() - start) / 1000);

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { LIB_DIR } from '../core/runtime';
 import { CIFAR10_ARCHIVE_FILES, CIFAR10_ARCHIVE_FOLDER, extractCIFAR10Archive } from './archive';
 import { type ProgressStream, terminalProgress } from './progress';
 
@@ -54,9 +55,9 @@ export interface DownloadCIFAR10Result {
   changed: boolean;
 }
 
-/** `<repo root>/data`, found relative to this file. */
+/** `<repo root>/data`, found relative to lib/. */
 export function defaultDataDir(): string {
-  return path.resolve(__dirname, '..', '..', 'data');
+  return path.resolve(LIB_DIR, '..', 'data');
 }
 
 /**

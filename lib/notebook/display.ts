@@ -16,14 +16,14 @@
  * - `text/plain`: a one-line summary. The weight grid has no `text/html` (see `showNetWeights`):
  *   its PNG is the large part, so it is carried twice, not three times.
  *
- * Display goes through the tslab kernel's display channel. tslab's public `display.*` sends one
- * mimetype per output, so a multi-mimetype bundle is sent with the same function it uses
- * (`tslab/dist/jupyter` `lastWriteDisplayData`); display ids make in-place updates possible (the
- * live training view). Outside a kernel the text/plain part is printed instead.
- *
- * This is the only module that touches tslab's internals.
+ * Display goes through the running kernel's display channel, the same bundles on both kernels
+ * (../core/runtime picks it): on tslab the function its public `display.*` uses (which sends one
+ * mimetype per output; `tslab/dist/jupyter` `lastWriteDisplayData` sends a whole bundle), on Deno
+ * `Deno.jupyter.broadcast`. Display ids make in-place updates possible (the live training view).
+ * Outside a kernel the text/plain part is printed instead.
  */
 import { randomBytes } from 'node:crypto';
+import { kernelDisplaySink } from '../core/runtime';
 import type { PlotlyFigure } from './figures';
 import { base64 } from './png';
 import { svgToPng } from './raster';
@@ -117,8 +117,8 @@ export function figureBundle(
 let sinkOverride: DisplaySink | null = null;
 
 /**
- * Redirects display output to `sink` (tests, other front ends); `null` goes back to the tslab
- * kernel. Returns the previous override.
+ * Redirects display output to `sink` (tests, other front ends); `null` goes back to the kernel's
+ * channel. Returns the previous override.
  */
 export function setDisplaySink(sink: DisplaySink | null): DisplaySink | null {
   const previous = sinkOverride;
@@ -126,12 +126,9 @@ export function setDisplaySink(sink: DisplaySink | null): DisplaySink | null {
   return previous;
 }
 
-/** The tslab kernel's display function, or null outside a tslab kernel. */
-function kernelSink(): DisplaySink | null {
-  if (!('__tslab__' in globalThis)) return null;
-  // Loaded lazily: only inside the kernel, where tslab is the running program.
-  const jupyter = require('tslab/dist/jupyter') as { lastWriteDisplayData: DisplaySink | null };
-  return jupyter.lastWriteDisplayData;
+/** True inside a notebook kernel (tslab or Deno), whose display channel is there to use. */
+export function inKernel(): boolean {
+  return kernelDisplaySink() !== null;
 }
 
 /**
@@ -155,7 +152,7 @@ export class DisplayHandle {
 }
 
 /**
- * Sends a display bundle to the notebook (the tslab kernel, or the sink set with
+ * Sends a display bundle to the notebook (the kernel, or the sink set with
  * {@link setDisplaySink}); outside a kernel it prints the bundle's text/plain.
  */
 export function displayBundle(
@@ -165,7 +162,7 @@ export function displayBundle(
   if (typeof bundle !== 'object' || bundle === null || Object.keys(bundle).length === 0) {
     throw new TypeError('displayBundle: bundle must be a non-empty { mimetype: data } object');
   }
-  const sink = sinkOverride ?? kernelSink();
+  const sink = sinkOverride ?? kernelDisplaySink();
   if (sink === null) {
     console.log(String(bundle['text/plain'] ?? Object.keys(bundle).join(', ')));
     return;

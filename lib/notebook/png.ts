@@ -1,8 +1,11 @@
 /**
- * A small PNG encoder (8-bit grey, RGB or RGBA, no interlace) over node's zlib, so image outputs
- * (the first-layer weight grid) can be shown by viewers that run no scripts.
+ * A small PNG encoder (8-bit grey, RGB or RGBA, no interlace), so image outputs (the first-layer
+ * weight grid) can be shown by viewers that run no scripts. The pixels are compressed with fflate
+ * (zlib format, in JavaScript) rather than node:zlib, whose output bytes depend on the runtime
+ * (Deno's node:zlib compresses the same pixels differently): the same image gives the same PNG
+ * bytes under Node and under Deno, so a chart's bundle is the same on both notebook kernels.
  */
-import { deflateSync } from 'node:zlib';
+import { zlibSync } from 'fflate';
 import { checkTensor, formatShape, type Tensor } from '../core/tensor';
 
 /** An 8-bit image: `height` rows of `width` pixels of `channels` bytes, row-major. */
@@ -124,7 +127,7 @@ export function encodePNG(image: Uint8Image): Uint8Array {
   const parts = [
     PNG_SIGNATURE,
     chunk('IHDR', header),
-    chunk('IDAT', new Uint8Array(deflateSync(raw, { level: 9 }))),
+    chunk('IDAT', zlibSync(raw, { level: 9 })),
     chunk('IEND', new Uint8Array(0)),
   ];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

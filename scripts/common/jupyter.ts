@@ -3,8 +3,9 @@
  * environment, the set-up steps a fresh clone needs, and executing a notebook with real nbconvert.
  *
  * The environment only sees this repository's venv (its kernels, its labextensions), whatever the
- * user has in ~/.jupyter. The kernel starts through scripts/tslab-kernel.js, which runs at the
- * repository root, so the default data folder resolves the same from every notebook.
+ * user has in ~/.jupyter. Two kernels are registered there: tslab (through scripts/tslab-kernel.js)
+ * and Deno's (through scripts/deno-kernel.sh); both run at the repository root, so the notebooks'
+ * './lib' and the default data folder resolve the same from every notebook.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,6 +13,29 @@ import { CIFAR10_FILES, defaultCIFAR10Dir } from '../../lib/dataUtils';
 import { ROOT, run } from './run';
 
 export const VENV = path.join(ROOT, '.venv');
+
+/** The notebook kernels scripts/setup-python.sh registers (their kernelspec names). */
+export const KERNELS = ['tslab', 'deno'] as const;
+export type KernelName = (typeof KERNELS)[number];
+
+/**
+ * The value of a `--kernel NAME` option (checked), or 'tslab' when `argv` has none; removes the
+ * option from `argv`.
+ *
+ * @throws Error naming the option and the kernels there are
+ */
+export function takeKernelOption(argv: string[], usage: string): KernelName {
+  const i = argv.indexOf('--kernel');
+  if (i < 0) return 'tslab';
+  const name = argv[i + 1];
+  if (!(KERNELS as readonly string[]).includes(name)) {
+    throw new Error(
+      `--kernel: expected one of ${KERNELS.join(', ')}, got '${name ?? ''}' (${usage})`,
+    );
+  }
+  argv.splice(i, 2);
+  return name as KernelName;
+}
 
 /** This process's environment with the venv and node_modules/.bin first on PATH. */
 export function jupyterEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -57,29 +81,41 @@ export function ensureDataset(tag: string, download = true): string {
 }
 
 /**
- * Runs every cell of `notebook` on the tslab kernel with real nbconvert/nbclient, writing the
- * executed copy to `<outDir>/<name>.ipynb`; false when a cell fails (nbconvert stops there).
+ * Runs every cell of `notebook` on `kernel` (whatever kernel its metadata names) with real
+ * nbconvert/nbclient, writing the executed copy to `<outDir>/<name>.ipynb`; false when a cell
+ * fails (nbconvert stops there). On Deno's kernel the cells run through
+ * scripts/nbconvert/late_output (nbconvert's executor, waiting for the output Deno sends after a
+ * cell's idle status, which nbconvert would drop).
  */
 export function executeNotebook(
   notebook: string,
   outDir: string,
   env: NodeJS.ProcessEnv = {},
+  kernel: KernelName = 'tslab',
 ): boolean {
+  const lateOutput = path.join(ROOT, 'scripts', 'nbconvert', 'late_output');
+  const execute =
+    kernel === 'deno'
+      ? [
+          '--NotebookExporter.preprocessors=["late_output.LateOutputExecutePreprocessor"]',
+          '--LateOutputExecutePreprocessor.enabled=True',
+        ]
+      : ['--execute'];
   return run(
     path.join(VENV, 'bin', 'jupyter'),
     [
       'nbconvert',
       '--to',
       'notebook',
-      '--execute',
-      '--ExecutePreprocessor.kernel_name=tslab',
+      ...execute,
+      `--ExecutePreprocessor.kernel_name=${kernel}`,
       '--ExecutePreprocessor.timeout=14400',
       '--ExecutePreprocessor.startup_timeout=300',
       '--output-dir',
       outDir,
       notebook,
     ],
-    { env: jupyterEnv(env) },
+    { env: jupyterEnv(kernel === 'deno' ? { PYTHONPATH: lateOutput, ...env } : env) },
   );
 }
 

@@ -15,6 +15,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { LIB_DIR } from '../../core/runtime';
 import { checkGatherArgs, checkGemmArgs, checkVectorArgs } from '../checks';
 import { gatherLoop } from '../js';
 import type { ComputeBackend } from '../types';
@@ -33,8 +34,15 @@ export interface BlasAddon {
   gatherRows: ComputeBackend['gatherRows'];
 }
 
-/** Where `npm install` (scripts/build-backends.js) puts the addon, relative to this file. */
-export const blasAddonPath = path.resolve(__dirname, 'build', 'Release', 'cs231n_blas.node');
+/** Where `npm install` (scripts/build-backends.js) puts the addon: build/Release/ beside this file. */
+export const blasAddonPath = path.join(
+  LIB_DIR,
+  'kernels',
+  'blas',
+  'build',
+  'Release',
+  'cs231n_blas.node',
+);
 
 /** Products with fewer multiply-adds (m * n * k) than this are not timed (OpenBLAS runs them on one thread anyway below 64^3). */
 export const TUNE_MIN_MNK = 2 ** 20;

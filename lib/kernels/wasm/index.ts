@@ -17,14 +17,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { LIB_DIR } from '../../core/runtime';
 import { checkGatherArgs, checkGemmArgs, checkVectorArgs } from '../checks';
 import { axpyLoop, dotLoop, gatherLoop, gemmLoops } from '../js';
 import type { ComputeBackend } from '../types';
 
-/** Where the build puts the module, relative to this file. */
-export const wasmModulePath = path.resolve(__dirname, 'build', 'gemm.wasm');
+/** Where the build puts the modules: build/ beside this file. */
+const BUILD_DIR = path.join(LIB_DIR, 'kernels', 'wasm', 'build');
+
+/** The kernel's wasm module. */
+export const wasmModulePath = path.join(BUILD_DIR, 'gemm.wasm');
 /** The relaxed-SIMD build of the same kernel (fused multiply-add). */
-export const wasmRelaxedModulePath = path.resolve(__dirname, 'build', 'gemm-relaxed.wasm');
+export const wasmRelaxedModulePath = path.join(BUILD_DIR, 'gemm-relaxed.wasm');
 
 /** Products with `2 * m * n * k` below this run on the calling thread only. */
 export const PARALLEL_FLOPS = 4e6;
