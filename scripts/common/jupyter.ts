@@ -3,7 +3,7 @@
  * environment, the set-up steps a fresh clone needs, and executing a notebook with real nbconvert.
  *
  * The environment only sees this repository's venv (its kernels, its labextensions), whatever the
- * user has in ~/.jupyter. The kernel starts through scripts/tslab-kernel.js, which runs at the
+ * user has in ~/.jupyter. The kernel starts through scripts/tslab-kernel.ts, which runs at the
  * repository root, so the default data folder resolves the same from every notebook.
  */
 import * as fs from 'node:fs';
