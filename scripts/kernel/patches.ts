@@ -125,7 +125,7 @@ export const PATCHES: readonly Patch[] = [
       requireFunction(this, executor.createExecutor);
       const metadata = kernel.tslab.metadata();
       executor.createExecutor = makeCreateExecutor({
-        ts: projectTypeScript(kernel.root),
+        ts: projectTypeScript(),
         getCodeMetadata: metadata.getCodeMetadata,
         tslabApi: kernel.tslab.publicApi,
         syncWatchedFiles: () => kernel.polled?.sync() ?? [],

@@ -101,7 +101,7 @@ export function tslabAt(root: string): Tslab {
   };
 }
 
-/** The project's own TypeScript (the module loader transpiles lib/ with it). */
-export function projectTypeScript(root: string): typeof TypeScript {
-  return require(require.resolve('typescript', { paths: [root] }));
+/** The project's own TypeScript, from this clone (the module loader transpiles lib/ with it). */
+export function projectTypeScript(): typeof TypeScript {
+  return require('typescript');
 }
