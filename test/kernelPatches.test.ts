@@ -5,7 +5,6 @@
  * that the patched kernel does what the patch says. The installed versions must be the ones the
  * list names: after an update, the first test says what to re-verify.
  */
-import { createHmac, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -33,6 +32,7 @@ import {
   type Tslab,
   tslabAt,
 } from '../scripts/kernel/tslab';
+import { decodeFrames, signedFrames, type WireMessage } from './helpers/kernelWire';
 
 const ROOT = path.resolve(__dirname, '..');
 const tslab = tslabAt(ROOT);
@@ -447,29 +447,7 @@ describePatch('unbounded-iopub', (patch) => {
 
 // tslab's message handling, driven with signed wire messages as Jupyter sends them.
 const KEY = 'test-key';
-const DELIM = '<IDS|MSG>';
-interface Sent {
-  type: string;
-  parent: string;
-  content: Record<string, unknown>;
-}
-
-function wire(type: string, content: object, date = new Date()): { id: string; frames: Buffer[] } {
-  const id = randomUUID();
-  const header = {
-    version: '5.3',
-    date: date.toISOString(),
-    session: 's',
-    username: 'u',
-    msg_type: type,
-    msg_id: id,
-  };
-  const parts = [header, {}, {}, content].map((p) => JSON.stringify(p));
-  const hmac = createHmac('sha256', KEY);
-  for (const p of parts) hmac.update(p);
-  const frames = [Buffer.from('client'), Buffer.from(DELIM), Buffer.from(hmac.digest('hex'))];
-  return { id, frames: [...frames, ...parts.map((p) => Buffer.from(p))] };
-}
+type Sent = WireMessage;
 
 /** A socket that decodes (and checks the signature of) what tslab sends on it. */
 function socket() {
@@ -477,13 +455,7 @@ function socket() {
   return {
     sent,
     send(frames: (Buffer | string)[]) {
-      const i = frames.findIndex((f) => String(f) === DELIM);
-      const [hmac, ...parts] = frames.slice(i + 1).map(String);
-      const h = createHmac('sha256', KEY);
-      for (const p of parts) h.update(p);
-      expect(hmac).toBe(h.digest('hex'));
-      const [header, parent, , content] = parts.map((p) => JSON.parse(p));
-      sent.push({ type: header.msg_type, parent: parent.msg_id, content });
+      sent.push(decodeFrames(KEY, frames));
     },
   };
 }
@@ -531,7 +503,7 @@ function server() {
       allow_stdin: false,
       stop_on_error: options.stopOnError ?? true,
     };
-    const { id, frames } = wire('execute_request', request, options.date);
+    const { id, frames } = signedFrames(KEY, 'execute_request', request, options.date);
     const done = s.handleShellMessage(shell as unknown as Zmq.Router, ...frames);
     return { id, done };
   };

@@ -5,15 +5,17 @@
  *   tsx scripts/kernel/kernelspec.ts <kernels dir>   writes both, each atomically
  *
  * The kernel runs scripts/tslab-kernel.ts with node and tsx's CommonJS hook (absolute paths into
- * this clone, so any notebook folder works) and one V8 flag, --max-semi-space-size=64: each
- * training step drops a few MB of Float64Arrays (the gradients), and with V8's default young
- * generation and the kernel's own heap (about 120 MB: tslab's TypeScript compiler) V8 ran a full
- * mark-compact every ~20 steps, its marking threads took the core that OpenBLAS's second thread
- * needs, and every training run after the first took 2.5x as long (measured in this kernel: 2
- * epochs of hidden 128 took 5.6 s, then 14.3 s per run; with the flag 5.1 to 5.7 s every run). A
- * young generation of up to 64 MB per semi-space lets the dead arrays go in cheap scavenges (a
- * plain Node process holding a 100 MB heap: 7 mark-compacts instead of about 160 over three such
- * runs). `node` is found on PATH when Jupyter starts the kernel, as `#!/usr/bin/env node` would be.
+ * this clone, so any notebook folder works; ./plainRequire.ts says what the hook costs and how the
+ * kernel avoids most of it). Worker threads inherit the hook (about 25 ms more to start each).
+ * Node runs with one V8 flag, --max-semi-space-size=64: each training step drops a few MB of
+ * Float64Arrays (the gradients), and with V8's default young generation and the kernel's own heap
+ * (about 120 MB: tslab's TypeScript compiler) V8 ran a full mark-compact every ~20 steps, its
+ * marking threads took the core that OpenBLAS's second thread needs, and every training run after
+ * the first took 2.5x as long (measured in this kernel: 2 epochs of hidden 128 took 5.6 s, then
+ * 14.3 s per run; with the flag 5.1 to 5.7 s every run). A young generation of up to 64 MB per
+ * semi-space lets the dead arrays go in cheap scavenges (a plain Node process holding a 100 MB
+ * heap: 7 mark-compacts instead of about 160 over three such runs). `node` is found on PATH when
+ * Jupyter starts the kernel, as `#!/usr/bin/env node` would be.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

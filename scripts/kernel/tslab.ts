@@ -14,6 +14,7 @@ import type * as TslabMetadata from 'tslab/dist/metadata';
 import type * as TslabUtil from 'tslab/dist/util';
 import type * as TypeScript from 'typescript';
 import type * as Zmq from 'zeromq';
+import { requirePlain } from './plainRequire';
 
 export type { Converter, ConvertResult, Diagnostic } from 'tslab/dist/converter';
 export type { ConsoleInterface, ConverterSet, Executor } from 'tslab/dist/executor';
@@ -95,7 +96,7 @@ export function tslabAt(root: string): Tslab {
     metadata: () => own('dist/metadata.js'),
     util: () => own('dist/util.js'),
     publicApi: () => require(dir),
-    ts: () => dep('@tslab/typescript-for-tslab'),
+    ts: () => requirePlain('@tslab/typescript-for-tslab', dir) as typeof TsForTslab,
     zeromq: () => dep('zeromq'),
     dependencyVersion: (name) => require(packageJsonOf(name)).version as string,
   };
@@ -103,5 +104,5 @@ export function tslabAt(root: string): Tslab {
 
 /** The project's own TypeScript, from this clone (the module loader transpiles lib/ with it). */
 export function projectTypeScript(): typeof TypeScript {
-  return require('typescript');
+  return requirePlain('typescript', __dirname) as typeof TypeScript;
 }
