@@ -11,7 +11,7 @@
 # Idempotent and quick when already done: pip runs only when requirements-jupyter.txt, the Python
 # version or the repository path changed (a venv is not relocatable, so a moved clone gets a fresh
 # one); the kernelspecs are rewritten on every run, so they always point at this clone's launchers
-# (scripts/tslab-kernel.js, scripts/deno-kernel.sh).
+# (scripts/tslab-kernel.ts, scripts/deno-kernel.sh).
 #
 # Environment: PYTHON (default python3) picks the interpreter used to create the venv.
 set -euo pipefail
@@ -22,9 +22,9 @@ REQS="$ROOT/requirements-jupyter.txt"
 REQS_BLAS="$ROOT/requirements-blas.txt"
 STAMP="$VENV/.setup-stamp"
 PYTHON="${PYTHON:-python3}"
-TSLAB="$ROOT/node_modules/.bin/tslab"
-# The kernel starts through this launcher (repository root as cwd, directory imports); see the file.
-LAUNCHER="$ROOT/scripts/tslab-kernel.js"
+TSX="$ROOT/node_modules/.bin/tsx"
+# The kernel starts through this launcher (repository root as cwd, tslab's patches); see the file.
+LAUNCHER="$ROOT/scripts/tslab-kernel.ts"
 
 log() { printf '[setup-python] %s\n' "$*" >&2; }
 
@@ -64,14 +64,16 @@ if [[ ! -f "$VENV/share/jupyter/labextensions/jupyterlab-plotly/package.json" ]]
   exit 1
 fi
 
-if [[ ! -x "$TSLAB" ]]; then
-  log "error: $TSLAB not found; run npm install first"
+if [[ ! -x "$TSX" || ! -d "$ROOT/node_modules/tslab" ]]; then
+  log "error: tsx or tslab missing from $ROOT/node_modules; run npm install first"
   exit 1
 fi
 
-# Register tslab (and its jslab twin) in the venv: .venv/share/jupyter/kernels/{tslab,jslab}.
-# Regenerated every time so the absolute path to this clone's launcher is always right.
-"$TSLAB" install --sys-prefix --python "$VENV/bin/python" --binary "$LAUNCHER" >/dev/null
+# Register tslab (and its jslab twin) in the venv: .venv/share/jupyter/kernels/{tslab,jslab}, as
+# `tslab install --sys-prefix` would, with the command of scripts/kernel/kernelspec.ts (node, its
+# GC flag and tsx running the launcher). Regenerated every time so the absolute paths to this
+# clone's launcher are always right.
+"$TSX" "$ROOT/scripts/kernel/kernelspec.ts" "$VENV/share/jupyter/kernels" >/dev/null
 spec="$VENV/share/jupyter/kernels/tslab/kernel.json"
 if ! grep -qF "\"$LAUNCHER\"" "$spec"; then
   log "error: $spec does not point at $LAUNCHER"

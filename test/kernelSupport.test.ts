@@ -11,10 +11,11 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(__dirname, '..');
-const requests = require('../scripts/kernel/requests.js');
-const messages = require('../scripts/kernel/messages.js');
-const { keepAssignedDeclarations, cellDeclaredNames } = require('../scripts/kernel/executor.js');
-const { createModuleLoader } = require('../scripts/kernel/moduleLoader.js');
+
+import { cellDeclaredNames, keepAssignedDeclarations } from '../scripts/kernel/executor';
+import * as messages from '../scripts/kernel/messages';
+import { createModuleLoader } from '../scripts/kernel/moduleLoader';
+import * as requests from '../scripts/kernel/streamBuffer';
 
 type Sent = [string, string][];
 
@@ -141,7 +142,7 @@ describe('formatError', () => {
       `    at Proxy.affineForward (${ROOT}/lib/layers.ts:45:3)`,
       '    at tslab-cell-4:3:20',
       '    at Script.runInThisContext (node:vm:137:12)',
-      `    at Object.execute (${ROOT}/scripts/kernel/executor.js:145:21)`,
+      `    at Object.execute (${ROOT}/scripts/kernel/executor.ts:145:21)`,
       `    at run (${ROOT}/node_modules/tslab/dist/executor.js:10:1)`,
     ].join('\n');
     expect(messages.formatError(err, ROOT, 'tslab-cell-')).toBe(
@@ -231,7 +232,11 @@ describe('createModuleLoader', () => {
     "import { b } from './b';\nexport { b } from './b';\nexport { bump } from './state';\nexport const viaB = (): number => b() * 10;\n",
   );
   const loader = createModuleLoader({ rootDir: dir, ts });
-  const lib = loader.cellRequire('./lib');
+  const lib = loader.cellRequire('./lib') as {
+    b(): number;
+    viaB(): number;
+    bump(): number;
+  };
 
   it('serves a directory import as its index.ts, through a live view', () => {
     expect(lib.b()).toBe(1);
@@ -264,19 +269,26 @@ describe('createModuleLoader', () => {
     expect(lib.bump()).toBe(4);
   });
 
-  it('maps stack frames to the .ts lines (source maps, in a plain Node process as in the kernel)', () => {
+  it('maps stack frames to the .ts lines (source maps, in a Node process set up as the kernel is)', () => {
     write(
       'lib/b.ts',
       "export function b(): number {\n  // line 2\n  throw new Error('from b');\n}\n",
     );
     const script = `
       process.setSourceMapsEnabled(true);
-      const { createModuleLoader } = require(${JSON.stringify(path.join(ROOT, 'scripts', 'kernel', 'moduleLoader.js'))});
+      const { createModuleLoader } = require(${JSON.stringify(path.join(ROOT, 'scripts', 'kernel', 'moduleLoader.ts'))});
       const ts = require(${JSON.stringify(require.resolve('typescript'))});
       const lib = createModuleLoader({ rootDir: ${JSON.stringify(dir)}, ts }).cellRequire('./lib');
       try { lib.viaB(); } catch (err) { console.log(err.stack); }`;
     try {
-      const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+      // node with tsx's CommonJS hook, as the kernelspec starts the kernel.
+      const r = spawnSync(
+        process.execPath,
+        ['--require', require.resolve('tsx/cjs'), '-e', script],
+        {
+          encoding: 'utf8',
+        },
+      );
       expect(r.stderr).toBe('');
       const frames = r.stdout.split('\n');
       expect(frames[0]).toBe('Error: from b');

@@ -3,7 +3,7 @@
  * environment, the set-up steps a fresh clone needs, and executing a notebook with real nbconvert.
  *
  * The environment only sees this repository's venv (its kernels, its labextensions), whatever the
- * user has in ~/.jupyter. Two kernels are registered there: tslab (through scripts/tslab-kernel.js)
+ * user has in ~/.jupyter. Two kernels are registered there: tslab (through scripts/tslab-kernel.ts)
  * and Deno's (through scripts/deno-kernel.sh); both run at the repository root, so the notebooks'
  * './lib' and the default data folder resolve the same from every notebook.
  */

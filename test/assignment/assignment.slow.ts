@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kernelSpec } from '../../scripts/kernel/kernelspec';
 import { allParts } from '../../tools/assignment/exercises';
 import { type GradeReport, gradePart } from '../../tools/assignment/grade';
 import {
@@ -255,16 +256,7 @@ describe('the student version', () => {
       fs.mkdirSync(kernels, { recursive: true });
       fs.writeFileSync(
         path.join(kernels, 'kernel.json'),
-        JSON.stringify({
-          argv: [
-            path.join(student, 'scripts/tslab-kernel.js'),
-            'kernel',
-            '--config-path',
-            '{connection_file}',
-          ],
-          display_name: 'TypeScript (student version)',
-          language: 'typescript',
-        }),
+        JSON.stringify({ ...kernelSpec(student), display_name: 'TypeScript (student version)' }),
       );
       const out = path.join(tmp, 'executed');
       const run = spawnSync(

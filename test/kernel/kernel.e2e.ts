@@ -1,5 +1,5 @@
 /**
- * The notebook kernel (scripts/tslab-kernel.js and scripts/kernel/) through real nbconvert: each
+ * The notebook kernel (scripts/tslab-kernel.ts and scripts/kernel/) through real nbconvert: each
  * notebook in test/kernel/notebooks/ is executed on the tslab kernel as `npm run notebook` does,
  * and the executed copy's outputs are checked.
  *

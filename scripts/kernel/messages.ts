@@ -8,31 +8,44 @@
  *   (lib/layers.ts:NN through source maps, and the cell), not Node's or tslab's frames.
  * - `INTERRUPTED`: the one line an interrupted cell prints.
  */
-const path = require('node:path');
+import * as path from 'node:path';
 
-const INTERRUPTED =
+export const INTERRUPTED =
   'Interrupted (Kernel > Interrupt): the cell stopped; what it had assigned before the interrupt is kept.';
+
+/** The message of the error an asynchronous cell is stopped with (tslab's wording). */
+export const ASYNC_INTERRUPT_MESSAGE = 'Interrupted asynchronously';
 
 /** Codes of TypeScript's "Cannot find name 'x'" family (with or without a suggestion). */
 const MISSING_NAME_CODES = new Set([2304, 2552, 2582, 2583, 18004]);
 
-function missingName(diag) {
+/** A TypeScript diagnostic as tslab reports it (tslab/dist/converter.d.ts Diagnostic). */
+export interface CellDiagnostic {
+  /** Set for diagnostics in imported files; unset for the cell itself. */
+  fileName?: string;
+  code: number;
+  messageText: string;
+}
+
+function missingName(diag: CellDiagnostic): string | undefined {
   if (diag.fileName || !MISSING_NAME_CODES.has(diag.code)) return undefined;
   return /'([^']+)'/.exec(String(diag.messageText))?.[1];
 }
 
-const quoteList = (names) => names.map((n) => `'${n}'`).join(', ');
+const quoteList = (names: string[]): string => names.map((n) => `'${n}'`).join(', ');
 
 /**
  * One line for a cell whose diagnostics include names that are not declared yet, or undefined.
- * @param {{ fileName?: string, code: number, messageText: string }[]} diagnostics tslab's, for
- *   the cell (no fileName) and the files it imports
- * @param {Set<string>} libNames the names lib/index.ts exports
+ * @param diagnostics tslab's, for the cell (no fileName) and the files it imports
+ * @param libNames the names lib/index.ts exports
  */
-function missingNamesMessage(diagnostics, libNames) {
-  const fromLib = [];
-  const fromCells = [];
-  const suggestions = [];
+export function missingNamesMessage(
+  diagnostics: readonly CellDiagnostic[],
+  libNames: ReadonlySet<string>,
+): string | undefined {
+  const fromLib: string[] = [];
+  const fromCells: string[] = [];
+  const suggestions: string[] = [];
   for (const d of diagnostics) {
     const name = missingName(d);
     if (!name) continue;
@@ -45,7 +58,7 @@ function missingNamesMessage(diagnostics, libNames) {
     }
   }
   if (fromLib.length === 0 && fromCells.length === 0) return undefined;
-  const parts = [];
+  const parts: string[] = [];
   if (fromLib.length > 0) {
     parts.push(
       `${quoteList(fromLib)} ${fromLib.length === 1 ? 'is' : 'are'} not imported yet: run the set-up cell (the one with \`import { ... } from './lib'\`) first`,
@@ -63,7 +76,7 @@ function missingNamesMessage(diagnostics, libNames) {
 }
 
 /** tslab's follow-up errors of declaration emit, which only repeat a missing name. */
-function isEmitNoise(diag) {
+export function isEmitNoise(diag: CellDiagnostic): boolean {
   return /has or is using private name|cannot be named without a reference/.test(
     String(diag.messageText),
   );
@@ -71,11 +84,11 @@ function isEmitNoise(diag) {
 
 /**
  * The message and our frames of a runtime error, as printed under a failed cell.
- * @param {unknown} err what the cell threw
- * @param {string} rootDir the repository root (frames are shown relative to it)
- * @param {string} cellFile the prefix of the file names cells run under (shown as "cell")
+ * @param err what the cell threw
+ * @param rootDir the repository root (frames are shown relative to it)
+ * @param cellFile the prefix of the file names cells run under (shown as "cell")
  */
-function formatError(err, rootDir, cellFile) {
+export function formatError(err: unknown, rootDir: string, cellFile: string): string {
   if (!(err instanceof Error) || typeof err.stack !== 'string') {
     return `Uncaught ${typeof err === 'string' ? JSON.stringify(err) : String(err)}`;
   }
@@ -86,7 +99,7 @@ function formatError(err, rootDir, cellFile) {
   const head = [`${err.name || 'Error'}: ${err.message}`];
   const frames = firstFrame < 0 ? [] : lines.slice(firstFrame);
   const kernelDir = path.join(rootDir, 'scripts');
-  const ours = [];
+  const ours: string[] = [];
   for (const frame of frames) {
     if (frame.includes(cellFile)) {
       const fn = frame
@@ -117,12 +130,10 @@ function formatError(err, rootDir, cellFile) {
 }
 
 /** Whether an error is V8's report of a script stopped by SIGINT (vm's breakOnSigint). */
-function isInterrupt(err) {
+export function isInterrupt(err: unknown): boolean {
   return (
     err instanceof Error &&
-    (err.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED' ||
-      err.message === 'Interrupted asynchronously')
+    ((err as NodeJS.ErrnoException).code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED' ||
+      err.message === ASYNC_INTERRUPT_MESSAGE)
   );
 }
-
-module.exports = { INTERRUPTED, missingNamesMessage, isEmitNoise, formatError, isInterrupt };

@@ -21,32 +21,76 @@
  * Directory imports ('./lib', './kernels') resolve to their index.ts as in the TypeScript program.
  * Everything else (node_modules packages, node: built-ins, .node addons, .json) is loaded by Node.
  */
-const crypto = require('node:crypto');
-const fs = require('node:fs');
-const path = require('node:path');
-const Module = require('node:module');
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import Module from 'node:module';
+import * as path from 'node:path';
+import type * as TypeScript from 'typescript';
 
-/**
- * @param {object} options
- * @param {string} options.rootDir the kernel's working directory (the repository root)
- * @param {typeof import('typescript')} options.ts the TypeScript compiler used to transpile
- * @param {(id: string) => unknown} [options.special] modules served by the kernel itself ('tslab'),
- *   or undefined for the others
- * @param {(filename: string) => string | undefined} [options.virtualSource] JavaScript for a module
- *   that exists only in memory (tslab's `//%module` cells), by its .js filename
- */
-function createModuleLoader({ rootDir, ts, special, virtualSource }) {
+/** What of Node's CommonJS loader is used here beyond its public API (Node 20 to 26 have it). */
+interface ModuleInternals {
+  new (
+    id: string,
+    parent?: NodeJS.Module,
+  ): NodeJS.Module & {
+    _compile(code: string, filename: string): unknown;
+  };
+  _nodeModulePaths(dir: string): string[];
+}
+const NodeModule = Module as unknown as ModuleInternals;
+
+/** The `require` handed to cells and lib modules. */
+export type LoaderRequire = ((id: string) => unknown) & Pick<NodeJS.Require, 'resolve' | 'cache'>;
+
+export interface ModuleLoaderOptions {
+  /** The kernel's working directory (the repository root). */
+  rootDir: string;
+  /** The TypeScript compiler used to transpile. */
+  ts: typeof TypeScript;
+  /** Modules served by the kernel itself ('tslab'), or undefined for the others. */
+  special?: (id: string) => unknown;
+  /** JavaScript for a module that exists only in memory (tslab's `//%module` cells), by .js filename. */
+  virtualSource?: (filename: string) => string | undefined;
+}
+
+export interface ModuleLoader {
+  /** The `require` cells run with: our modules as live views, packages from the root. */
+  cellRequire: LoaderRequire;
+  /**
+   * Drops the modules whose file changed since it was loaded, and everything that imports them.
+   * Returns the changed files (paths relative to rootDir), for the kernel's log and tests.
+   */
+  refresh(): string[];
+  /** Drops a virtual module (a redefined `//%module` cell) and its importers on the next refresh. */
+  forget(filename: string): void;
+  /** The filenames of the loaded modules. */
+  loadedFiles(): string[];
+}
+
+interface Loaded {
+  module: NodeJS.Module;
+  stamp: string;
+  hash: string;
+}
+
+/** A loader for the TypeScript modules below `rootDir` (see the top of this file). */
+export function createModuleLoader({
+  rootDir,
+  ts,
+  special,
+  virtualSource,
+}: ModuleLoaderOptions): ModuleLoader {
   /** filename -> { module, stamp, hash } for every loaded .ts module. */
-  const loaded = new Map();
+  const loaded = new Map<string, Loaded>();
   /** filename -> set of filenames of the loaded modules that required it. */
-  const importers = new Map();
+  const importers = new Map<string, Set<string>>();
   /** filename -> the stable proxy cells hold. */
-  const proxies = new Map();
+  const proxies = new Map<string, object>();
   const nodeRequire = Module.createRequire(path.join(rootDir, 'src.js'));
   const nodeModules = `${path.sep}node_modules${path.sep}`;
 
   /** The .ts file a relative request names, or undefined (then Node resolves it). */
-  function resolveTs(fromDir, id) {
+  function resolveTs(fromDir: string, id: string): string | undefined {
     if (!/^\.\.?(\/|$)/.test(id)) return undefined;
     const base = path.resolve(fromDir, id);
     if (base.includes(nodeModules)) return undefined;
@@ -66,7 +110,7 @@ function createModuleLoader({ rootDir, ts, special, virtualSource }) {
     return undefined;
   }
 
-  function stampOf(filename) {
+  function stampOf(filename: string): string {
     try {
       const s = fs.statSync(filename);
       return `${s.size}:${s.mtimeMs}`;
@@ -75,12 +119,12 @@ function createModuleLoader({ rootDir, ts, special, virtualSource }) {
     }
   }
 
-  function hashOf(text) {
+  function hashOf(text: string): string {
     return crypto.createHash('sha1').update(text).digest('hex');
   }
 
   /** CommonJS with an inline source map; a syntax error throws naming the file, line and column. */
-  function transpile(filename, source) {
+  function transpile(filename: string, source: string): string {
     const out = ts.transpileModule(source, {
       fileName: filename,
       compilerOptions: {
@@ -107,7 +151,7 @@ function createModuleLoader({ rootDir, ts, special, virtualSource }) {
   }
 
   /** Loads (or returns the loaded) module of a .ts filename; `parent` is the importer's filename. */
-  function load(filename, parent) {
+  function load(filename: string, parent?: string): unknown {
     if (parent) {
       let set = importers.get(filename);
       if (!set) {
@@ -121,12 +165,14 @@ function createModuleLoader({ rootDir, ts, special, virtualSource }) {
 
     const isVirtual = filename.endsWith('.js');
     const stamp = isVirtual ? 'virtual' : stampOf(filename);
-    const source = isVirtual ? virtualSource(filename) : fs.readFileSync(filename, 'utf8');
+    const source = isVirtual
+      ? (virtualSource?.(filename) ?? '')
+      : fs.readFileSync(filename, 'utf8');
     const code = isVirtual ? source : transpile(filename, source);
-    const mod = new Module(filename, module);
+    const mod = new NodeModule(filename, module);
     mod.filename = filename;
-    mod.paths = Module._nodeModulePaths(path.dirname(filename));
-    mod.require = makeRequire(path.dirname(filename), filename);
+    mod.paths = NodeModule._nodeModulePaths(path.dirname(filename));
+    mod.require = makeRequire(path.dirname(filename), filename) as NodeJS.Require;
     // Registered before running, so import cycles see the partly filled exports as in Node.
     loaded.set(filename, { module: mod, stamp, hash: hashOf(source) });
     try {
@@ -140,9 +186,9 @@ function createModuleLoader({ rootDir, ts, special, virtualSource }) {
   }
 
   /** The `require` given to a loaded module: our .ts modules through `load`, the rest Node's. */
-  function makeRequire(dir, filename) {
+  function makeRequire(dir: string, filename: string): LoaderRequire {
     const own = Module.createRequire(filename);
-    const req = (id) => {
+    const req = (id: string): unknown => {
       const served = special?.(id);
       if (served !== undefined) return served;
       const target = resolveTs(dir, id);
@@ -154,11 +200,11 @@ function createModuleLoader({ rootDir, ts, special, virtualSource }) {
   }
 
   /** The stable, always-current view of a module that cells hold. */
-  function liveView(filename) {
+  function liveView(filename: string): object {
     let proxy = proxies.get(filename);
     if (proxy) return proxy;
-    const current = () => load(filename);
-    proxy = new Proxy(Object.create(null), {
+    const current = () => load(filename) as object;
+    proxy = new Proxy(Object.create(null) as object, {
       get: (_t, key) => Reflect.get(current(), key),
       has: (_t, key) => Reflect.has(current(), key),
       ownKeys: () => Reflect.ownKeys(current()),
@@ -175,8 +221,7 @@ function createModuleLoader({ rootDir, ts, special, virtualSource }) {
     return proxy;
   }
 
-  /** The `require` cells run with: our modules as live views, packages from the root. */
-  function cellRequire(id) {
+  function cellRequire(id: string): unknown {
     const served = special?.(id);
     if (served !== undefined) return served;
     const target = resolveTs(rootDir, id);
@@ -185,17 +230,13 @@ function createModuleLoader({ rootDir, ts, special, virtualSource }) {
   cellRequire.resolve = nodeRequire.resolve;
   cellRequire.cache = nodeRequire.cache;
 
-  /**
-   * Drops the modules whose file changed since it was loaded, and everything that imports them.
-   * Returns the changed files (paths relative to rootDir), for the kernel's log and tests.
-   */
-  function refresh() {
-    const changed = [];
+  function refresh(): string[] {
+    const changed: string[] = [];
     for (const [filename, entry] of loaded) {
       if (entry.stamp === 'virtual') continue;
       const stamp = stampOf(filename);
       if (stamp === entry.stamp) continue;
-      let text;
+      let text: string | undefined;
       try {
         text = fs.readFileSync(filename, 'utf8');
       } catch {
@@ -207,8 +248,8 @@ function createModuleLoader({ rootDir, ts, special, virtualSource }) {
       }
       changed.push(filename);
     }
-    const drop = new Set();
-    const visit = (f) => {
+    const drop = new Set<string>();
+    const visit = (f: string) => {
       if (drop.has(f)) return;
       drop.add(f);
       for (const parent of importers.get(f) ?? []) visit(parent);
@@ -222,14 +263,12 @@ function createModuleLoader({ rootDir, ts, special, virtualSource }) {
     return changed.map((f) => path.relative(rootDir, f));
   }
 
-  /** Drops a virtual module (a redefined `//%module` cell) and its importers. */
-  function forget(filename) {
-    if (!loaded.has(filename)) return;
-    loaded.get(filename).stamp = 'gone';
-    loaded.get(filename).hash = '';
+  function forget(filename: string): void {
+    const entry = loaded.get(filename);
+    if (!entry) return;
+    entry.stamp = 'gone';
+    entry.hash = '';
   }
 
   return { cellRequire, refresh, forget, loadedFiles: () => [...loaded.keys()] };
 }
-
-module.exports = { createModuleLoader };
