@@ -146,6 +146,11 @@ export async function gradeProject(
   };
 }
 
+/** The exercise of a part id (`knn:two_loops` -> `knn`). */
+export function exerciseOf(id: string): string {
+  return id.split(':')[0];
+}
+
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
@@ -153,13 +158,16 @@ function pad(s: string, n: number): string {
 /** The table of one project's grade. */
 export function formatReport(report: GradeReport): string {
   const w = Math.max(...report.parts.map((p) => p.title.length), 4);
-  const lines = [`${pad('part', w)}  points   result`];
+  const e = Math.max(...report.parts.map((p) => exerciseOf(p.id).length), 8);
+  const lines = [`${pad('exercise', e)}  ${pad('part', w)}  points   result`];
   for (const p of report.parts) {
     const pts = `${p.points} / ${p.maxPoints}`;
     const detail = p.detail.length > 160 ? `${p.detail.slice(0, 157)}...` : p.detail;
-    lines.push(`${pad(p.title, w)}  ${pad(pts, 7)}  ${pad(p.status, 7)}  ${detail}`);
+    lines.push(
+      `${pad(exerciseOf(p.id), e)}  ${pad(p.title, w)}  ${pad(pts, 7)}  ${pad(p.status, 7)}  ${detail}`,
+    );
   }
-  lines.push(`${pad('total', w)}  ${report.score} / ${report.maxScore}`);
+  lines.push(`${pad('total', e)}  ${pad('', w)}  ${report.score} / ${report.maxScore}`);
   return lines.join('\n');
 }
 
