@@ -432,7 +432,16 @@ describe('the grader', () => {
     );
     const run = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'tools/assignment/grade.ts', '--submissions', subs, '--json'],
+      [
+        '--import',
+        'tsx',
+        'tools/assignment/grade.ts',
+        '--submissions',
+        subs,
+        '--json',
+        '--csv',
+        path.join(tmp, 'grades.csv'),
+      ],
       { cwd: ROOT, encoding: 'utf8', timeout: 900_000 },
     );
     expect(run.status).toBe(0);
@@ -450,6 +459,29 @@ describe('the grader', () => {
     );
     expect(rows[1].score).toBe(0);
     const first = allParts().findIndex((p) => p.id === 'two_layer_net:affine_forward');
+    // The same table as CSV for a gradebook: totals, one column per exercise, one per part.
+    const csv = fs.readFileSync(path.join(tmp, 'grades.csv'), 'utf8').trimEnd().split('\r\n');
+    const header = csv[0].split(',');
+    expect(header.slice(0, 8)).toEqual([
+      'submission',
+      'score',
+      'max_score',
+      'knn',
+      'svm',
+      'softmax',
+      'two_layer_net',
+      'features',
+    ]);
+    expect(header.slice(8)).toEqual(allParts().map((p) => p.id));
+    expect(csv.length).toBe(3);
+    for (const [i, r] of rows.entries()) {
+      const cells = csv[i + 1].split(',');
+      expect(cells.slice(0, 3)).toEqual([r.submission, String(r.score), String(maxScore)]);
+      expect(cells.slice(8).map(Number)).toEqual(r.parts.map((p) => p.points));
+      expect(Number(cells[6])).toBe(
+        r.parts.filter((p) => p.id.startsWith('two_layer_net:')).reduce((s, p) => s + p.points, 0),
+      );
+    }
     expect(run.stdout).toMatch(/^submission +p1 +p2 /);
     expect(run.stdout).toMatch(new RegExp(`\\nalice +(0 +){${first}}5 +10 `));
   }, 600_000);

@@ -1,5 +1,5 @@
 /**
- * npm run grade [-- --json] [-- --dir PROJECT] [-- --submissions DIR]
+ * npm run grade [-- --json] [-- --dir PROJECT] [-- --submissions DIR] [-- --csv FILE]
  *
  * Grades a project (default: this one) part by part: one part per function or notebook cell the
  * student writes and per inline answer (tools/assignment/exercises/). Each part runs in its own
@@ -16,12 +16,13 @@
  * holding lib/ and notebooks/) into one table, a row per submission. Each is graded in a scratch
  * project: this project's lib/ with the files the student writes (those with solution regions)
  * taken from the submission, or their stubs when the submission lacks them, and the submission's
- * notebooks.
+ * notebooks. --csv FILE also writes the table as CSV (gradeCsv.ts), a row per submission.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { allParts } from './exercises';
+import { writeGradesCsv } from './gradeCsv';
 import type { Part } from './gradingKit';
 
 /** The result of one part. */
@@ -173,9 +174,10 @@ export function formatReport(report: GradeReport): string {
 
 async function main(argv: string[]): Promise<void> {
   const usage =
-    'usage: npm run grade [-- --json] [-- --dir PROJECT] [-- --submissions DIR]\n' +
+    'usage: npm run grade [-- --json] [-- --dir PROJECT] [-- --submissions DIR] [-- --csv FILE]\n' +
     '  --dir PROJECT      grade that project (default: this one)\n' +
     '  --submissions DIR  grade every zip or folder in DIR into one table\n' +
+    '  --csv FILE         also write the table as CSV (a row per submission) for a gradebook\n' +
     '  --json             end with one JSON line';
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(usage);
@@ -187,18 +189,23 @@ async function main(argv: string[]): Promise<void> {
     if (i < 0) return undefined;
     const v = argv[i + 1];
     if (!v || v.startsWith('--')) {
-      console.error(`grade: ${flag} needs a folder\n${usage}`);
+      console.error(`grade: ${flag} needs a ${flag === '--csv' ? 'file' : 'folder'}\n${usage}`);
       process.exit(2);
     }
     return v;
   };
-  const known = new Set(['--json', '--dir', '--submissions']);
+  const known = new Set(['--json', '--dir', '--submissions', '--csv']);
   for (let i = 0; i < argv.length; i++) {
     if (argv[i].startsWith('--') && !known.has(argv[i])) {
       console.error(`grade: unknown option ${argv[i]}\n${usage}`);
       process.exit(2);
     }
-    if (argv[i] === '--dir' || argv[i] === '--submissions') i++;
+    if (argv[i] === '--dir' || argv[i] === '--submissions' || argv[i] === '--csv') i++;
+  }
+  const csv = value('--csv');
+  if (csv && !fs.existsSync(path.dirname(path.resolve(csv)))) {
+    console.error(`grade: --csv ${csv}: its folder does not exist`);
+    process.exit(2);
   }
   const subs = value('--submissions');
   if (subs) {
@@ -212,9 +219,9 @@ async function main(argv: string[]): Promise<void> {
       process.exit(2);
     }
     const teacher = require('./gradeSubmissions') as {
-      runSubmissions(dir: string, json: boolean): void;
+      runSubmissions(dir: string, json: boolean, csv?: string): Promise<void>;
     };
-    teacher.runSubmissions(path.resolve(subs), json);
+    await teacher.runSubmissions(path.resolve(subs), json, csv && path.resolve(csv));
     return;
   }
   const dir = path.resolve(value('--dir') ?? graderRoot);
@@ -227,6 +234,10 @@ async function main(argv: string[]): Promise<void> {
     console.error(`[grade] ${r.title}: ${r.status} (${r.seconds} s)`),
   );
   console.log(formatReport(report));
+  if (csv) {
+    writeGradesCsv(csv, [{ submission: path.basename(dir), ...report }]);
+    console.error(`[grade] wrote ${csv}`);
+  }
   if (json) console.log(JSON.stringify(report));
 }
 

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { allParts } from './exercises';
 import { type GradeReport, gradeProject } from './grade';
+import { writeGradesCsv } from './gradeCsv';
 import { projectFiles } from './makeStudent';
 import { hasMarkers } from './markers';
 import { studentSource } from './studentCode';
@@ -120,11 +121,18 @@ export function formatSubmissions(rows: ({ submission: string } & GradeReport)[]
   return [head, ...body, '', legend].join('\n');
 }
 
-/** Grades a folder of submissions and prints the table (and a JSON line with --json). */
-export async function runSubmissions(folder: string, json: boolean): Promise<void> {
+/**
+ * Grades a folder of submissions and prints the table (and a JSON line with --json); with `csv`,
+ * also writes the table to that file as CSV.
+ */
+export async function runSubmissions(folder: string, json: boolean, csv?: string): Promise<void> {
   const rows = await gradeSubmissions(folder, (name, r) =>
     console.error(`[grade] ${name}: ${r.score} / ${r.maxScore}`),
   );
   console.log(formatSubmissions(rows));
+  if (csv) {
+    writeGradesCsv(csv, rows);
+    console.error(`[grade] wrote ${csv} (${rows.length} rows)`);
+  }
   if (json) console.log(JSON.stringify({ submissions: rows }));
 }
