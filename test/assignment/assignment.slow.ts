@@ -11,6 +11,7 @@
  * they are reported as skipped.
  */
 import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -484,6 +485,101 @@ describe('the grader', () => {
     }
     expect(run.stdout).toMatch(/^submission +p1 +p2 /);
     expect(run.stdout).toMatch(new RegExp(`\\nalice +(0 +){${first}}5 +10 `));
+  }, 600_000);
+  it('grades bad submissions: each problem a clear note, costing only its own points', () => {
+    const subs = path.join(tmp, 'bad-submissions');
+    fs.mkdirSync(subs);
+    const solved = (f: string): Buffer => fs.readFileSync(path.join(ROOT, f));
+    // Over the size limit (1 MiB here): not graded at all.
+    fs.writeFileSync(
+      path.join(subs, 'big.zip'),
+      zipSync({ 'lib/blob.bin': crypto.randomBytes(2 * 1024 * 1024) }, { level: 0 }),
+    );
+    // Entries outside its folder are skipped; the rest is graded.
+    fs.writeFileSync(
+      path.join(subs, 'escape.zip'),
+      zipSync({
+        '../../escaped.txt': Buffer.from('x'),
+        'lib/classifiers/kNearestNeighbor.ts': solved('lib/classifiers/kNearestNeighbor.ts'),
+      }),
+    );
+    // A folder with one of each other problem, beside solved files that must keep their points.
+    const mixed = path.join(subs, 'mixed');
+    for (const d of ['lib/classifiers', 'notebooks', 'test/fixtures/grading']) {
+      fs.mkdirSync(path.join(mixed, d), { recursive: true });
+    }
+    const put = (f: string, text: string | Buffer): void =>
+      fs.writeFileSync(path.join(mixed, f), text);
+    put('notebooks/knn.ipynb', '{ "cells": [ not JSON');
+    put('notebooks/svm.ipynb', solved('notebooks/svm.ipynb'));
+    put('lib/classifiers/linearClassifier.ts', solved('lib/classifiers/linearClassifier.ts'));
+    put(
+      'lib/classifiers/softmax.ts',
+      solved('lib/classifiers/softmax.ts').toString().replace('let loss = 0;', 'let loss = = 0;'),
+    );
+    put('lib/classifiers/linearSvm.ts', `${solved('lib/classifiers/linearSvm.ts')}\nfor (;;) {}\n`);
+    put(
+      'lib/classifiers/kNearestNeighbor.ts',
+      solved('lib/classifiers/kNearestNeighbor.ts')
+        .toString()
+        .replace(
+          'computeDistancesNoLoops(X: Tensor): Tensor {',
+          'computeDistancesNoLoops(X: Tensor): Tensor {\n    for (;;) {}',
+        ),
+    );
+    put('test/fixtures/grading/svm.json', '{"loss": [], "predict": []}');
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'tools/assignment/grade.ts', '--submissions', subs, '--json'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 600_000,
+        env: {
+          ...process.env,
+          GRADE_MAX_ZIP_MB: '1',
+          GRADE_TIMEOUT_MS: '5000',
+          GRADE_LOAD_TIMEOUT_MS: '5000',
+        },
+      },
+    );
+    expect(run.status, run.stderr.slice(-2000)).toBe(0);
+    const rows = (
+      JSON.parse(run.stdout.trim().split('\n').pop() ?? '') as {
+        submissions: ({ submission: string } & GradeReport)[];
+      }
+    ).submissions;
+    const [big, escaped, bad] = rows;
+    const byId = (r: GradeReport) => new Map(r.parts.map((p) => [p.id, p]));
+    expect(big.score).toBe(0);
+    expect(big.notes).toEqual([
+      'big.zip is 2.0 MiB, over the 1.0 MiB limit: not graded (submit lib/ and the notebooks only)',
+    ]);
+    expect(escaped.notes).toEqual([
+      'ignored 1 entry with a path outside the submission folder (../../escaped.txt)',
+    ]);
+    expect(escaped.score).toBe(pointsOf('lib/classifiers/kNearestNeighbor.ts'));
+    // The scratch project lies in the temporary folder: the entry would have landed there.
+    expect(fs.existsSync(path.join(os.tmpdir(), 'escaped.txt'))).toBe(false);
+
+    expect(bad.notes).toEqual([
+      'lib/classifiers/softmax.ts does not compile (line 25: Expression expected.): graded as not written',
+      'lib/classifiers/linearSvm.ts does not finish loading within 5 s (a loop at import time?): graded as not written',
+      'ignored 1 edited or added file the grader keeps its own copy of (test/fixtures/grading/svm.json)',
+    ]);
+    const parts = byId(bad);
+    // Costs only their own points: the solved linear classifier (which imports both broken
+    // files), the svm notebook and the other kNN functions keep theirs.
+    for (const id of ['svm:linear_train', 'svm:linear_predict', 'svm:tuning', 'knn:two_loops']) {
+      expect(parts.get(id)?.status, id).toBe('ok');
+    }
+    expect(parts.get('knn:no_loops')?.status).toBe('timeout');
+    expect(parts.get('softmax:loss_naive')?.status).toBe('missing');
+    expect(parts.get('svm:loss_vectorized')?.status).toBe('missing');
+    expect(parts.get('knn:inline_question_1')?.detail).toMatch(
+      /^notebooks\/knn.ipynb is not a notebook: not JSON/,
+    );
+    expect(run.stdout).toContain('mixed: lib/classifiers/softmax.ts does not compile');
   }, 600_000);
 });
 

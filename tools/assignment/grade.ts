@@ -42,6 +42,8 @@ export interface GradeReport {
   score: number;
   maxScore: number;
   parts: PartResult[];
+  /** What of a submission was ignored or replaced, one line each (submissions only). */
+  notes?: string[];
 }
 
 const graderRoot = path.resolve(__dirname, '..', '..');

@@ -29,7 +29,9 @@ export const OMIT: readonly { prefix: string; why: string }[] = [
   { prefix: 'tools/assignment/makeStudent.ts', why: 'the generator itself' },
   { prefix: 'tools/assignment/studentCode.ts', why: 'the generator itself' },
   { prefix: 'tools/assignment/studentNotebook.ts', why: 'the generator itself' },
-  { prefix: 'tools/assignment/gradeSubmissions.ts', why: 'grades with the solved files' },
+  { prefix: 'tools/assignment/gradeSubmissions.ts', why: 'grades submissions (teachers)' },
+  { prefix: 'tools/assignment/scratchProject.ts', why: 'grades submissions (teachers)' },
+  { prefix: 'tools/assignment/loadCheck.ts', why: 'grades submissions (teachers)' },
   { prefix: 'tools/assignment/README.student.md', why: 'becomes README.md' },
 ];
 
