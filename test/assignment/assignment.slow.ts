@@ -565,6 +565,7 @@ describe('the grader', () => {
     expect(bad.notes).toEqual([
       'lib/classifiers/softmax.ts does not compile (line 25: Expression expected.): graded as not written',
       'lib/classifiers/linearSvm.ts does not finish loading within 5 s (a loop at import time?): graded as not written',
+      'notebooks/knn.ipynb is not JSON (not a notebook): its parts get no points',
       'ignored 1 edited or added file the grader keeps its own copy of (test/fixtures/grading/svm.json)',
     ]);
     const parts = byId(bad);
@@ -580,6 +581,214 @@ describe('the grader', () => {
       /^notebooks\/knn.ipynb is not a notebook: not JSON/,
     );
     expect(run.stdout).toContain('mixed: lib/classifiers/softmax.ts does not compile');
+  }, 600_000);
+});
+
+/** Unix modes of a zip's entries, read from its central directory. */
+function zipModes(zip: Uint8Array): Map<string, number> {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  let eocd = zip.length - 22;
+  while (eocd >= 0 && view.getUint32(eocd, true) !== 0x06054b50) eocd--;
+  const count = view.getUint16(eocd + 10, true);
+  let p = view.getUint32(eocd + 16, true);
+  const modes = new Map<string, number>();
+  for (let i = 0; i < count; i++) {
+    expect(view.getUint32(p, true)).toBe(0x02014b50);
+    const nameLen = view.getUint16(p + 28, true);
+    const skip = nameLen + view.getUint16(p + 30, true) + view.getUint16(p + 32, true);
+    const name = Buffer.from(zip.subarray(p + 46, p + 46 + nameLen)).toString('utf8');
+    modes.set(name, (view.getUint32(p + 38, true) >>> 16) & 0o777);
+    p += 46 + skip;
+  }
+  return modes;
+}
+
+describe('npm run autograder (Gradescope)', () => {
+  const VISIBILITY = ['hidden', 'after_due_date', 'after_published', 'visible'];
+  // The fields of results.json that Gradescope's autograder specification documents.
+  const TOP_FIELDS = [
+    'score',
+    'execution_time',
+    'output',
+    'output_format',
+    'test_output_format',
+    'test_name_format',
+    'visibility',
+    'stdout_visibility',
+    'extra_data',
+    'tests',
+    'leaderboard',
+  ];
+  const TEST_FIELDS = [
+    'score',
+    'max_score',
+    'status',
+    'name',
+    'name_format',
+    'number',
+    'output',
+    'output_format',
+    'tags',
+    'visibility',
+    'extra_data',
+  ];
+  let root: string;
+
+  /** results.json checked against the specification; returned parsed. */
+  function checkResults(file: string) {
+    const r = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      score: number;
+      output: string;
+      tests: { name: string; score: number; max_score: number; status: string; output: string }[];
+      [k: string]: unknown;
+    };
+    expect(Object.keys(r).filter((k) => !TOP_FIELDS.includes(k))).toEqual([]);
+    expect(typeof r.score).toBe('number');
+    expect(VISIBILITY).toContain(r.visibility);
+    expect(VISIBILITY).toContain(r.stdout_visibility);
+    expect(r.tests.length).toBe(allParts().length);
+    for (const t of r.tests) {
+      expect(Object.keys(t).filter((k) => !TEST_FIELDS.includes(k))).toEqual([]);
+      expect(typeof t.name).toBe('string');
+      expect(typeof t.output).toBe('string');
+      expect(VISIBILITY).toContain((t as { visibility?: string }).visibility);
+      expect(['passed', 'failed']).toContain(t.status);
+      expect(t.score).toBeGreaterThanOrEqual(0);
+      expect(t.score).toBeLessThanOrEqual(t.max_score);
+    }
+    expect(r.tests.map((t) => t.max_score)).toEqual(allParts().map((p) => p.points));
+    expect(r.score).toBe(r.tests.reduce((s, t) => s + t.score, 0));
+    return r;
+  }
+
+  /** Lays out ROOT/submission, runs run_autograder there, returns the checked results.json. */
+  function runAutograder(fill: (submission: string) => void, env: Record<string, string> = {}) {
+    const submission = path.join(root, 'submission');
+    const results = path.join(root, 'results');
+    fs.rmSync(submission, { recursive: true, force: true });
+    fs.rmSync(results, { recursive: true, force: true });
+    fs.mkdirSync(submission);
+    fs.mkdirSync(results);
+    fill(submission);
+    const run = spawnSync(path.join(root, 'source', 'run_autograder'), [], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 600_000,
+      env: { ...process.env, AUTOGRADER_ROOT: root, ...env },
+    });
+    expect(run.status, run.stderr.slice(-2000)).toBe(0);
+    return checkResults(path.join(results, 'results.json'));
+  }
+
+  const graded = [...new Set(allParts().map((p) => p.file))].filter((f) => f.startsWith('lib/'));
+  const notebooks = [...new Set(allParts().map((p) => p.file))].filter((f) =>
+    f.startsWith('notebooks/'),
+  );
+  const copyFrom = (from: string, files: string[], to: string): void => {
+    for (const f of files) {
+      fs.mkdirSync(path.dirname(path.join(to, f)), { recursive: true });
+      fs.copyFileSync(path.join(from, f), path.join(to, f));
+    }
+  };
+
+  beforeAll(() => {
+    const out = path.join(tmp, 'autograder.zip');
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'tools/assignment/autograder.ts', '--out', out],
+      { cwd: ROOT, encoding: 'utf8', timeout: 300_000 },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const zip = new Uint8Array(fs.readFileSync(out));
+    const modes = zipModes(zip);
+    // Gradescope's layout: setup.sh and run_autograder at the root of the zip, executable.
+    expect(modes.get('setup.sh')).toBe(0o755);
+    expect(modes.get('run_autograder')).toBe(0o755);
+    root = path.join(tmp, 'gradescope');
+    const source = path.join(root, 'source');
+    for (const [name, data] of Object.entries(unzipSync(zip))) {
+      const dest = path.join(source, name);
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      fs.writeFileSync(dest, data, { mode: modes.get(name) ?? 0o644 });
+    }
+    // What setup.sh's npm ci would install: this project's node_modules.
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(source, 'grader', 'node_modules'));
+  }, 300_000);
+
+  it('holds setup.sh (Node and npm ci on Ubuntu) and no solution', () => {
+    const setup = fs.readFileSync(path.join(root, 'source', 'setup.sh'), 'utf8');
+    expect(setup).toMatch(/apt-get install -y nodejs/);
+    expect(setup).toMatch(/cd \/autograder\/source\/grader\nnpm ci/);
+    expect(spawnSync('bash', ['-n', path.join(root, 'source', 'setup.sh')]).status).toBe(0);
+    const layers = fs.readFileSync(path.join(root, 'source', 'grader', 'lib', 'layers.ts'), 'utf8');
+    expect(layers).toContain("throw new NotImplementedError('affineForward', 'lib/layers.ts');");
+    expect(layers).not.toContain('BEGIN SOLUTION');
+  });
+
+  it('gives a solved submission (as the zip npm run submit writes) every point', () => {
+    const r = runAutograder((sub) => {
+      const files = [...graded, ...notebooks];
+      fs.writeFileSync(
+        path.join(sub, 'submission.zip'),
+        zipSync(Object.fromEntries(files.map((f) => [f, fs.readFileSync(path.join(ROOT, f))]))),
+      );
+    });
+    expect(r.score).toBe(allParts().reduce((s, p) => s + p.points, 0));
+    expect(r.tests.every((t) => t.status === 'passed')).toBe(true);
+    expect(r.output.split('\n')[0]).toBe('400 / 400 points');
+  }, 600_000);
+
+  it('gives the fresh student version 0, saying its notebooks were not executed', () => {
+    const r = runAutograder((sub) => copyFrom(student, [...graded, ...notebooks], sub));
+    expect(r.score).toBe(0);
+    expect(r.output).toMatch(/- notebooks\/knn.ipynb was not executed \(cell \d+ has not run\)/);
+    const knn = r.tests.find((t) => t.name === 'knn: computeDistancesTwoLoops');
+    expect(knn?.output).toBe(
+      'missing: KNearestNeighbor.computeDistancesTwoLoops is not implemented yet: write it in lib/classifiers/kNearestNeighbor.ts',
+    );
+  }, 600_000);
+
+  it('grades a broken submission: a file missing, a function that hangs, a notebook with an error', () => {
+    const r = runAutograder(
+      (sub) => {
+        copyFrom(ROOT, [...graded, ...notebooks], sub);
+        fs.rmSync(path.join(sub, 'lib/classifiers/softmax.ts'));
+        const layers = path.join(sub, 'lib/layers.ts');
+        fs.writeFileSync(
+          layers,
+          fs
+            .readFileSync(layers, 'utf8')
+            .replace(
+              'export function svmLoss(x: Tensor, y: Labels): [number, Tensor] {',
+              'export function svmLoss(x: Tensor, y: Labels): [number, Tensor] {\n  for (;;) {}',
+            ),
+        );
+        const svmNb = path.join(sub, 'notebooks/svm.ipynb');
+        const nb = JSON.parse(fs.readFileSync(svmNb, 'utf8')) as Notebook;
+        const cell = nb.cells.find((c) => c.cell_type === 'code' && (c.outputs ?? []).length > 0);
+        cell?.outputs?.push({
+          output_type: 'error',
+          ename: 'RangeError',
+          evalue: 'bad',
+          traceback: [],
+        });
+        fs.writeFileSync(svmNb, JSON.stringify(nb));
+      },
+      { GRADE_TIMEOUT_MS: '5000' },
+    );
+    const byName = new Map(r.tests.map((t) => [t.name, t]));
+    expect(byName.get('softmax: softmaxLossNaive (loss and gradient)')?.output).toMatch(
+      /^missing: softmaxLossNaive is not implemented yet/,
+    );
+    expect(byName.get('two_layer_net: svmLoss')?.output).toBe('timeout: no result within 5 s');
+    expect(r.output).toMatch(
+      /- notebooks\/svm.ipynb holds an error in cell \d+ \(RangeError: bad\)/,
+    );
+    const lost = allParts()
+      .filter((p) => p.file === 'lib/classifiers/softmax.ts' || p.id === 'two_layer_net:svm_loss')
+      .reduce((s, p) => s + p.points, 0);
+    // Only those parts are lost: the svm notebook's printed accuracies and answers still count.
+    expect(r.score).toBe(allParts().reduce((s, p) => s + p.points, 0) - lost);
   }, 600_000);
 });
 

@@ -10,7 +10,9 @@
  * - zip entries outside its folder (`../x`, absolute paths) are ignored;
  * - a submitted lib file that does not compile, throws at import or does not finish loading
  *   within GRADE_LOAD_TIMEOUT_MS (default 15 s) is graded as unwritten (the stub);
- * - edited tests, fixtures or other given files are ignored (the grader's copies are used).
+ * - edited tests, fixtures or other given files are ignored (the grader's copies are used);
+ * - a notebook that is not JSON, was not executed or holds an error is named (its parts read
+ *   what it printed, so they fail on their own).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,7 +22,9 @@ import { unzipSync } from 'fflate';
 import ts from 'typescript';
 import { allParts } from './exercises';
 import { hasMarkers } from './markers';
+import type { Notebook } from './notebook';
 import { studentSource } from './studentCode';
+import { notebookProblem } from './submit';
 
 const graderRoot = path.resolve(__dirname, '..', '..');
 const loadCheck = path.join(__dirname, 'loadCheck.ts');
@@ -237,12 +241,35 @@ export function scratchProject(submission: string): Scratch {
       }
     };
     for (const f of graded) visit(f);
+    notes.push(...notebookNotes(path.join(dir, 'notebooks')));
     notes.push(...ignoredFiles(src, graded));
     return { dir, notes, cleanup };
   } catch (e) {
     cleanup();
     throw e;
   }
+}
+
+/** Notes on the submitted notebooks: not JSON, not executed, or holding an error. */
+function notebookNotes(nbDir: string): string[] {
+  const notes: string[] = [];
+  for (const name of fs.readdirSync(nbDir).sort()) {
+    const rel = `notebooks/${name}`;
+    let nb: Notebook;
+    try {
+      nb = JSON.parse(fs.readFileSync(path.join(nbDir, name), 'utf8')) as Notebook;
+    } catch {
+      notes.push(`${rel} is not JSON (not a notebook): its parts get no points`);
+      continue;
+    }
+    if (!Array.isArray(nb?.cells)) {
+      notes.push(`${rel} has no cells (not a notebook): its parts get no points`);
+      continue;
+    }
+    const problem = notebookProblem(nb, rel);
+    if (problem) notes.push(problem);
+  }
+  return notes;
 }
 
 /** Notes on submitted files the grader does not take: edited tests, fixtures, given code. */
