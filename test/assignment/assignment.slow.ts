@@ -27,6 +27,7 @@ import {
 import { findRegions } from '../../tools/assignment/markers';
 import { cellText, type Notebook } from '../../tools/assignment/notebook';
 import { buildSubmission, notebookProblem } from '../../tools/assignment/submit';
+import { NO_BROWSER } from '../../tools/assignment/submitPdf';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const NOTEBOOK = 'notebooks/two_layer_net.ipynb';
@@ -34,6 +35,27 @@ const JUPYTER = path.join(ROOT, '.venv', 'bin', 'jupyter');
 const CIFAR = process.env.CIFAR10_DIR ?? path.join(ROOT, 'data', 'cifar-10-batches-bin');
 const haveJupyter = fs.existsSync(JUPYTER);
 const haveData = fs.existsSync(path.join(CIFAR, 'test_batch.bin'));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = fs.existsSync(CHROMIUM);
+const havePdftotext = spawnSync('pdftotext', ['-v']).status === 0;
+
+/**
+ * What of a markdown answer must appear in the PDF's text: its longest run (at most eight) of
+ * plain words (no markup or math, which rendering changes), or, for a short answer such as
+ * "1, 2 and 3.", the whole answer without emphasis marks.
+ */
+function answerSnippet(markdown: string): string {
+  let best: string[] = [];
+  let run: string[] = [];
+  for (const w of markdown.split(/\s+/)) {
+    run = /^[A-Za-z][A-Za-z'-]*[.,;:]?$/.test(w) ? [...run, w] : [];
+    if (run.length > best.length) best = run.slice(0, 8);
+  }
+  if (best.length >= 3) return best.join(' ');
+  const whole = markdown.replace(/[*_]/g, '').replace(/\s+/g, ' ').trim();
+  expect(whole.length, `a short answer: "${whole}"`).toBeLessThan(40);
+  return whole;
+}
 
 let tmp: string;
 let student: string;
@@ -865,6 +887,107 @@ describe('npm run submit', () => {
       'submit: notebooks/demo.ipynb holds an error in cell 1 (svmLoss is not implemented yet: write it in lib/layers.ts)',
     );
   });
+
+  it.skipIf(!haveJupyter || !haveChromium || !havePdftotext)(
+    'writes beside the zip one PDF of the five notebooks in the course order, every title and answer in it',
+    () => {
+      const zipFile = path.join(tmp, 'pdf', 'submission.zip');
+      fs.mkdirSync(path.dirname(zipFile));
+      const run = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', 'tools/assignment/submit.ts', '--out', zipFile],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+          timeout: 600_000,
+          env: { ...process.env, CHROMIUM_PATH: CHROMIUM },
+        },
+      );
+      expect(run.status, run.stderr.slice(-2000)).toBe(0);
+      const pdfFile = path.join(tmp, 'pdf', 'submission.pdf');
+      const m =
+        /submit: wrote (\S+) \((\d+) pages: knn, svm, softmax, two_layer_net, features\)/.exec(
+          run.stdout,
+        );
+      expect(m?.[1]).toBe(pdfFile);
+      const info = spawnSync('pdfinfo', [pdfFile], { encoding: 'utf8' }).stdout;
+      expect(/Pages:\s+(\d+)/.exec(info)?.[1]).toBe(m?.[2]);
+      expect(Number(m?.[2])).toBeGreaterThanOrEqual(5);
+      const text = spawnSync('pdftotext', [pdfFile, '-'], { encoding: 'utf8', maxBuffer: 64 << 20 })
+        .stdout.normalize('NFKC')
+        .replace(/\s+/g, ' ');
+      let at = -1;
+      for (const name of ['knn', 'svm', 'softmax', 'two_layer_net', 'features']) {
+        const nb = JSON.parse(
+          fs.readFileSync(path.join(ROOT, 'notebooks', `${name}.ipynb`), 'utf8'),
+        ) as Notebook;
+        // The title: the first heading; it comes after the previous notebook's.
+        const title = cellText(
+          nb.cells.find((c) => c.cell_type === 'markdown') as Notebook['cells'][0],
+        )
+          .split('\n')
+          .find((l) => l.startsWith('#'))
+          ?.replace(/^#+\s*/, '')
+          .trim() as string;
+        const where = text.indexOf(title, at + 1);
+        expect(where, `${name}: title "${title}"`).toBeGreaterThan(at);
+        at = where;
+        // Every answer region: a run of its plain words (no markup or math) is in the text.
+        let answers = 0;
+        for (const c of nb.cells.filter((c) => c.cell_type === 'markdown')) {
+          const lines = cellText(c).split('\n');
+          for (const r of findRegions(lines, 'markdown', name)) {
+            const snippet = answerSnippet(lines.slice(r.begin + 1, r.end).join('\n'));
+            expect(text, `${name}: answer "${snippet}"`).toContain(snippet);
+            answers++;
+          }
+        }
+        expect(answers, name).toBeGreaterThan(0);
+      }
+    },
+    600_000,
+  );
+
+  it.skipIf(!haveJupyter)(
+    'without a browser says how to get one in one line and still writes the zip',
+    () => {
+      // A small project (one executed notebook) with this project's tools, .venv and node_modules.
+      const dir = path.join(tmp, 'no-browser');
+      for (const d of ['tools', 'scripts', 'lib']) {
+        fs.cpSync(path.join(ROOT, d), path.join(dir, d), { recursive: true });
+      }
+      for (const l of ['node_modules', '.venv'])
+        fs.symlinkSync(path.join(ROOT, l), path.join(dir, l));
+      fs.mkdirSync(path.join(dir, 'notebooks'));
+      const nb: Notebook = {
+        cells: [
+          { cell_type: 'markdown', metadata: {}, source: '# A small notebook' },
+          {
+            cell_type: 'code',
+            metadata: {},
+            source: 'console.log(1)',
+            outputs: [{ output_type: 'stream', name: 'stdout', text: ['1\n'] }],
+            execution_count: 1,
+          },
+        ],
+        metadata: {},
+        nbformat: 4,
+        nbformat_minor: 5,
+      };
+      fs.writeFileSync(path.join(dir, 'notebooks/small.ipynb'), JSON.stringify(nb));
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'tools/assignment/submit.ts'], {
+        cwd: dir,
+        encoding: 'utf8',
+        timeout: 300_000,
+        env: { ...process.env, CHROMIUM_PATH: path.join(dir, 'no-such-chromium') },
+      });
+      expect(run.status, run.stderr.slice(-2000)).toBe(0);
+      expect(run.stderr.split('\n').filter((l) => l.startsWith('submit:'))).toEqual([NO_BROWSER]);
+      expect(fs.existsSync(path.join(dir, 'submission.zip'))).toBe(true);
+      expect(fs.existsSync(path.join(dir, 'submission.pdf'))).toBe(false);
+    },
+    300_000,
+  );
 
   it.skipIf(!haveJupyter)(
     'exports the real HTML page of an executed notebook',
