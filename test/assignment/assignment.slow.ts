@@ -19,6 +19,7 @@ import { unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allParts } from '../../tools/assignment/exercises';
 import { type GradeReport, gradePart } from '../../tools/assignment/grade';
+import { csvField } from '../../tools/assignment/gradeCsv';
 import {
   buildStudentVersion,
   projectFiles,
@@ -495,12 +496,15 @@ describe('the grader', () => {
       'two_layer_net',
       'features',
     ]);
-    expect(header.slice(8)).toEqual(allParts().map((p) => p.id));
+    expect(header.slice(8)).toEqual([...allParts().map((p) => p.id), 'notes']);
     expect(csv.length).toBe(3);
     for (const [i, r] of rows.entries()) {
       const cells = csv[i + 1].split(',');
       expect(cells.slice(0, 3)).toEqual([r.submission, String(r.score), String(maxScore)]);
-      expect(cells.slice(8).map(Number)).toEqual(r.parts.map((p) => p.points));
+      // The parts, then the notes (the last field: it may hold commas, and is quoted then).
+      const n = 8 + allParts().length;
+      expect(cells.slice(8, n).map(Number)).toEqual(r.parts.map((p) => p.points));
+      expect(cells.slice(n).join(',')).toBe(csvField((r.notes ?? []).join(' | ')));
       expect(Number(cells[6])).toBe(
         r.parts.filter((p) => p.id.startsWith('two_layer_net:')).reduce((s, p) => s + p.points, 0),
       );
@@ -552,7 +556,16 @@ describe('the grader', () => {
     put('test/fixtures/grading/svm.json', '{"loss": [], "predict": []}');
     const run = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'tools/assignment/grade.ts', '--submissions', subs, '--json'],
+      [
+        '--import',
+        'tsx',
+        'tools/assignment/grade.ts',
+        '--submissions',
+        subs,
+        '--json',
+        '--csv',
+        path.join(tmp, 'bad.csv'),
+      ],
       {
         cwd: ROOT,
         encoding: 'utf8',
@@ -603,6 +616,12 @@ describe('the grader', () => {
       /^notebooks\/knn.ipynb is not a notebook: not JSON/,
     );
     expect(run.stdout).toContain('mixed: lib/classifiers/softmax.ts does not compile');
+    // In the CSV the notes are the last field; a field with a comma or a quote is quoted.
+    const csvRows = fs.readFileSync(path.join(tmp, 'bad.csv'), 'utf8').split('\r\n');
+    const mixedRow = csvRows.find((l) => l.startsWith('mixed,')) ?? '';
+    expect(mixedRow.endsWith(`,${(bad.notes ?? []).join(' | ')}`)).toBe(true);
+    expect(csvField('a, "b"')).toBe('"a, ""b"""');
+    expect(csvField(12)).toBe('12');
   }, 600_000);
 });
 

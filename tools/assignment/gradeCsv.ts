@@ -1,7 +1,8 @@
 /**
  * The class table as CSV for a gradebook (`npm run grade -- --submissions DIR --csv FILE`): one
  * row per submission; columns `submission`, `score`, `max_score`, one per exercise (its points),
- * then one per part (named by the part id, e.g. `knn:two_loops`). Written atomically.
+ * one per part (named by the part id, e.g. `knn:two_loops`), then `notes` (what of the submission
+ * was ignored or replaced, joined by " | "). Written atomically.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,6 +27,7 @@ export function gradesCsv(rows: readonly GradedRow[]): string {
     'max_score',
     ...exercises.map((e) => e.name),
     ...parts.map((p) => p.id),
+    'notes',
   ];
   const lines = [header];
   for (const r of rows) {
@@ -38,6 +40,7 @@ export function gradesCsv(rows: readonly GradedRow[]): string {
       String(r.maxScore),
       ...exercises.map((e) => String(exerciseScore(e.name))),
       ...parts.map((p) => String(byId.get(p.id) ?? 0)),
+      (r.notes ?? []).join(' | '),
     ]);
   }
   return `${lines.map((l) => l.map(csvField).join(',')).join('\r\n')}\r\n`;
