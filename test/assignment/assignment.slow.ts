@@ -10,7 +10,7 @@
  * (npm run setup:python) and the dataset (CIFAR10_DIR or data/cifar-10-batches-bin); without them
  * they are reported as skipped.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -439,6 +439,49 @@ describe('the grader', () => {
     );
     expect(other.status).toBe('missing');
   }, 300_000);
+
+  it('stopped by SIGTERM, leaves no part process behind', async () => {
+    const dir = studentCopy('terminated');
+    const file = path.join(dir, 'lib/classifiers/kNearestNeighbor.ts');
+    const stub =
+      "throw new NotImplementedError(\n      'KNearestNeighbor.computeDistancesTwoLoops',\n      'lib/classifiers/kNearestNeighbor.ts',\n    );";
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).toContain(stub);
+    fs.writeFileSync(file, text.replace(stub, 'for (;;) {}'));
+    /** Processes whose command line names the copy (the grader's part processes). */
+    const parts = (): number[] =>
+      fs
+        .readdirSync('/proc')
+        .filter((p) => /^\d+$/.test(p))
+        .filter((p) => {
+          try {
+            return fs
+              .readFileSync(`/proc/${p}/cmdline`, 'utf8')
+              .includes(`gradeWorker.ts\0${dir}\0`);
+          } catch {
+            return false;
+          }
+        })
+        .map(Number);
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'tools/assignment/grade.ts', '--dir', dir],
+      {
+        cwd: ROOT,
+        env: { ...process.env, GRADE_JOBS: '1' },
+        stdio: 'ignore',
+      },
+    );
+    // The first part (computeDistancesTwoLoops) hangs; wait until its process runs.
+    for (let i = 0; i < 300 && parts().length === 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(parts().length).toBe(1);
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(parts()).toEqual([]);
+  }, 120_000);
 
   it('grades a folder of submissions (folders and zips) into one table', () => {
     const subs = path.join(tmp, 'submissions');

@@ -18,7 +18,7 @@
  * taken from the submission, or their stubs when the submission lacks them, and the submission's
  * notebooks. --csv FILE also writes the table as CSV (gradeCsv.ts), a row per submission.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { allParts } from './exercises';
@@ -61,6 +61,22 @@ function timeLimitMs(part: Part): number {
   return Number.isFinite(n) && n > 0 ? n : part.timeoutMs;
 }
 
+/** The part processes still running. */
+const running = new Set<ChildProcess>();
+
+/**
+ * Stops the grader on SIGINT or SIGTERM (a user's Ctrl-C, a platform's time limit) with its part
+ * processes, so none is left behind (a hanging part would otherwise run on).
+ */
+export function stopPartsOnSignal(): void {
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      for (const child of running) child.kill('SIGKILL');
+      process.exit(sig === 'SIGINT' ? 130 : 143);
+    });
+  }
+}
+
 /** Runs one part in a child process, killed when it outlives the part's time limit. */
 export function gradePart(dir: string, part: Part): Promise<PartResult> {
   const start = Date.now();
@@ -69,6 +85,7 @@ export function gradePart(dir: string, part: Part): Promise<PartResult> {
     env: { ...process.env, NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => {
@@ -85,6 +102,7 @@ export function gradePart(dir: string, part: Part): Promise<PartResult> {
   }, limitMs);
   return new Promise((resolve) => {
     child.on('close', (code, signal) => {
+      running.delete(child);
       clearTimeout(timer);
       const seconds = Math.round((Date.now() - start) / 100) / 10;
       const base = {
@@ -175,6 +193,7 @@ export function formatReport(report: GradeReport): string {
 }
 
 async function main(argv: string[]): Promise<void> {
+  stopPartsOnSignal();
   const usage =
     'usage: npm run grade [-- --json] [-- --dir PROJECT] [-- --submissions DIR] [-- --csv FILE]\n' +
     '  --dir PROJECT      grade that project (default: this one)\n' +

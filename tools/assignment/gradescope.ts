@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { allParts } from './exercises';
-import { exerciseOf, type GradeReport } from './grade';
+import { exerciseOf, type GradeReport, stopPartsOnSignal } from './grade';
 import { gradeSubmission } from './gradeSubmissions';
 
 /** Gradescope's visibility values. */
@@ -104,6 +104,7 @@ function writeAtomic(file: string, text: string): void {
 }
 
 async function main(): Promise<void> {
+  stopPartsOnSignal();
   const root = path.resolve(process.env.AUTOGRADER_ROOT || '/autograder');
   const out = path.join(root, 'results', 'results.json');
   const start = Date.now();
