@@ -1,14 +1,16 @@
 /**
  * Assignment mode end to end: the student version made from this repository (same bytes twice, no
  * solution line left, stubs that compile under strict and say what to write), its notebook run by
- * real nbconvert, the grades of the solved project, the fresh student version and the student
- * version with lib/layers.ts put back, a folder of submissions graded into one table, and the
- * submission zip with its refusals.
+ * real nbconvert, the grades of the solved project (all five exercises), the fresh student version
+ * and the student version with each solved lib file put back, a folder of submissions graded into
+ * one table and its CSV, bad submissions, the Gradescope bundle run against a temporary
+ * /autograder root, and the submission zip with its refusals and its PDF.
  *
- * Slow (about four minutes on an idle 2-core machine, far longer on a loaded one): every grade
- * starts one process per part. The nbconvert and HTML tests need the project's .venv
- * (npm run setup:python) and the dataset (CIFAR10_DIR or data/cifar-10-batches-bin); without them
- * they are reported as skipped.
+ * Slow (about five minutes on the shared 2-core machine at a load average of 5 to 8): every grade
+ * starts one process per part. The nbconvert, HTML and PDF tests need the project's .venv
+ * (npm run setup:python), the PDF test also Chromium and pdftotext (scripts/setup-system.sh), the
+ * nbconvert test the dataset (CIFAR10_DIR or data/cifar-10-batches-bin); without them they are
+ * reported as skipped.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
