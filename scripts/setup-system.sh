@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # System packages the tests use, from Debian's archive (needs root; idempotent):
-#   chromium         the real browser the notebook test drives (test/browser)
+#   chromium         the real browser the notebook test drives (test/browser) and that prints
+#                    the submission PDF (npm run submit)
+#   poppler-utils    pdftotext and pdfinfo, with which the assignment test reads that PDF
 # No BLAS package: the `blas` compute backend links the OpenBLAS of PyPI's scipy-openblas32 wheel,
 # installed into .venv by scripts/setup-python.sh (a system BLAS is only a fallback), so the tests
 # exercise the path a clean machine takes.
 # Without root, prints what to install and exits 0: the browser test then reports Chromium as missing.
 set -euo pipefail
-packages=(chromium)
+packages=(chromium poppler-utils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,16 +1,19 @@
 /**
  * Assignment mode end to end: the student version made from this repository (same bytes twice, no
  * solution line left, stubs that compile under strict and say what to write), its notebook run by
- * real nbconvert, the grades of the solved project, the fresh student version and the student
- * version with lib/layers.ts put back, a folder of submissions graded into one table, and the
- * submission zip with its refusals.
+ * real nbconvert, the grades of the solved project (all five exercises), the fresh student version
+ * and the student version with each solved lib file put back, a folder of submissions graded into
+ * one table and its CSV, bad submissions, the Gradescope bundle run against a temporary
+ * /autograder root, and the submission zip with its refusals and its PDF.
  *
- * Slow (about four minutes on an idle 2-core machine, far longer on a loaded one): every grade
- * starts one process per part. The nbconvert and HTML tests need the project's .venv
- * (npm run setup:python) and the dataset (CIFAR10_DIR or data/cifar-10-batches-bin); without them
- * they are reported as skipped.
+ * Slow (about five minutes on the shared 2-core machine at a load average of 5 to 8): every grade
+ * starts one process per part. The nbconvert, HTML and PDF tests need the project's .venv
+ * (npm run setup:python), the PDF test also Chromium and pdftotext (scripts/setup-system.sh), the
+ * nbconvert test the dataset (CIFAR10_DIR or data/cifar-10-batches-bin); without them they are
+ * reported as skipped.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kernelSpec } from '../../scripts/kernel/kernelspec';
 import { allParts } from '../../tools/assignment/exercises';
 import { type GradeReport, gradePart } from '../../tools/assignment/grade';
+import { csvField } from '../../tools/assignment/gradeCsv';
 import {
   buildStudentVersion,
   projectFiles,
@@ -27,6 +31,7 @@ import {
 import { findRegions } from '../../tools/assignment/markers';
 import { cellText, type Notebook } from '../../tools/assignment/notebook';
 import { buildSubmission, notebookProblem } from '../../tools/assignment/submit';
+import { NO_BROWSER } from '../../tools/assignment/submitPdf';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const NOTEBOOK = 'notebooks/two_layer_net.ipynb';
@@ -34,6 +39,27 @@ const JUPYTER = path.join(ROOT, '.venv', 'bin', 'jupyter');
 const CIFAR = process.env.CIFAR10_DIR ?? path.join(ROOT, 'data', 'cifar-10-batches-bin');
 const haveJupyter = fs.existsSync(JUPYTER);
 const haveData = fs.existsSync(path.join(CIFAR, 'test_batch.bin'));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = fs.existsSync(CHROMIUM);
+const havePdftotext = spawnSync('pdftotext', ['-v']).status === 0;
+
+/**
+ * What of a markdown answer must appear in the PDF's text: its longest run (at most eight) of
+ * plain words (no markup or math, which rendering changes), or, for a short answer such as
+ * "1, 2 and 3.", the whole answer without emphasis marks.
+ */
+function answerSnippet(markdown: string): string {
+  let best: string[] = [];
+  let run: string[] = [];
+  for (const w of markdown.split(/\s+/)) {
+    run = /^[A-Za-z][A-Za-z'-]*[.,;:]?$/.test(w) ? [...run, w] : [];
+    if (run.length > best.length) best = run.slice(0, 8);
+  }
+  if (best.length >= 3) return best.join(' ');
+  const whole = markdown.replace(/[*_]/g, '').replace(/\s+/g, ' ').trim();
+  expect(whole.length, `a short answer: "${whole}"`).toBeLessThan(40);
+  return whole;
+}
 
 let tmp: string;
 let student: string;
@@ -359,19 +385,27 @@ describe('the grader', () => {
     }
   }, 600_000);
 
-  it("gives the student version with lib/layers.ts put back exactly that file's parts", () => {
-    const dir = studentCopy('layers-restored');
-    fs.copyFileSync(path.join(ROOT, 'lib/layers.ts'), path.join(dir, 'lib/layers.ts'));
-    const { report, status } = grade(['--dir', dir]);
-    expect(status).toBe(0);
-    const ok = report.parts.filter((p) => p.status === 'ok').map((p) => p.id);
-    const layersParts = allParts()
-      .filter((p) => p.file === 'lib/layers.ts')
-      .map((p) => p.id);
-    expect(ok).toEqual(layersParts);
-    expect(report.score).toBe(pointsOf('lib/layers.ts'));
-    expect(report.score).toBeGreaterThan(0);
-  }, 600_000);
+  it("gives the student version with one solved file put back exactly that file's parts", () => {
+    const files = [...new Set(allParts().map((p) => p.file))].filter((f) => f.startsWith('lib/'));
+    expect(files.length).toBe(6);
+    // TwoLayerNet.loss is built from the layers (as the course's fc_net.py): fcNet.ts is put
+    // back with layers.ts; every other file on its own.
+    const withFile: Record<string, string[]> = { 'lib/classifiers/fcNet.ts': ['lib/layers.ts'] };
+    for (const file of files) {
+      const restored = [file, ...(withFile[file] ?? [])];
+      const dir = studentCopy(`restored-${path.basename(file, '.ts')}`);
+      for (const f of restored) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+      const { report, status } = grade(['--dir', dir]);
+      expect(status).toBe(0);
+      const ok = report.parts.filter((p) => p.status === 'ok').map((p) => p.id);
+      const fileParts = allParts()
+        .filter((p) => restored.includes(p.file))
+        .map((p) => p.id);
+      expect(ok, file).toEqual(fileParts);
+      expect(report.score).toBe(restored.reduce((s, f) => s + pointsOf(f), 0));
+      expect(report.score).toBeGreaterThan(0);
+    }
+  }, 900_000);
 
   it('stops a hanging part at its time limit and grades the others', async () => {
     const dir = studentCopy('hanging');
@@ -400,6 +434,49 @@ describe('the grader', () => {
     expect(other.status).toBe('missing');
   }, 300_000);
 
+  it('stopped by SIGTERM, leaves no part process behind', async () => {
+    const dir = studentCopy('terminated');
+    const file = path.join(dir, 'lib/classifiers/kNearestNeighbor.ts');
+    const stub =
+      "throw new NotImplementedError(\n      'KNearestNeighbor.computeDistancesTwoLoops',\n      'lib/classifiers/kNearestNeighbor.ts',\n    );";
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).toContain(stub);
+    fs.writeFileSync(file, text.replace(stub, 'for (;;) {}'));
+    /** Processes whose command line names the copy (the grader's part processes). */
+    const parts = (): number[] =>
+      fs
+        .readdirSync('/proc')
+        .filter((p) => /^\d+$/.test(p))
+        .filter((p) => {
+          try {
+            return fs
+              .readFileSync(`/proc/${p}/cmdline`, 'utf8')
+              .includes(`gradeWorker.ts\0${dir}\0`);
+          } catch {
+            return false;
+          }
+        })
+        .map(Number);
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'tools/assignment/grade.ts', '--dir', dir],
+      {
+        cwd: ROOT,
+        env: { ...process.env, GRADE_JOBS: '1' },
+        stdio: 'ignore',
+      },
+    );
+    // The first part (computeDistancesTwoLoops) hangs; wait until its process runs.
+    for (let i = 0; i < 300 && parts().length === 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(parts().length).toBe(1);
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(parts()).toEqual([]);
+  }, 120_000);
+
   it('grades a folder of submissions (folders and zips) into one table', () => {
     const subs = path.join(tmp, 'submissions');
     fs.mkdirSync(path.join(subs, 'alice', 'lib'), { recursive: true });
@@ -416,7 +493,16 @@ describe('the grader', () => {
     );
     const run = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'tools/assignment/grade.ts', '--submissions', subs, '--json'],
+      [
+        '--import',
+        'tsx',
+        'tools/assignment/grade.ts',
+        '--submissions',
+        subs,
+        '--json',
+        '--csv',
+        path.join(tmp, 'grades.csv'),
+      ],
       { cwd: ROOT, encoding: 'utf8', timeout: 900_000 },
     );
     expect(run.status).toBe(0);
@@ -426,11 +512,361 @@ describe('the grader', () => {
       }
     ).submissions;
     expect(rows.map((r) => r.submission)).toEqual(['alice', 'bob.zip']);
-    // alice: the layers and everything the executed solved notebook shows; TwoLayerNet from stubs.
-    expect(rows[0].score).toBe(maxScore - pointsOf('lib/classifiers/fcNet.ts'));
+    // alice: the layers and everything the executed solved notebook shows; TwoLayerNet and the
+    // other exercises' files from stubs, their notebooks missing.
+    const twoLayerNet = allParts().filter((p) => p.id.startsWith('two_layer_net:'));
+    expect(rows[0].score).toBe(
+      twoLayerNet.reduce((s, p) => s + p.points, 0) - pointsOf('lib/classifiers/fcNet.ts'),
+    );
     expect(rows[1].score).toBe(0);
+    const first = allParts().findIndex((p) => p.id === 'two_layer_net:affine_forward');
+    // The same table as CSV for a gradebook: totals, one column per exercise, one per part.
+    const csv = fs.readFileSync(path.join(tmp, 'grades.csv'), 'utf8').trimEnd().split('\r\n');
+    const header = csv[0].split(',');
+    expect(header.slice(0, 8)).toEqual([
+      'submission',
+      'score',
+      'max_score',
+      'knn',
+      'svm',
+      'softmax',
+      'two_layer_net',
+      'features',
+    ]);
+    expect(header.slice(8)).toEqual([...allParts().map((p) => p.id), 'notes']);
+    expect(csv.length).toBe(3);
+    for (const [i, r] of rows.entries()) {
+      const cells = csv[i + 1].split(',');
+      expect(cells.slice(0, 3)).toEqual([r.submission, String(r.score), String(maxScore)]);
+      // The parts, then the notes (the last field: it may hold commas, and is quoted then).
+      const n = 8 + allParts().length;
+      expect(cells.slice(8, n).map(Number)).toEqual(r.parts.map((p) => p.points));
+      expect(cells.slice(n).join(',')).toBe(csvField((r.notes ?? []).join(' | ')));
+      expect(Number(cells[6])).toBe(
+        r.parts.filter((p) => p.id.startsWith('two_layer_net:')).reduce((s, p) => s + p.points, 0),
+      );
+    }
     expect(run.stdout).toMatch(/^submission +p1 +p2 /);
-    expect(run.stdout).toMatch(/\nalice +5 +10 /);
+    expect(run.stdout).toMatch(new RegExp(`\\nalice +(0 +){${first}}5 +10 `));
+  }, 600_000);
+  it('grades bad submissions: each problem a clear note, costing only its own points', () => {
+    const subs = path.join(tmp, 'bad-submissions');
+    fs.mkdirSync(subs);
+    const solved = (f: string): Buffer => fs.readFileSync(path.join(ROOT, f));
+    // Over the size limit (1 MiB here): not graded at all.
+    fs.writeFileSync(
+      path.join(subs, 'big.zip'),
+      zipSync({ 'lib/blob.bin': crypto.randomBytes(2 * 1024 * 1024) }, { level: 0 }),
+    );
+    // Entries outside its folder are skipped; the rest is graded.
+    fs.writeFileSync(
+      path.join(subs, 'escape.zip'),
+      zipSync({
+        '../../escaped.txt': Buffer.from('x'),
+        'lib/classifiers/kNearestNeighbor.ts': solved('lib/classifiers/kNearestNeighbor.ts'),
+      }),
+    );
+    // A folder with one of each other problem, beside solved files that must keep their points.
+    const mixed = path.join(subs, 'mixed');
+    for (const d of ['lib/classifiers', 'notebooks', 'test/fixtures/grading']) {
+      fs.mkdirSync(path.join(mixed, d), { recursive: true });
+    }
+    const put = (f: string, text: string | Buffer): void =>
+      fs.writeFileSync(path.join(mixed, f), text);
+    put('notebooks/knn.ipynb', '{ "cells": [ not JSON');
+    put('notebooks/svm.ipynb', solved('notebooks/svm.ipynb'));
+    put('lib/classifiers/linearClassifier.ts', solved('lib/classifiers/linearClassifier.ts'));
+    put(
+      'lib/classifiers/softmax.ts',
+      solved('lib/classifiers/softmax.ts').toString().replace('let loss = 0;', 'let loss = = 0;'),
+    );
+    put('lib/classifiers/linearSvm.ts', `${solved('lib/classifiers/linearSvm.ts')}\nfor (;;) {}\n`);
+    put(
+      'lib/classifiers/kNearestNeighbor.ts',
+      solved('lib/classifiers/kNearestNeighbor.ts')
+        .toString()
+        .replace(
+          'computeDistancesNoLoops(X: Tensor): Tensor {',
+          'computeDistancesNoLoops(X: Tensor): Tensor {\n    for (;;) {}',
+        ),
+    );
+    put('test/fixtures/grading/svm.json', '{"loss": [], "predict": []}');
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'tools/assignment/grade.ts',
+        '--submissions',
+        subs,
+        '--json',
+        '--csv',
+        path.join(tmp, 'bad.csv'),
+      ],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 600_000,
+        env: {
+          ...process.env,
+          GRADE_MAX_ZIP_MB: '1',
+          GRADE_TIMEOUT_MS: '5000',
+          GRADE_LOAD_TIMEOUT_MS: '5000',
+        },
+      },
+    );
+    expect(run.status, run.stderr.slice(-2000)).toBe(0);
+    const rows = (
+      JSON.parse(run.stdout.trim().split('\n').pop() ?? '') as {
+        submissions: ({ submission: string } & GradeReport)[];
+      }
+    ).submissions;
+    const [big, escaped, bad] = rows;
+    const byId = (r: GradeReport) => new Map(r.parts.map((p) => [p.id, p]));
+    expect(big.score).toBe(0);
+    expect(big.notes).toEqual([
+      'big.zip is 2.0 MiB, over the 1.0 MiB limit: not graded (submit lib/ and the notebooks only)',
+    ]);
+    expect(escaped.notes).toEqual([
+      'ignored 1 entry with a path outside the submission folder (../../escaped.txt)',
+    ]);
+    expect(escaped.score).toBe(pointsOf('lib/classifiers/kNearestNeighbor.ts'));
+    // The scratch project lies in the temporary folder: the entry would have landed there.
+    expect(fs.existsSync(path.join(os.tmpdir(), 'escaped.txt'))).toBe(false);
+
+    expect(bad.notes).toEqual([
+      'lib/classifiers/softmax.ts does not compile (line 25: Expression expected.): graded as not written',
+      'lib/classifiers/linearSvm.ts does not finish loading within 5 s (a loop at import time?): graded as not written',
+      'notebooks/knn.ipynb is not JSON (not a notebook): its parts get no points',
+      'ignored 1 edited or added file the grader keeps its own copy of (test/fixtures/grading/svm.json)',
+    ]);
+    const parts = byId(bad);
+    // Costs only their own points: the solved linear classifier (which imports both broken
+    // files), the svm notebook and the other kNN functions keep theirs.
+    for (const id of ['svm:linear_train', 'svm:linear_predict', 'svm:tuning', 'knn:two_loops']) {
+      expect(parts.get(id)?.status, id).toBe('ok');
+    }
+    expect(parts.get('knn:no_loops')?.status).toBe('timeout');
+    expect(parts.get('softmax:loss_naive')?.status).toBe('missing');
+    expect(parts.get('svm:loss_vectorized')?.status).toBe('missing');
+    expect(parts.get('knn:inline_question_1')?.detail).toMatch(
+      /^notebooks\/knn.ipynb is not a notebook: not JSON/,
+    );
+    expect(run.stdout).toContain('mixed: lib/classifiers/softmax.ts does not compile');
+    // In the CSV the notes are the last field; a field with a comma or a quote is quoted.
+    const csvRows = fs.readFileSync(path.join(tmp, 'bad.csv'), 'utf8').split('\r\n');
+    const mixedRow = csvRows.find((l) => l.startsWith('mixed,')) ?? '';
+    expect(mixedRow.endsWith(`,${(bad.notes ?? []).join(' | ')}`)).toBe(true);
+    expect(csvField('a, "b"')).toBe('"a, ""b"""');
+    expect(csvField(12)).toBe('12');
+  }, 600_000);
+});
+
+/** Unix modes of a zip's entries, read from its central directory. */
+function zipModes(zip: Uint8Array): Map<string, number> {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  let eocd = zip.length - 22;
+  while (eocd >= 0 && view.getUint32(eocd, true) !== 0x06054b50) eocd--;
+  const count = view.getUint16(eocd + 10, true);
+  let p = view.getUint32(eocd + 16, true);
+  const modes = new Map<string, number>();
+  for (let i = 0; i < count; i++) {
+    expect(view.getUint32(p, true)).toBe(0x02014b50);
+    const nameLen = view.getUint16(p + 28, true);
+    const skip = nameLen + view.getUint16(p + 30, true) + view.getUint16(p + 32, true);
+    const name = Buffer.from(zip.subarray(p + 46, p + 46 + nameLen)).toString('utf8');
+    modes.set(name, (view.getUint32(p + 38, true) >>> 16) & 0o777);
+    p += 46 + skip;
+  }
+  return modes;
+}
+
+describe('npm run autograder (Gradescope)', () => {
+  const VISIBILITY = ['hidden', 'after_due_date', 'after_published', 'visible'];
+  // The fields of results.json that Gradescope's autograder specification documents.
+  const TOP_FIELDS = [
+    'score',
+    'execution_time',
+    'output',
+    'output_format',
+    'test_output_format',
+    'test_name_format',
+    'visibility',
+    'stdout_visibility',
+    'extra_data',
+    'tests',
+    'leaderboard',
+  ];
+  const TEST_FIELDS = [
+    'score',
+    'max_score',
+    'status',
+    'name',
+    'name_format',
+    'number',
+    'output',
+    'output_format',
+    'tags',
+    'visibility',
+    'extra_data',
+  ];
+  let root: string;
+
+  /** results.json checked against the specification; returned parsed. */
+  function checkResults(file: string) {
+    const r = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      score: number;
+      output: string;
+      tests: { name: string; score: number; max_score: number; status: string; output: string }[];
+      [k: string]: unknown;
+    };
+    expect(Object.keys(r).filter((k) => !TOP_FIELDS.includes(k))).toEqual([]);
+    expect(typeof r.score).toBe('number');
+    expect(VISIBILITY).toContain(r.visibility);
+    expect(VISIBILITY).toContain(r.stdout_visibility);
+    expect(r.tests.length).toBe(allParts().length);
+    for (const t of r.tests) {
+      expect(Object.keys(t).filter((k) => !TEST_FIELDS.includes(k))).toEqual([]);
+      expect(typeof t.name).toBe('string');
+      expect(typeof t.output).toBe('string');
+      expect(VISIBILITY).toContain((t as { visibility?: string }).visibility);
+      expect(['passed', 'failed']).toContain(t.status);
+      expect(t.score).toBeGreaterThanOrEqual(0);
+      expect(t.score).toBeLessThanOrEqual(t.max_score);
+    }
+    expect(r.tests.map((t) => t.max_score)).toEqual(allParts().map((p) => p.points));
+    expect(r.score).toBe(r.tests.reduce((s, t) => s + t.score, 0));
+    return r;
+  }
+
+  /** Lays out ROOT/submission, runs run_autograder there, returns the checked results.json. */
+  function runAutograder(fill: (submission: string) => void, env: Record<string, string> = {}) {
+    const submission = path.join(root, 'submission');
+    const results = path.join(root, 'results');
+    fs.rmSync(submission, { recursive: true, force: true });
+    fs.rmSync(results, { recursive: true, force: true });
+    fs.mkdirSync(submission);
+    fs.mkdirSync(results);
+    fill(submission);
+    const run = spawnSync(path.join(root, 'source', 'run_autograder'), [], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 600_000,
+      env: { ...process.env, AUTOGRADER_ROOT: root, ...env },
+    });
+    expect(run.status, run.stderr.slice(-2000)).toBe(0);
+    return checkResults(path.join(results, 'results.json'));
+  }
+
+  const graded = [...new Set(allParts().map((p) => p.file))].filter((f) => f.startsWith('lib/'));
+  const notebooks = [...new Set(allParts().map((p) => p.file))].filter((f) =>
+    f.startsWith('notebooks/'),
+  );
+  const copyFrom = (from: string, files: string[], to: string): void => {
+    for (const f of files) {
+      fs.mkdirSync(path.dirname(path.join(to, f)), { recursive: true });
+      fs.copyFileSync(path.join(from, f), path.join(to, f));
+    }
+  };
+
+  beforeAll(() => {
+    const out = path.join(tmp, 'autograder.zip');
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'tools/assignment/autograder.ts', '--out', out],
+      { cwd: ROOT, encoding: 'utf8', timeout: 300_000 },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const zip = new Uint8Array(fs.readFileSync(out));
+    const modes = zipModes(zip);
+    // Gradescope's layout: setup.sh and run_autograder at the root of the zip, executable.
+    expect(modes.get('setup.sh')).toBe(0o755);
+    expect(modes.get('run_autograder')).toBe(0o755);
+    root = path.join(tmp, 'gradescope');
+    const source = path.join(root, 'source');
+    for (const [name, data] of Object.entries(unzipSync(zip))) {
+      const dest = path.join(source, name);
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      fs.writeFileSync(dest, data, { mode: modes.get(name) ?? 0o644 });
+    }
+    // What setup.sh's npm ci would install: this project's node_modules.
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(source, 'grader', 'node_modules'));
+  }, 300_000);
+
+  it('holds setup.sh (Node and npm ci on Ubuntu) and no solution', () => {
+    const setup = fs.readFileSync(path.join(root, 'source', 'setup.sh'), 'utf8');
+    expect(setup).toMatch(/apt-get install -y nodejs/);
+    expect(setup).toMatch(/cd \/autograder\/source\/grader\nnpm ci/);
+    expect(spawnSync('bash', ['-n', path.join(root, 'source', 'setup.sh')]).status).toBe(0);
+    const layers = fs.readFileSync(path.join(root, 'source', 'grader', 'lib', 'layers.ts'), 'utf8');
+    expect(layers).toContain("throw new NotImplementedError('affineForward', 'lib/layers.ts');");
+    expect(layers).not.toContain('BEGIN SOLUTION');
+  });
+
+  it('gives a solved submission (as the zip npm run submit writes) every point', () => {
+    const r = runAutograder((sub) => {
+      const files = [...graded, ...notebooks];
+      fs.writeFileSync(
+        path.join(sub, 'submission.zip'),
+        zipSync(Object.fromEntries(files.map((f) => [f, fs.readFileSync(path.join(ROOT, f))]))),
+      );
+    });
+    expect(r.score).toBe(allParts().reduce((s, p) => s + p.points, 0));
+    expect(r.tests.every((t) => t.status === 'passed')).toBe(true);
+    expect(r.output.split('\n')[0]).toBe('400 / 400 points');
+  }, 600_000);
+
+  it('gives the fresh student version 0, saying its notebooks were not executed', () => {
+    const r = runAutograder((sub) => copyFrom(student, [...graded, ...notebooks], sub));
+    expect(r.score).toBe(0);
+    expect(r.output).toMatch(/- notebooks\/knn.ipynb was not executed \(cell \d+ has not run\)/);
+    const knn = r.tests.find((t) => t.name === 'knn: computeDistancesTwoLoops');
+    expect(knn?.output).toBe(
+      'missing: KNearestNeighbor.computeDistancesTwoLoops is not implemented yet: write it in lib/classifiers/kNearestNeighbor.ts',
+    );
+  }, 600_000);
+
+  it('grades a broken submission: a file missing, a function that hangs, a notebook with an error', () => {
+    const r = runAutograder(
+      (sub) => {
+        copyFrom(ROOT, [...graded, ...notebooks], sub);
+        fs.rmSync(path.join(sub, 'lib/classifiers/softmax.ts'));
+        const layers = path.join(sub, 'lib/layers.ts');
+        fs.writeFileSync(
+          layers,
+          fs
+            .readFileSync(layers, 'utf8')
+            .replace(
+              'export function svmLoss(x: Tensor, y: Labels): [number, Tensor] {',
+              'export function svmLoss(x: Tensor, y: Labels): [number, Tensor] {\n  for (;;) {}',
+            ),
+        );
+        const svmNb = path.join(sub, 'notebooks/svm.ipynb');
+        const nb = JSON.parse(fs.readFileSync(svmNb, 'utf8')) as Notebook;
+        const cell = nb.cells.find((c) => c.cell_type === 'code' && (c.outputs ?? []).length > 0);
+        cell?.outputs?.push({
+          output_type: 'error',
+          ename: 'RangeError',
+          evalue: 'bad',
+          traceback: [],
+        });
+        fs.writeFileSync(svmNb, JSON.stringify(nb));
+      },
+      { GRADE_TIMEOUT_MS: '5000' },
+    );
+    const byName = new Map(r.tests.map((t) => [t.name, t]));
+    expect(byName.get('softmax: softmaxLossNaive (loss and gradient)')?.output).toMatch(
+      /^missing: softmaxLossNaive is not implemented yet/,
+    );
+    expect(byName.get('two_layer_net: svmLoss')?.output).toBe('timeout: no result within 5 s');
+    expect(r.output).toMatch(
+      /- notebooks\/svm.ipynb holds an error in cell \d+ \(RangeError: bad\)/,
+    );
+    const lost = allParts()
+      .filter((p) => p.file === 'lib/classifiers/softmax.ts' || p.id === 'two_layer_net:svm_loss')
+      .reduce((s, p) => s + p.points, 0);
+    // Only those parts are lost: the svm notebook's printed accuracies and answers still count.
+    expect(r.score).toBe(allParts().reduce((s, p) => s + p.points, 0) - lost);
   }, 600_000);
 });
 
@@ -507,6 +943,107 @@ describe('npm run submit', () => {
       'submit: notebooks/demo.ipynb holds an error in cell 1 (svmLoss is not implemented yet: write it in lib/layers.ts)',
     );
   });
+
+  it.skipIf(!haveJupyter || !haveChromium || !havePdftotext)(
+    'writes beside the zip one PDF of the five notebooks in the course order, every title and answer in it',
+    () => {
+      const zipFile = path.join(tmp, 'pdf', 'submission.zip');
+      fs.mkdirSync(path.dirname(zipFile));
+      const run = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', 'tools/assignment/submit.ts', '--out', zipFile],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+          timeout: 600_000,
+          env: { ...process.env, CHROMIUM_PATH: CHROMIUM },
+        },
+      );
+      expect(run.status, run.stderr.slice(-2000)).toBe(0);
+      const pdfFile = path.join(tmp, 'pdf', 'submission.pdf');
+      const m =
+        /submit: wrote (\S+) \((\d+) pages: knn, svm, softmax, two_layer_net, features\)/.exec(
+          run.stdout,
+        );
+      expect(m?.[1]).toBe(pdfFile);
+      const info = spawnSync('pdfinfo', [pdfFile], { encoding: 'utf8' }).stdout;
+      expect(/Pages:\s+(\d+)/.exec(info)?.[1]).toBe(m?.[2]);
+      expect(Number(m?.[2])).toBeGreaterThanOrEqual(5);
+      const text = spawnSync('pdftotext', [pdfFile, '-'], { encoding: 'utf8', maxBuffer: 64 << 20 })
+        .stdout.normalize('NFKC')
+        .replace(/\s+/g, ' ');
+      let at = -1;
+      for (const name of ['knn', 'svm', 'softmax', 'two_layer_net', 'features']) {
+        const nb = JSON.parse(
+          fs.readFileSync(path.join(ROOT, 'notebooks', `${name}.ipynb`), 'utf8'),
+        ) as Notebook;
+        // The title: the first heading; it comes after the previous notebook's.
+        const title = cellText(
+          nb.cells.find((c) => c.cell_type === 'markdown') as Notebook['cells'][0],
+        )
+          .split('\n')
+          .find((l) => l.startsWith('#'))
+          ?.replace(/^#+\s*/, '')
+          .trim() as string;
+        const where = text.indexOf(title, at + 1);
+        expect(where, `${name}: title "${title}"`).toBeGreaterThan(at);
+        at = where;
+        // Every answer region: a run of its plain words (no markup or math) is in the text.
+        let answers = 0;
+        for (const c of nb.cells.filter((c) => c.cell_type === 'markdown')) {
+          const lines = cellText(c).split('\n');
+          for (const r of findRegions(lines, 'markdown', name)) {
+            const snippet = answerSnippet(lines.slice(r.begin + 1, r.end).join('\n'));
+            expect(text, `${name}: answer "${snippet}"`).toContain(snippet);
+            answers++;
+          }
+        }
+        expect(answers, name).toBeGreaterThan(0);
+      }
+    },
+    600_000,
+  );
+
+  it.skipIf(!haveJupyter)(
+    'without a browser says how to get one in one line and still writes the zip',
+    () => {
+      // A small project (one executed notebook) with this project's tools, .venv and node_modules.
+      const dir = path.join(tmp, 'no-browser');
+      for (const d of ['tools', 'scripts', 'lib']) {
+        fs.cpSync(path.join(ROOT, d), path.join(dir, d), { recursive: true });
+      }
+      for (const l of ['node_modules', '.venv'])
+        fs.symlinkSync(path.join(ROOT, l), path.join(dir, l));
+      fs.mkdirSync(path.join(dir, 'notebooks'));
+      const nb: Notebook = {
+        cells: [
+          { cell_type: 'markdown', metadata: {}, source: '# A small notebook' },
+          {
+            cell_type: 'code',
+            metadata: {},
+            source: 'console.log(1)',
+            outputs: [{ output_type: 'stream', name: 'stdout', text: ['1\n'] }],
+            execution_count: 1,
+          },
+        ],
+        metadata: {},
+        nbformat: 4,
+        nbformat_minor: 5,
+      };
+      fs.writeFileSync(path.join(dir, 'notebooks/small.ipynb'), JSON.stringify(nb));
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'tools/assignment/submit.ts'], {
+        cwd: dir,
+        encoding: 'utf8',
+        timeout: 300_000,
+        env: { ...process.env, CHROMIUM_PATH: path.join(dir, 'no-such-chromium') },
+      });
+      expect(run.status, run.stderr.slice(-2000)).toBe(0);
+      expect(run.stderr.split('\n').filter((l) => l.startsWith('submit:'))).toEqual([NO_BROWSER]);
+      expect(fs.existsSync(path.join(dir, 'submission.zip'))).toBe(true);
+      expect(fs.existsSync(path.join(dir, 'submission.pdf'))).toBe(false);
+    },
+    300_000,
+  );
 
   it.skipIf(!haveJupyter)(
     'exports the real HTML page of an executed notebook',

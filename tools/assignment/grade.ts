@@ -1,5 +1,5 @@
 /**
- * npm run grade [-- --json] [-- --dir PROJECT] [-- --submissions DIR]
+ * npm run grade [-- --json] [-- --dir PROJECT] [-- --submissions DIR] [-- --csv FILE]
  *
  * Grades a project (default: this one) part by part: one part per function or notebook cell the
  * student writes and per inline answer (tools/assignment/exercises/). Each part runs in its own
@@ -16,12 +16,13 @@
  * holding lib/ and notebooks/) into one table, a row per submission. Each is graded in a scratch
  * project: this project's lib/ with the files the student writes (those with solution regions)
  * taken from the submission, or their stubs when the submission lacks them, and the submission's
- * notebooks.
+ * notebooks. --csv FILE also writes the table as CSV (gradeCsv.ts), a row per submission.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { allParts } from './exercises';
+import { writeGradesCsv } from './gradeCsv';
 import type { Part } from './gradingKit';
 
 /** The result of one part. */
@@ -41,6 +42,8 @@ export interface GradeReport {
   score: number;
   maxScore: number;
   parts: PartResult[];
+  /** What of a submission was ignored or replaced, one line each (submissions only). */
+  notes?: string[];
 }
 
 const graderRoot = path.resolve(__dirname, '..', '..');
@@ -58,6 +61,22 @@ function timeLimitMs(part: Part): number {
   return Number.isFinite(n) && n > 0 ? n : part.timeoutMs;
 }
 
+/** The part processes still running. */
+const running = new Set<ChildProcess>();
+
+/**
+ * Stops the grader on SIGINT or SIGTERM (a user's Ctrl-C, a platform's time limit) with its part
+ * processes, so none is left behind (a hanging part would otherwise run on).
+ */
+export function stopPartsOnSignal(): void {
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      for (const child of running) child.kill('SIGKILL');
+      process.exit(sig === 'SIGINT' ? 130 : 143);
+    });
+  }
+}
+
 /** Runs one part in a child process, killed when it outlives the part's time limit. */
 export function gradePart(dir: string, part: Part): Promise<PartResult> {
   const start = Date.now();
@@ -66,6 +85,7 @@ export function gradePart(dir: string, part: Part): Promise<PartResult> {
     env: { ...process.env, NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => {
@@ -82,6 +102,7 @@ export function gradePart(dir: string, part: Part): Promise<PartResult> {
   }, limitMs);
   return new Promise((resolve) => {
     child.on('close', (code, signal) => {
+      running.delete(child);
       clearTimeout(timer);
       const seconds = Math.round((Date.now() - start) / 100) / 10;
       const base = {
@@ -146,6 +167,11 @@ export async function gradeProject(
   };
 }
 
+/** The exercise of a part id (`knn:two_loops` -> `knn`). */
+export function exerciseOf(id: string): string {
+  return id.split(':')[0];
+}
+
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
@@ -153,21 +179,26 @@ function pad(s: string, n: number): string {
 /** The table of one project's grade. */
 export function formatReport(report: GradeReport): string {
   const w = Math.max(...report.parts.map((p) => p.title.length), 4);
-  const lines = [`${pad('part', w)}  points   result`];
+  const e = Math.max(...report.parts.map((p) => exerciseOf(p.id).length), 8);
+  const lines = [`${pad('exercise', e)}  ${pad('part', w)}  points   result`];
   for (const p of report.parts) {
     const pts = `${p.points} / ${p.maxPoints}`;
     const detail = p.detail.length > 160 ? `${p.detail.slice(0, 157)}...` : p.detail;
-    lines.push(`${pad(p.title, w)}  ${pad(pts, 7)}  ${pad(p.status, 7)}  ${detail}`);
+    lines.push(
+      `${pad(exerciseOf(p.id), e)}  ${pad(p.title, w)}  ${pad(pts, 7)}  ${pad(p.status, 7)}  ${detail}`,
+    );
   }
-  lines.push(`${pad('total', w)}  ${report.score} / ${report.maxScore}`);
+  lines.push(`${pad('total', e)}  ${pad('', w)}  ${report.score} / ${report.maxScore}`);
   return lines.join('\n');
 }
 
 async function main(argv: string[]): Promise<void> {
+  stopPartsOnSignal();
   const usage =
-    'usage: npm run grade [-- --json] [-- --dir PROJECT] [-- --submissions DIR]\n' +
+    'usage: npm run grade [-- --json] [-- --dir PROJECT] [-- --submissions DIR] [-- --csv FILE]\n' +
     '  --dir PROJECT      grade that project (default: this one)\n' +
     '  --submissions DIR  grade every zip or folder in DIR into one table\n' +
+    '  --csv FILE         also write the table as CSV (a row per submission) for a gradebook\n' +
     '  --json             end with one JSON line';
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(usage);
@@ -179,18 +210,23 @@ async function main(argv: string[]): Promise<void> {
     if (i < 0) return undefined;
     const v = argv[i + 1];
     if (!v || v.startsWith('--')) {
-      console.error(`grade: ${flag} needs a folder\n${usage}`);
+      console.error(`grade: ${flag} needs a ${flag === '--csv' ? 'file' : 'folder'}\n${usage}`);
       process.exit(2);
     }
     return v;
   };
-  const known = new Set(['--json', '--dir', '--submissions']);
+  const known = new Set(['--json', '--dir', '--submissions', '--csv']);
   for (let i = 0; i < argv.length; i++) {
     if (argv[i].startsWith('--') && !known.has(argv[i])) {
       console.error(`grade: unknown option ${argv[i]}\n${usage}`);
       process.exit(2);
     }
-    if (argv[i] === '--dir' || argv[i] === '--submissions') i++;
+    if (argv[i] === '--dir' || argv[i] === '--submissions' || argv[i] === '--csv') i++;
+  }
+  const csv = value('--csv');
+  if (csv && !fs.existsSync(path.dirname(path.resolve(csv)))) {
+    console.error(`grade: --csv ${csv}: its folder does not exist`);
+    process.exit(2);
   }
   const subs = value('--submissions');
   if (subs) {
@@ -204,9 +240,9 @@ async function main(argv: string[]): Promise<void> {
       process.exit(2);
     }
     const teacher = require('./gradeSubmissions') as {
-      runSubmissions(dir: string, json: boolean): void;
+      runSubmissions(dir: string, json: boolean, csv?: string): Promise<void>;
     };
-    teacher.runSubmissions(path.resolve(subs), json);
+    await teacher.runSubmissions(path.resolve(subs), json, csv && path.resolve(csv));
     return;
   }
   const dir = path.resolve(value('--dir') ?? graderRoot);
@@ -219,6 +255,10 @@ async function main(argv: string[]): Promise<void> {
     console.error(`[grade] ${r.title}: ${r.status} (${r.seconds} s)`),
   );
   console.log(formatReport(report));
+  if (csv) {
+    writeGradesCsv(csv, [{ submission: path.basename(dir), ...report }]);
+    console.error(`[grade] wrote ${csv}`);
+  }
   if (json) console.log(JSON.stringify(report));
 }
 

@@ -116,17 +116,67 @@ export function expectNumber(what: string, got: unknown, want: number, tol: numb
 export const LIB_TIMEOUT_MS = 60_000;
 export const NOTEBOOK_TIMEOUT_MS = 30_000;
 
-/** Reads a notebook of the graded project. */
+/**
+ * Runs a check on every case; the message of a failure names the case (a NotImplementedError
+ * passes through unchanged, so the part is reported as missing).
+ * @returns a one-line summary
+ */
+export function eachCase<C extends { name: string }>(cases: C[], run: (c: C) => void): string {
+  for (const c of cases) {
+    try {
+      run(c);
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      if (err.name === 'NotImplementedError') throw err;
+      throw new Error(`case "${c.name}": ${err.message}`);
+    }
+  }
+  return `${cases.length} cases passed`;
+}
+
+/** A tensor maker of the graded project, for fixture arrays. */
+export function fixtureTensors(ctx: GradeContext): (a: FixtureArray) => NdLike {
+  const { tensor } = ctx.load<{
+    tensor(shape: readonly number[], data?: Float64Array): NdLike;
+  }>('lib/core/tensor');
+  return (a) => tensor(a.shape, Float64Array.from(a.data));
+}
+
+/** Checks that predicted labels equal the expected ones, naming the first difference. */
+export function expectLabels(what: string, got: unknown, want: readonly number[]): void {
+  const g = got as ArrayLike<number> | null | undefined;
+  if (!g || typeof g.length !== 'number' || g.length !== want.length) {
+    throw new Error(`${what}: ${describe(got)}, expected ${want.length} labels`);
+  }
+  for (let i = 0; i < want.length; i++) {
+    if (g[i] !== want[i]) throw new Error(`${what}[${i}] is ${g[i]}, expected ${want[i]}`);
+  }
+}
+
+/**
+ * Reads a notebook of the graded project.
+ * @throws Error naming the file when it is missing or not a notebook (not JSON, no cells)
+ */
 export function readNotebook(ctx: GradeContext, file: string): Notebook {
   const abs = path.join(ctx.dir, file);
   if (!fs.existsSync(abs)) throw new Error(`${file} is missing`);
-  return JSON.parse(fs.readFileSync(abs, 'utf8')) as Notebook;
+  let nb: Notebook;
+  try {
+    nb = JSON.parse(fs.readFileSync(abs, 'utf8')) as Notebook;
+  } catch (e) {
+    throw new Error(`${file} is not a notebook: not JSON (${(e as Error).message})`);
+  }
+  if (!nb || !Array.isArray(nb.cells)) throw new Error(`${file} is not a notebook: no cells`);
+  return nb;
 }
 
-/** The text a notebook's executed code cells printed (stdout), in order. */
-export function printedText(nb: Notebook): string {
+/**
+ * The text a notebook's executed code cells printed (stdout), in order; with `cell`, only the
+ * code cells whose source contains that text (given code the student does not write).
+ */
+export function printedText(nb: Notebook, cell?: string): string {
   return nb.cells
-    .filter((c) => c.cell_type === 'code')
+    .filter((c) => c.cell_type === 'code' && (cell === undefined || cellText(c).includes(cell)))
     .flatMap(
       (c) =>
         (c.outputs ?? []) as { output_type?: string; name?: string; text?: string | string[] }[],
@@ -140,9 +190,11 @@ export function printedText(nb: Notebook): string {
  * A number the executed notebook printed after a label, e.g. `Test set accuracy:  0.52`.
  * @throws Error when the notebook never printed it (not executed, or the cell failed)
  */
-export function printedNumber(nb: Notebook, file: string, label: string): number {
+export function printedNumber(nb: Notebook, file: string, label: string, cell?: string): number {
   const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const m = new RegExp(`${escaped}\\s*([0-9]*\\.?[0-9]+(?:e-?[0-9]+)?)`).exec(printedText(nb));
+  const m = new RegExp(`${escaped}\\s*(-?[0-9]*\\.?[0-9]+(?:e-?[0-9]+)?)`).exec(
+    printedText(nb, cell),
+  );
   if (!m) throw new Error(`${file} never printed "${label} <number>": run the notebook first`);
   return Number(m[1]);
 }
@@ -155,6 +207,8 @@ export function printedAccuracyPart(options: {
   notebook: string;
   labels: string[];
   bar: number;
+  /** Read only the cells whose source contains this (when a label is printed by several). */
+  cell?: string;
 }): Part {
   return {
     id: options.id,
@@ -165,7 +219,7 @@ export function printedAccuracyPart(options: {
     check(ctx) {
       const nb = readNotebook(ctx, options.notebook);
       const values = options.labels.map((label) => {
-        const v = printedNumber(nb, options.notebook, label);
+        const v = printedNumber(nb, options.notebook, label, options.cell);
         if (!(v >= options.bar)) {
           throw new Error(`${label} ${v}, below the bar of ${options.bar}`);
         }

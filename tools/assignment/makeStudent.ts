@@ -29,12 +29,16 @@ export const OMIT: readonly { prefix: string; why: string }[] = [
   { prefix: 'tools/assignment/makeStudent.ts', why: 'the generator itself' },
   { prefix: 'tools/assignment/studentCode.ts', why: 'the generator itself' },
   { prefix: 'tools/assignment/studentNotebook.ts', why: 'the generator itself' },
-  { prefix: 'tools/assignment/gradeSubmissions.ts', why: 'grades with the solved files' },
+  { prefix: 'tools/assignment/gradeSubmissions.ts', why: 'grades submissions (teachers)' },
+  { prefix: 'tools/assignment/scratchProject.ts', why: 'grades submissions (teachers)' },
+  { prefix: 'tools/assignment/loadCheck.ts', why: 'grades submissions (teachers)' },
+  { prefix: 'tools/assignment/gradescope.ts', why: 'grades submissions (teachers)' },
+  { prefix: 'tools/assignment/autograder.ts', why: 'builds the Gradescope bundle (teachers)' },
   { prefix: 'tools/assignment/README.student.md', why: 'becomes README.md' },
 ];
 
 /** package.json scripts the student version drops or sets. */
-const DROP_SCRIPTS = ['assignment', 'bench', 'test:assignment'];
+const DROP_SCRIPTS = ['assignment', 'autograder', 'bench', 'test:assignment'];
 const SET_SCRIPTS: Record<string, string> = {
   test: 'tsx tools/assignment/grade.ts',
   'test:unit': 'vitest run',

@@ -1,7 +1,10 @@
 /**
- * npm run submit [-- --out FILE]: packs what the course collects into one zip (default
- * submission.zip at the project root): the lib/ sources (no build output) and every notebook in
- * notebooks/, executed, with its HTML export (made here with scripts/export-notebook-html.ts).
+ * npm run submit [-- --out FILE]: packs what the course collects: one zip (default
+ * submission.zip at the project root) with the lib/ sources (no build output) and every notebook
+ * in notebooks/, executed, with its HTML export (made here with scripts/export-notebook-html.ts),
+ * and beside it one PDF of all the notebooks in the course's order (submitPdf.ts; FILE with .pdf
+ * for .zip), printed by a local Chromium. Without a browser it says in one line how to get one and
+ * still writes the zip.
  *
  * Refuses, naming the notebook and the cell, when a notebook was not executed (a code cell that
  * has no execution count, no recorded timing and no output) or holds an error (an error output,
@@ -13,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { zipSync } from 'fflate';
 import { cellText, type Notebook } from './notebook';
+import { findChromium, NO_BROWSER, submissionPdf } from './submitPdf';
 
 /** Why a notebook cannot be submitted, or null when it can. */
 export function notebookProblem(nb: Notebook, file: string): string | null {
@@ -122,7 +126,7 @@ export function buildSubmission(
   return { zip, names };
 }
 
-function main(argv: string[]): void {
+async function main(argv: string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log('usage: npm run submit [-- --out FILE]   (default FILE: submission.zip)');
     return;
@@ -130,19 +134,40 @@ function main(argv: string[]): void {
   const root = path.resolve(__dirname, '..', '..');
   const i = argv.indexOf('--out');
   const out = path.resolve(i >= 0 && argv[i + 1] ? argv[i + 1] : path.join(root, 'submission.zip'));
+  let notebooks: string[];
   try {
-    const { zip, names } = buildSubmission(root);
+    const built = buildSubmission(root);
+    notebooks = built.names.filter((n) => n.endsWith('.ipynb')).map((n) => path.join(root, n));
     const tmp = `${out}.partial`;
-    fs.writeFileSync(tmp, zip);
+    fs.writeFileSync(tmp, built.zip);
     fs.renameSync(tmp, out);
     console.log(
-      `submit: wrote ${out} (${names.length} files, ${Math.round(zip.length / 1024)} KiB)`,
+      `submit: wrote ${out} (${built.names.length} files, ${Math.round(built.zip.length / 1024)} KiB)`,
     );
-    console.log('upload this file as your submission');
   } catch (e) {
     console.error((e as Error).message);
     process.exit(1);
   }
+  const pdf = `${out.replace(/\.zip$/i, '')}.pdf`;
+  const chromium = findChromium();
+  if (!chromium) {
+    console.error(NO_BROWSER);
+    console.log('upload the zip as your submission');
+    return;
+  }
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cs231n-pdf-'));
+  try {
+    const made = await submissionPdf(notebooks, pdf, chromium, scratch, defaultExporter(root));
+    console.log(`submit: wrote ${pdf} (${made.pages} pages: ${made.notebooks.join(', ')})`);
+    console.log('upload the zip and the PDF as your submission');
+  } catch (e) {
+    console.error(
+      `submit: could not print the PDF (${(e as Error).message.split('\n')[0]}); the zip is written`,
+    );
+    process.exit(1);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
-if (require.main === module) main(process.argv.slice(2));
+if (require.main === module) void main(process.argv.slice(2));

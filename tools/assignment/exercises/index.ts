@@ -3,9 +3,13 @@
  * exporting an {@link Exercise} (its notebook and parts); add it here to grade it.
  */
 import type { Exercise, Part } from '../gradingKit';
+import { features } from './features';
+import { knn } from './knn';
+import { softmax } from './softmax';
+import { svm } from './svm';
 import { twoLayerNet } from './twoLayerNet';
 
-export const exercises: readonly Exercise[] = [twoLayerNet];
+export const exercises: readonly Exercise[] = [knn, svm, softmax, twoLayerNet, features];
 
 /** All parts, in order. */
 export function allParts(): Part[] {

@@ -9,6 +9,7 @@
 import {
   answerPart,
   type Exercise,
+  eachCase,
   expectArray,
   expectNumber,
   type FixtureArray,
@@ -94,20 +95,6 @@ function setup(ctx: GradeContext) {
 
 function layers(ctx: GradeContext): Layers {
   return ctx.load<Layers>('lib/layers');
-}
-
-/** Runs every case; the message of a failure names the case. */
-function eachCase<C extends { name: string }>(cases: C[], run: (c: C) => void): string {
-  for (const c of cases) {
-    try {
-      run(c);
-    } catch (e) {
-      const err = e as Error;
-      if (err.name === 'NotImplementedError') throw err;
-      throw new Error(`case "${c.name}": ${err.message}`);
-    }
-  }
-  return `${cases.length} cases passed`;
 }
 
 function newNet(ctx: GradeContext, options?: Record<string, number | undefined>): Net {

@@ -1,0 +1,125 @@
+/**
+ * npm run autograder -- --out autograder.zip: writes a Gradescope autograder bundle (teachers).
+ *
+ * The zip holds, at its root, Gradescope's two scripts and the grader:
+ * - `setup.sh`: run once by Gradescope, as root, on its Ubuntu image: installs Node.js 20 when the
+ *   image has no Node >= 20, then the grader's dependencies (`npm ci`);
+ * - `run_autograder`: run for each submission: grades ROOT/submission with this project's grader
+ *   (tools/assignment/gradescope.ts) and writes ROOT/results/results.json; ROOT is
+ *   AUTOGRADER_ROOT, else /autograder;
+ * - `grader/`: the student version of this project (stubs, no solution: the bundle holds none)
+ *   and the submission grader's files.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { zipSync } from 'fflate';
+import { buildStudentVersion } from './makeStudent';
+
+/** The teacher-only files the bundle adds to the student version (to grade submissions). */
+export const GRADER_FILES = [
+  'tools/assignment/gradeSubmissions.ts',
+  'tools/assignment/gradescope.ts',
+  'tools/assignment/loadCheck.ts',
+  'tools/assignment/scratchProject.ts',
+  'tools/assignment/studentCode.ts',
+];
+
+const SETUP_SH = `#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder image (Ubuntu).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+if ! command -v node >/dev/null || [ "$(node_major)" -lt 20 ]; then
+  apt-get update
+  apt-get install -y ca-certificates curl gnupg
+  # Node.js 20 from NodeSource's Debian/Ubuntu packages (Ubuntu's own nodejs is older).
+  curl -fsSL https://deb.nodesource.com/setup_20.x | bash -
+  apt-get install -y nodejs
+fi
+echo "node $(node --version), npm $(npm --version)"
+cd /autograder/source/grader
+npm ci --no-audit --no-fund
+`;
+
+const RUN_AUTOGRADER = `#!/usr/bin/env bash
+# Gradescope runs this for each submission: grades ROOT/submission, writes ROOT/results/results.json.
+# ROOT is AUTOGRADER_ROOT when set (to try the bundle elsewhere), else /autograder.
+set -uo pipefail
+ROOT="\${AUTOGRADER_ROOT:-/autograder}"
+export AUTOGRADER_ROOT="$ROOT"
+cd "$ROOT/source/grader"
+exec node --import tsx tools/assignment/gradescope.ts
+`;
+
+/**
+ * The bundle's files.
+ * @param root the solved project
+ * @returns zip path -> [content, unix mode]
+ */
+export function bundleFiles(root: string): Map<string, { content: Buffer; mode: number }> {
+  const files = new Map<string, { content: Buffer; mode: number }>();
+  for (const f of buildStudentVersion(root)) {
+    files.set(`grader/${f.path}`, { content: f.content, mode: f.mode });
+  }
+  for (const f of GRADER_FILES) {
+    files.set(`grader/${f}`, { content: fs.readFileSync(path.join(root, f)), mode: 0o644 });
+  }
+  files.set('setup.sh', { content: Buffer.from(SETUP_SH), mode: 0o755 });
+  files.set('run_autograder', { content: Buffer.from(RUN_AUTOGRADER), mode: 0o755 });
+  return files;
+}
+
+/**
+ * Builds the autograder zip (executable bits kept, fixed dates: the same input gives the same zip).
+ * @param root the solved project
+ */
+export function buildAutograder(root: string): { zip: Uint8Array; names: string[] } {
+  const files = bundleFiles(root);
+  const names = [...files.keys()].sort();
+  const mtime = new Date(Date.UTC(2000, 0, 1));
+  const zip = zipSync(
+    Object.fromEntries(
+      names.map((n) => {
+        const f = files.get(n) as { content: Buffer; mode: number };
+        // Unix permissions in the high 16 bits of the external attributes (made on Unix: os 3).
+        return [n, [f.content, { mtime, os: 3, attrs: (0o100000 | f.mode) << 16 }]];
+      }),
+    ),
+    { level: 6 },
+  );
+  return { zip, names };
+}
+
+function main(argv: string[]): void {
+  const usage = 'usage: npm run autograder -- --out FILE   (a Gradescope autograder zip)';
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(usage);
+    return;
+  }
+  const i = argv.indexOf('--out');
+  if (i < 0 || !argv[i + 1]) {
+    console.error(`autograder: --out FILE is missing\n${usage}`);
+    process.exit(2);
+  }
+  const out = path.resolve(argv[i + 1]);
+  if (!fs.existsSync(path.dirname(out))) {
+    console.error(`autograder: folder ${path.dirname(out)} does not exist`);
+    process.exit(2);
+  }
+  const root = path.resolve(__dirname, '..', '..');
+  try {
+    const { zip, names } = buildAutograder(root);
+    const tmp = `${out}.partial`;
+    fs.writeFileSync(tmp, zip);
+    fs.renameSync(tmp, out);
+    console.log(
+      `autograder: wrote ${out} (${names.length} files, ${Math.round(zip.length / 1024)} KiB)`,
+    );
+    console.log('upload it as the autograder of a Gradescope programming assignment');
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(1);
+  }
+}
+
+if (require.main === module) main(process.argv.slice(2));

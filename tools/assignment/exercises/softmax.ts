@@ -1,0 +1,51 @@
+/**
+ * The softmax exercise (notebooks/softmax.ipynb): the naive and vectorized softmax losses the
+ * student writes in lib/classifiers/softmax.ts, checked against test/fixtures/grading/softmax.json
+ * (numpy, scripts/fixtures/make_classifier_grading_fixtures.py; a case with large scores that
+ * overflow an unshifted exp), the notebook's tuning cell and its two inline answers.
+ */
+import { answerPart, type Exercise, printedAccuracyPart } from '../gradingKit';
+import { linearLossPart } from './linearLoss';
+
+const NOTEBOOK = 'notebooks/softmax.ipynb';
+const SOFTMAX = 'lib/classifiers/softmax.ts';
+
+export const softmax: Exercise = {
+  name: 'softmax',
+  notebook: NOTEBOOK,
+  parts: [
+    linearLossPart({
+      id: 'softmax:loss_naive',
+      title: 'softmaxLossNaive (loss and gradient)',
+      points: 20,
+      file: SOFTMAX,
+      fn: 'softmaxLossNaive',
+      fixture: 'softmax',
+    }),
+    linearLossPart({
+      id: 'softmax:loss_vectorized',
+      title: 'softmaxLossVectorized (loss and gradient)',
+      points: 20,
+      file: SOFTMAX,
+      fn: 'softmaxLossVectorized',
+      fixture: 'softmax',
+    }),
+    printedAccuracyPart({
+      id: 'softmax:tuning',
+      title: 'tuning cell: validation accuracy >= 0.35',
+      points: 20,
+      notebook: NOTEBOOK,
+      labels: ['best validation accuracy achieved during cross-validation:'],
+      bar: 0.35,
+    }),
+    ...[1, 2].map((k) =>
+      answerPart({
+        id: `softmax:inline_question_${k}`,
+        title: `inline question ${k} answered`,
+        points: 10,
+        notebook: NOTEBOOK,
+        k,
+      }),
+    ),
+  ],
+};
