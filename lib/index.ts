@@ -165,8 +165,14 @@ export {
   showDistanceMatrix,
   showImage,
 } from './notebook/classifierImages';
-export type { TrainingHistory, TuningResult } from './notebook/figures';
 // The notebook's plots
+export {
+  type ComparisonPanel,
+  type LabelledRun,
+  plotRunComparison,
+  type RunComparisonOptions,
+} from './notebook/comparisonChart';
+export type { TrainingHistory, TuningResult } from './notebook/figures';
 export { plotTrainingHistory, showNetWeights, showTuningResults } from './notebook/helpers';
 export {
   type LiveTrainingView,
