@@ -1,5 +1,5 @@
 /**
- * `npm run test:notebooks`: executes every notebook in notebooks/ (notebooks/*.ipynb) on the tslab
+ * `npm run test:notebooks`: executes every notebook (notebooks/*.ipynb, notebooks/assignment2/*.ipynb) on the tslab
  * kernel with real Jupyter (jupyter nbconvert --execute) and the reduced budget (CS231N_BUDGET=ci),
  * writing the executed copies and their offline HTML exports to artifacts/notebooks/ (never over
  * the committed notebooks), then prints each one's accuracies. A notebook fails when a cell fails

@@ -266,8 +266,6 @@ export class FullyConnectedNet {
     checkOptions(fn, 'options', options, FULLY_CONNECTED_NET_OPTIONS, {
       hidden_dims: 'the first argument, hiddenDims',
       dropout: 'dropoutKeepRatio',
-      use_batchnorm: "normalization: 'batchnorm'",
-      dtype: 'nothing: the net computes in float64',
     });
     if (!Array.isArray(hiddenDims)) {
       throw new TypeError(
