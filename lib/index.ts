@@ -180,6 +180,12 @@ export {
   liveTrainingView,
 } from './notebook/liveView';
 export {
+  plotSweep,
+  type SweepOptions,
+  type SweepPanel,
+  type SweepSeries,
+} from './notebook/sweepChart';
+export {
   adam,
   type OptimConfig,
   rmsprop,
