@@ -1,6 +1,8 @@
 /**
- * The public API: CS231n's assignment 1 in TypeScript (kNN, SVM, Softmax, two-layer net).
- * Module map (assignment file -> ours): layers.py -> layers, layer_utils.py -> layerUtils,
+ * The public API: CS231n's assignment 1 in TypeScript (kNN, SVM, Softmax, two-layer net) and the
+ * first part of assignment 2 (fully-connected nets, batch/layer normalization, dropout).
+ * Module map (assignment file -> ours): layers.py -> layers, normalization (batchnorm_*,
+ * layernorm_*) and dropout (dropout_*), layer_utils.py -> layerUtils,
  * classifiers/fc_net.py -> classifiers/fcNet, classifiers/k_nearest_neighbor.py ->
  * classifiers/kNearestNeighbor, classifiers/linear_svm.py -> classifiers/linearSvm,
  * classifiers/softmax.py -> classifiers/softmax, classifiers/linear_classifier.py ->
@@ -14,6 +16,9 @@
 
 // The assignment's modules
 export {
+  FullyConnectedNet,
+  type FullyConnectedNetOptions,
+  type Normalization,
   type NormalSampler,
   TwoLayerNet,
   type TwoLayerNetOptions,
@@ -75,6 +80,7 @@ export {
   getCIFAR10Data,
   loadCIFAR10,
 } from './dataUtils';
+export { type DropoutCache, type DropoutParam, dropoutBackward, dropoutForward } from './dropout';
 // features.py and the features notebook
 export {
   colorHistogramHsv,
@@ -125,7 +131,26 @@ export {
   softmaxLoss,
   svmLoss,
 } from './layers';
-export { type AffineReluCache, affineReluBackward, affineReluForward } from './layerUtils';
+export {
+  type AffineNormReluCache,
+  type AffineReluCache,
+  affineBatchnormReluBackward,
+  affineBatchnormReluForward,
+  affineLayernormReluBackward,
+  affineLayernormReluForward,
+  affineReluBackward,
+  affineReluForward,
+} from './layerUtils';
+export {
+  type BatchnormParam,
+  batchnormBackward,
+  batchnormBackwardAlt,
+  batchnormForward,
+  type LayernormParam,
+  layernormBackward,
+  layernormForward,
+  type NormCache,
+} from './normalization';
 // The kNN, SVM and Softmax notebooks' pictures and charts
 export {
   plotLossCurve,
@@ -140,14 +165,26 @@ export {
   showDistanceMatrix,
   showImage,
 } from './notebook/classifierImages';
-export type { TrainingHistory, TuningResult } from './notebook/figures';
 // The notebook's plots
+export {
+  type ComparisonPanel,
+  type LabelledRun,
+  plotRunComparison,
+  type RunComparisonOptions,
+} from './notebook/comparisonChart';
+export type { TrainingHistory, TuningResult } from './notebook/figures';
 export { plotTrainingHistory, showNetWeights, showTuningResults } from './notebook/helpers';
 export {
   type LiveTrainingView,
   type LiveTrainingViewOptions,
   liveTrainingView,
 } from './notebook/liveView';
+export {
+  plotSweep,
+  type SweepOptions,
+  type SweepPanel,
+  type SweepSeries,
+} from './notebook/sweepChart';
 export {
   adam,
   type OptimConfig,

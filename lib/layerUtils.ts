@@ -12,6 +12,15 @@ import {
   reluBackward,
   reluForward,
 } from './layers';
+import {
+  type BatchnormParam,
+  batchnormBackward,
+  batchnormForward,
+  type LayernormParam,
+  layernormBackward,
+  layernormForward,
+  type NormCache,
+} from './normalization';
 
 /** What {@link affineReluForward} keeps: `[affine cache, relu cache]`. */
 export type AffineReluCache = [fcCache: AffineCache, reluCache: ReluCache];
@@ -56,4 +65,112 @@ export function affineReluBackward(
   const [fcCache, reluCache] = checkCache('affineReluBackward', cache, 2) as AffineReluCache;
   const da = reluBackward(dout, reluCache);
   return affineBackward(da, fcCache, options);
+}
+
+/** What {@link affineBatchnormReluForward} and {@link affineLayernormReluForward} keep. */
+export type AffineNormReluCache = [
+  fcCache: AffineCache,
+  normCache: NormCache,
+  reluCache: ReluCache,
+];
+
+/**
+ * Affine transform, batch normalization, ReLU: the hidden block of a batch-normalized
+ * FullyConnectedNet.
+ *
+ * @param x (N, d1, ..., dk)
+ * @param w (D, M)
+ * @param b (M,)
+ * @param gamma (M,) batch norm scale
+ * @param beta (M,) batch norm shift
+ * @param bnParam the layer's batch norm state (see {@link batchnormForward})
+ * @returns `[out (N, M), cache]`
+ */
+export function affineBatchnormReluForward(
+  x: Tensor,
+  w: Tensor,
+  b: Tensor,
+  gamma: Tensor,
+  beta: Tensor,
+  bnParam: BatchnormParam,
+): [Tensor, AffineNormReluCache] {
+  const [a, fcCache] = affineForward(x, w, b);
+  const [an, normCache] = batchnormForward(a, gamma, beta, bnParam);
+  const [out, reluCache] = reluForward(an);
+  return [out, [fcCache, normCache, reluCache]];
+}
+
+/**
+ * Backward pass of {@link affineBatchnormReluForward} (batch norm through
+ * {@link batchnormBackward}, the computation-graph form).
+ *
+ * @param dout (N, M)
+ * @param cache from {@link affineBatchnormReluForward}
+ * @param options `inputGradient: false` skips dx (returned as null)
+ * @returns `[dx (N, d1, ..., dk) or null, dw (D, M), db (M,), dgamma (M,), dbeta (M,)]`
+ */
+export function affineBatchnormReluBackward(
+  dout: Tensor,
+  cache: AffineNormReluCache,
+  options: BackwardOptions = {},
+): [Tensor | null, Tensor, Tensor, Tensor, Tensor] {
+  const [fcCache, normCache, reluCache] = checkCache(
+    'affineBatchnormReluBackward',
+    cache,
+    3,
+  ) as AffineNormReluCache;
+  const dan = reluBackward(dout, reluCache);
+  const [da, dgamma, dbeta] = batchnormBackward(dan, normCache);
+  const [dx, dw, db] = affineBackward(da, fcCache, options);
+  return [dx, dw, db, dgamma, dbeta];
+}
+
+/**
+ * Affine transform, layer normalization, ReLU: the hidden block of a layer-normalized
+ * FullyConnectedNet.
+ *
+ * @param x (N, d1, ..., dk)
+ * @param w (D, M)
+ * @param b (M,)
+ * @param gamma (M,) layer norm scale
+ * @param beta (M,) layer norm shift
+ * @param lnParam layer norm options (see {@link layernormForward})
+ * @returns `[out (N, M), cache]`
+ */
+export function affineLayernormReluForward(
+  x: Tensor,
+  w: Tensor,
+  b: Tensor,
+  gamma: Tensor,
+  beta: Tensor,
+  lnParam: LayernormParam = {},
+): [Tensor, AffineNormReluCache] {
+  const [a, fcCache] = affineForward(x, w, b);
+  const [an, normCache] = layernormForward(a, gamma, beta, lnParam);
+  const [out, reluCache] = reluForward(an);
+  return [out, [fcCache, normCache, reluCache]];
+}
+
+/**
+ * Backward pass of {@link affineLayernormReluForward}.
+ *
+ * @param dout (N, M)
+ * @param cache from {@link affineLayernormReluForward}
+ * @param options `inputGradient: false` skips dx (returned as null)
+ * @returns `[dx (N, d1, ..., dk) or null, dw (D, M), db (M,), dgamma (M,), dbeta (M,)]`
+ */
+export function affineLayernormReluBackward(
+  dout: Tensor,
+  cache: AffineNormReluCache,
+  options: BackwardOptions = {},
+): [Tensor | null, Tensor, Tensor, Tensor, Tensor] {
+  const [fcCache, normCache, reluCache] = checkCache(
+    'affineLayernormReluBackward',
+    cache,
+    3,
+  ) as AffineNormReluCache;
+  const dan = reluBackward(dout, reluCache);
+  const [da, dgamma, dbeta] = layernormBackward(dan, normCache);
+  const [dx, dw, db] = affineBackward(da, fcCache, options);
+  return [dx, dw, db, dgamma, dbeta];
 }

@@ -1,6 +1,7 @@
 /**
- * A two-layer fully-connected network with a ReLU and a softmax loss, as in the assignment's
- * cs231n/classifiers/fc_net.py: affine - relu - affine - softmax.
+ * The fully-connected networks of the assignments' cs231n/classifiers/fc_net.py: assignment 1's
+ * two-layer net (affine - relu - affine - softmax) and assignment 2's net of any depth with
+ * optional batch/layer normalization and dropout.
  */
 
 import { mul } from '../core/numpy';
@@ -18,9 +19,20 @@ import {
   shapeSize,
   type Tensor,
 } from '../core/tensor';
+import { type DropoutCache, type DropoutParam, dropoutBackward, dropoutForward } from '../dropout';
 import { axpy, dot } from '../kernels';
 import { affineBackward, affineForward, softmaxLoss } from '../layers';
-import { affineReluBackward, affineReluForward } from '../layerUtils';
+import {
+  type AffineNormReluCache,
+  type AffineReluCache,
+  affineBatchnormReluBackward,
+  affineBatchnormReluForward,
+  affineLayernormReluBackward,
+  affineLayernormReluForward,
+  affineReluBackward,
+  affineReluForward,
+} from '../layerUtils';
+import type { BatchnormParam } from '../normalization';
 
 /** The learnable parameters: W1 (D, H), b1 (H,), W2 (H, C), b2 (C,). */
 export interface TwoLayerNetParams {
@@ -180,5 +192,257 @@ export class TwoLayerNet {
 function checkReg(fn: string, reg: number): void {
   if (!(reg >= 0) || !Number.isFinite(reg)) {
     throw new RangeError(`${fn}: reg must be a finite number >= 0, got ${reg}`);
+  }
+}
+
+/** The normalization a {@link FullyConnectedNet} puts before each hidden ReLU, or none. */
+export type Normalization = 'batchnorm' | 'layernorm' | null;
+
+/** Options of {@link FullyConnectedNet}; defaults as in the assignment. */
+export interface FullyConnectedNetOptions {
+  /** D, size of the input (3 * 32 * 32) */
+  inputDim?: number;
+  /** C, number of classes (10) */
+  numClasses?: number;
+  /** probability of keeping each hidden activation; 1 (the default) means no dropout layers */
+  dropoutKeepRatio?: number;
+  /** 'batchnorm', 'layernorm' or null (the default): normalization before each hidden ReLU */
+  normalization?: Normalization;
+  /** L2 regularisation strength (0) */
+  reg?: number;
+  /** standard deviation of the initial weights (1e-2) */
+  weightScale?: number;
+  /**
+   * When given, every dropout layer reseeds the global generator `random` with it before drawing
+   * its mask (see {@link DropoutParam.seed}), so the net's loss is deterministic for gradient checks
+   */
+  seed?: number;
+  /** generator for the initial weights (the library's global `random`, like np.random) */
+  rng?: NormalSampler;
+}
+
+const FULLY_CONNECTED_NET_OPTIONS = [
+  'inputDim',
+  'numClasses',
+  'dropoutKeepRatio',
+  'normalization',
+  'reg',
+  'weightScale',
+  'seed',
+  'rng',
+] as const satisfies readonly (keyof FullyConnectedNetOptions)[];
+
+/**
+ * A fully-connected net of any depth: `{affine - [batch/layer norm] - relu - [dropout]} x (L - 1) -
+ * affine - softmax`, with L2 regularisation `0.5 * reg * sum_l |W_l|^2`. Parameters are W1, b1,
+ * ..., WL, bL and, with normalization, gamma1, beta1, ..., gamma(L-1), beta(L-1). Float64
+ * throughout (the course's `dtype=np.float64`).
+ */
+export class FullyConnectedNet {
+  /** W1 (D, H1), b1 (H1,), ..., WL (H(L-1), C), bL (C,); gamma_l, beta_l (H_l,) with normalization */
+  params: { [name: string]: Tensor };
+  /** L2 regularisation strength */
+  reg: number;
+  /** L, the number of affine layers (hidden layers + 1) */
+  readonly numLayers: number;
+  /** the normalization of the hidden layers, or null */
+  readonly normalization: Normalization;
+  /** true when the hidden layers are followed by dropout (dropoutKeepRatio < 1) */
+  readonly useDropout: boolean;
+  /** the options shared by every dropout layer; `mode` is set by each call of {@link loss} */
+  readonly dropoutParam: DropoutParam | null;
+  /** One batch norm state per hidden layer (running statistics included); empty without batch norm */
+  readonly bnParams: BatchnormParam[];
+
+  /**
+   * Weights are `weightScale * randn` drawn layer by layer (W1 first), biases zero, gammas one,
+   * betas zero.
+   *
+   * @param hiddenDims the size of each hidden layer (may be empty: a softmax classifier)
+   * @param options sizes, dropout, normalization, regularisation, weight scale, seed; all optional
+   */
+  constructor(hiddenDims: readonly number[], options: FullyConnectedNetOptions = {}) {
+    const fn = 'FullyConnectedNet';
+    checkOptions(fn, 'options', options, FULLY_CONNECTED_NET_OPTIONS, {
+      hidden_dims: 'the first argument, hiddenDims',
+      dropout: 'dropoutKeepRatio',
+    });
+    if (!Array.isArray(hiddenDims)) {
+      throw new TypeError(
+        `${fn}: hiddenDims must be an array of layer sizes, got ${typeof hiddenDims}`,
+      );
+    }
+    hiddenDims.forEach((h, i) => {
+      if (!Number.isInteger(h) || h < 1) {
+        throw new RangeError(`${fn}: hiddenDims[${i}] must be a positive integer, got ${h}`);
+      }
+    });
+    const {
+      inputDim = 3 * 32 * 32,
+      numClasses = 10,
+      dropoutKeepRatio = 1,
+      normalization = null,
+      reg = 0,
+      weightScale = 1e-2,
+      seed,
+      rng = random as NormalSampler,
+    } = options;
+    for (const [name, v] of Object.entries({ inputDim, numClasses })) {
+      if (!Number.isInteger(v) || v < 1) {
+        throw new RangeError(`${fn}: ${name} must be a positive integer, got ${v}`);
+      }
+    }
+    if (typeof dropoutKeepRatio !== 'number' || !(dropoutKeepRatio > 0 && dropoutKeepRatio <= 1)) {
+      throw new RangeError(`${fn}: dropoutKeepRatio must be in (0, 1], got ${dropoutKeepRatio}`);
+    }
+    if (normalization !== null && normalization !== 'batchnorm' && normalization !== 'layernorm') {
+      throw new RangeError(
+        `${fn}: normalization must be 'batchnorm', 'layernorm' or null, got ${String(normalization)}`,
+      );
+    }
+    if (!(weightScale >= 0) || !Number.isFinite(weightScale)) {
+      throw new RangeError(`${fn}: weightScale must be a finite number >= 0, got ${weightScale}`);
+    }
+    checkReg(fn, reg);
+    if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1)) {
+      throw new RangeError(`${fn}: seed must be an integer in [0, 2**32 - 1], got ${seed}`);
+    }
+    const dims = [inputDim, ...hiddenDims, numClasses];
+    for (let l = 0; l + 1 < dims.length; l++) {
+      allocating(fn, 'hiddenDims', `W${l + 1}`, [dims[l], dims[l + 1]], () => 0);
+    }
+    this.numLayers = hiddenDims.length + 1;
+    this.normalization = normalization;
+    this.useDropout = dropoutKeepRatio !== 1;
+    this.reg = reg;
+    this.dropoutParam = this.useDropout
+      ? { mode: 'train', p: dropoutKeepRatio, ...(seed === undefined ? {} : { seed }) }
+      : null;
+    this.bnParams =
+      normalization === 'batchnorm'
+        ? hiddenDims.map((): BatchnormParam => ({ mode: 'train' }))
+        : [];
+    // BEGIN SOLUTION
+    this.params = {};
+    for (let l = 1; l <= this.numLayers; l++) {
+      const [rows, cols] = [dims[l - 1], dims[l]];
+      this.params[`W${l}`] = allocating(fn, 'hiddenDims', `W${l}`, [rows, cols], () =>
+        mul(rng.randn(rows, cols), weightScale),
+      );
+      this.params[`b${l}`] = allocate(fn, 'hiddenDims', `b${l}`, [cols]);
+      if (normalization !== null && l < this.numLayers) {
+        const gamma = allocate(fn, 'hiddenDims', `gamma${l}`, [cols]);
+        gamma.data.fill(1);
+        this.params[`gamma${l}`] = gamma;
+        this.params[`beta${l}`] = allocate(fn, 'hiddenDims', `beta${l}`, [cols]);
+      }
+    }
+    // END SOLUTION
+  }
+
+  /**
+   * Test time: class scores for a minibatch (batch norm uses its running statistics, dropout is
+   * off).
+   * @param X (N, d1, ..., dk) with d1 * ... * dk = D
+   * @returns scores (N, C)
+   */
+  loss(X: Tensor): Tensor;
+  /**
+   * Training time: loss and gradients for a minibatch (batch norm updates its running statistics,
+   * dropout draws its masks).
+   * @param X (N, d1, ..., dk) with d1 * ... * dk = D
+   * @param y (N,) labels in [0, C)
+   * @returns `[loss, grads]`, grads with the names and shapes of `params`
+   */
+  loss(X: Tensor, y: Labels): [number, { [name: string]: Tensor }];
+  loss(X: Tensor, y?: Labels): Tensor | [number, { [name: string]: Tensor }] {
+    const fn = 'FullyConnectedNet.loss';
+    checkTensor(fn, 'X', X, [2, Number.POSITIVE_INFINITY]);
+    for (let l = 1; l <= this.numLayers; l++) {
+      for (const name of [`W${l}`, `b${l}`]) {
+        if (this.params[name] === undefined) {
+          throw new RangeError(`${fn}: params.${name} is missing`);
+        }
+      }
+    }
+    const W1 = this.params.W1;
+    const features = shapeSize(X.shape.slice(1));
+    if (features !== W1.shape[0]) {
+      throw new RangeError(
+        `${fn}: X with ${features} features (shape ${formatShape(X.shape)}) does not match W1 with ${W1.shape[0]} rows (shape ${formatShape(W1.shape)})`,
+      );
+    }
+    checkReg(fn, this.reg);
+    if (y !== undefined || this.normalization === 'batchnorm') checkNonEmptyBatch(fn, 'X', X);
+    const mode = y === undefined ? 'test' : 'train';
+    if (this.dropoutParam !== null) this.dropoutParam.mode = mode;
+    for (const bnParam of this.bnParams) bnParam.mode = mode;
+
+    // BEGIN SOLUTION
+    const p = this.params;
+    const L = this.numLayers;
+    const hiddenCaches: (AffineReluCache | AffineNormReluCache)[] = [];
+    const dropoutCaches: DropoutCache[] = [];
+    let h = X;
+    for (let l = 1; l < L; l++) {
+      let out: Tensor;
+      if (this.normalization === 'batchnorm') {
+        const args = [p[`gamma${l}`], p[`beta${l}`], this.bnParams[l - 1]] as const;
+        [out, hiddenCaches[l - 1]] = affineBatchnormReluForward(h, p[`W${l}`], p[`b${l}`], ...args);
+      } else if (this.normalization === 'layernorm') {
+        const args = [p[`gamma${l}`], p[`beta${l}`], {}] as const;
+        [out, hiddenCaches[l - 1]] = affineLayernormReluForward(h, p[`W${l}`], p[`b${l}`], ...args);
+      } else {
+        [out, hiddenCaches[l - 1]] = affineReluForward(h, p[`W${l}`], p[`b${l}`]);
+      }
+      if (this.dropoutParam !== null) {
+        [out, dropoutCaches[l - 1]] = dropoutForward(out, this.dropoutParam);
+      }
+      h = out;
+    }
+    const [scores, scoresCache] = affineForward(h, p[`W${L}`], p[`b${L}`]);
+    // Non-finite scores come from NaN or an infinity in X (an error here) or from diverged
+    // weights (reported by the Solver); the small scores are scanned first.
+    if (firstNonFinite(scores) >= 0) checkFinite(fn, 'X', X);
+    if (y === undefined) return scores;
+
+    const [dataLoss, dscores] = softmaxLoss(scores, y);
+    const grads: { [name: string]: Tensor } = {};
+    let [dh, dW, db] = affineBackward(dscores, scoresCache, { inputGradient: L > 1 });
+    grads[`W${L}`] = dW;
+    grads[`b${L}`] = db;
+    for (let l = L - 1; l >= 1; l--) {
+      let dout = dh as Tensor;
+      if (this.dropoutParam !== null) dout = dropoutBackward(dout, dropoutCaches[l - 1]);
+      const options = { inputGradient: l > 1 };
+      if (this.normalization === null) {
+        [dh, dW, db] = affineReluBackward(dout, hiddenCaches[l - 1] as AffineReluCache, options);
+      } else {
+        const back =
+          this.normalization === 'batchnorm'
+            ? affineBatchnormReluBackward
+            : affineLayernormReluBackward;
+        const cache = hiddenCaches[l - 1] as AffineNormReluCache;
+        let dgamma: Tensor;
+        let dbeta: Tensor;
+        [dh, dW, db, dgamma, dbeta] = back(dout, cache, options);
+        grads[`gamma${l}`] = dgamma;
+        grads[`beta${l}`] = dbeta;
+      }
+      grads[`W${l}`] = dW;
+      grads[`b${l}`] = db;
+    }
+    // L2 regularisation on the weights only, layer by layer: loss += 0.5 * reg * |W|^2 and
+    // dW += reg * W (in place: the gradients are fresh tensors).
+    let loss = dataLoss;
+    if (this.reg !== 0) {
+      for (let l = 1; l <= L; l++) {
+        const W = p[`W${l}`];
+        axpy(this.reg, W, grads[`W${l}`]);
+        loss += 0.5 * this.reg * dot(W, W);
+      }
+    }
+    return [loss, grads];
+    // END SOLUTION
   }
 }

@@ -119,12 +119,15 @@ export function executeNotebook(
   );
 }
 
-/** The `.ipynb` files of notebooks/, sorted. */
+/** The `.ipynb` files of notebooks/ (assignment 1), then of notebooks/assignment2/, each sorted. */
 export function allNotebooks(): string[] {
-  const dir = path.join(ROOT, 'notebooks');
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.ipynb'))
-    .sort()
-    .map((f) => path.join(dir, f));
+  return ['notebooks', path.join('notebooks', 'assignment2')].flatMap((sub) => {
+    const dir = path.join(ROOT, sub);
+    if (!fs.existsSync(dir)) return [];
+    return fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.ipynb'))
+      .sort()
+      .map((f) => path.join(dir, f));
+  });
 }
