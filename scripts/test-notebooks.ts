@@ -18,10 +18,19 @@ export interface NotebookRun {
   ok: boolean;
 }
 
+/** Options of {@link testNotebooks}. */
+export interface TestNotebooksOptions {
+  /** Added to the kernel's environment (another Node line's, from scripts/common/nodeLines.ts). */
+  env?: NodeJS.ProcessEnv;
+  /** Where the executed copies go. Default NOTEBOOK_OUT_DIR, else artifacts/notebooks. */
+  outDir?: string;
+}
+
 /** Sets up Jupyter and the dataset, then executes and checks every notebook. */
-export function testNotebooks(): NotebookRun[] {
+export function testNotebooks(options: TestNotebooksOptions = {}): NotebookRun[] {
   const budget = process.env.CS231N_BUDGET || 'ci';
-  const outDir = process.env.NOTEBOOK_OUT_DIR || path.join(ROOT, 'artifacts', 'notebooks');
+  const outDir =
+    options.outDir || process.env.NOTEBOOK_OUT_DIR || path.join(ROOT, 'artifacts', 'notebooks');
   setupPython();
   const dataDir = ensureDataset('test-notebooks');
   fs.mkdirSync(outDir, { recursive: true });
@@ -34,7 +43,11 @@ export function testNotebooks(): NotebookRun[] {
     const executed = path.join(outDir, `${name}.ipynb`);
     fs.rmSync(executed, { force: true });
     let ok =
-      executeNotebook(notebook, outDir, { CS231N_BUDGET: budget, CIFAR10_DIR: dataDir }) &&
+      executeNotebook(notebook, outDir, {
+        ...options.env,
+        CS231N_BUDGET: budget,
+        CIFAR10_DIR: dataDir,
+      }) &&
       fs.existsSync(executed) &&
       printReports([executed]);
     if (ok) {

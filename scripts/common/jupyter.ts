@@ -13,14 +13,17 @@ import { ROOT, run } from './run';
 
 export const VENV = path.join(ROOT, '.venv');
 
-/** This process's environment with the venv and node_modules/.bin first on PATH. */
+/**
+ * This process's environment with `extra` added, the venv and node_modules/.bin first on PATH
+ * (before `extra.PATH` when given, e.g. another Node line's).
+ */
 export function jupyterEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const paths = [path.join(VENV, 'bin'), path.join(ROOT, 'node_modules', '.bin')];
   return {
     ...process.env,
-    PATH: [...paths, process.env.PATH ?? ''].join(path.delimiter),
-    JUPYTER_PLATFORM_DIRS: '1',
     ...extra,
+    PATH: [...paths, extra.PATH ?? process.env.PATH ?? ''].join(path.delimiter),
+    JUPYTER_PLATFORM_DIRS: '1',
   };
 }
 
