@@ -46,6 +46,15 @@ process.argv = [process.argv[0], process.argv[1], ...args];
 process.chdir(root);
 process.setSourceMapsEnabled(true);
 
+// 7, Node 24 and later: V8 there also starts a full collection each time the ArrayBuffer memory
+// allocated since the last one passes a fixed step ("external memory pressure"), which the dropped
+// gradients reach every few training steps, young or not. Counted in V8's global heap limit
+// instead (the flag exists from V8 13, Node 24), they are left to the scavenges again.
+const v8 = require('node:v8');
+if (Number(process.versions.node.split('.')[0]) >= 24) {
+  v8.setFlagsFromString('--external-memory-accounted-in-global-limit');
+}
+
 const tslabDir = path.join(root, 'node_modules', 'tslab');
 const fromTslab = (id) => require(require.resolve(id, { paths: [tslabDir] }));
 
