@@ -6,8 +6,9 @@
  *   2. tsc --noEmit (strict) and the linter
  *   3. vitest, once per compute backend that loads (blas, wasm, js): the code of test:backends
  *   4. every notebook in notebooks/ executed by real nbconvert on the tslab kernel and on Deno's
- *      (reduced budget), and the kernel's own test notebooks (test/kernel/: autoreload, interrupt,
- *      long output, errors)
+ *      (reduced budget), then vitest per backend and the notebooks again on the newest Node LTS
+ *      line (installed from the npm registry, see scripts/common/nodeLines.ts), and the kernel's
+ *      own test notebooks (test/kernel/: autoreload, interrupt, long output, errors)
  *   5. assignment mode: the student version, its notebook, the grader, the submission zip
  *   6. the notebook in JupyterLab driven by Chromium
  * Ends with one line counting the tests that passed and failed across all steps (a type check, the
@@ -16,6 +17,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runVitestPerBackend, vitestCounts } from './common/backends';
+import { NEWEST_LTS, prepareNodeLine } from './common/nodeLines';
 import { bin, ROOT, run } from './common/run';
 import { testNotebooks } from './test-notebooks';
 
@@ -88,11 +90,12 @@ function main(): boolean {
   });
 
   step('notebooks on deno', () => {
-    const runs = testNotebooks('deno');
+    const runs = testNotebooks({ kernel: 'deno' });
     for (const r of runs) count(r.ok, { passed: r.ok ? 1 : 0, failed: r.ok ? 0 : 1 });
     return runs.every((r) => r.ok);
   });
 
+  nodeLineSteps(NEWEST_LTS, artifacts);
   vitestStep('kernel', 'test/kernel/vitest.config.ts');
   // (The student version made by npm run assignment has no test/assignment/.)
   if (fs.existsSync(path.join(ROOT, 'test', 'assignment', 'vitest.config.ts'))) {
@@ -100,6 +103,36 @@ function main(): boolean {
   }
   vitestStep('browser', 'test/browser/vitest.config.ts');
   return true;
+}
+
+/**
+ * Vitest per backend and the notebooks on Node `major` (fetched from the npm registry, with the
+ * blas addon built for it), reports and executed notebooks in artifacts/node-<major>/.
+ */
+function nodeLineSteps(major: number, artifacts: string): void {
+  const installed: { env?: NodeJS.ProcessEnv } = {};
+  step(`node ${major}: install`, () => {
+    const prepared = prepareNodeLine(major);
+    console.log(`node ${major}: ${prepared.line.node} (${prepared.line.version})`);
+    installed.env = prepared.env;
+    return true;
+  });
+  const lineEnv = installed.env;
+  if (lineEnv === undefined) return; // the failed install counted as one failed test
+  const dir = path.join(artifacts, `node-${major}`);
+  step(`node ${major}: vitest per backend`, () => {
+    const runs = runVitestPerBackend([], dir, lineEnv);
+    for (const r of runs) {
+      count(r.ok, r);
+      console.log(`vitest[node ${major}, ${r.backend}]: ${r.ok ? 'ok' : 'FAILED'}`);
+    }
+    return runs.length > 0 && runs.every((r) => r.ok);
+  });
+  step(`node ${major}: notebooks`, () => {
+    const runs = testNotebooks({ env: lineEnv, outDir: path.join(dir, 'notebooks') });
+    for (const r of runs) count(r.ok, { passed: r.ok ? 1 : 0, failed: r.ok ? 0 : 1 });
+    return runs.every((r) => r.ok);
+  });
 }
 
 /** A step that runs vitest with `config`, counting the tests of its JSON report. */

@@ -27,10 +27,22 @@ export interface NotebookRun {
   ok: boolean;
 }
 
-/** Sets up Jupyter and the dataset, then executes and checks every notebook on `kernel`. */
-export function testNotebooks(kernel: KernelName = 'tslab'): NotebookRun[] {
+/** Options of {@link testNotebooks}. */
+export interface TestNotebooksOptions {
+  /** The kernel: tslab (the default) or Deno's. */
+  kernel?: KernelName;
+  /** Added to the kernel's environment (another Node line's, from scripts/common/nodeLines.ts). */
+  env?: NodeJS.ProcessEnv;
+  /** Where the executed copies go. Default NOTEBOOK_OUT_DIR, else artifacts/notebooks (-deno). */
+  outDir?: string;
+}
+
+/** Sets up Jupyter and the dataset, then executes and checks every notebook on the kernel. */
+export function testNotebooks(options: TestNotebooksOptions = {}): NotebookRun[] {
+  const kernel = options.kernel ?? 'tslab';
   const budget = process.env.CS231N_BUDGET || 'ci';
   const outDir =
+    options.outDir ||
     process.env.NOTEBOOK_OUT_DIR ||
     path.join(ROOT, 'artifacts', kernel === 'tslab' ? 'notebooks' : `notebooks-${kernel}`);
   setupPython();
@@ -45,7 +57,12 @@ export function testNotebooks(kernel: KernelName = 'tslab'): NotebookRun[] {
     const executed = path.join(outDir, `${name}.ipynb`);
     fs.rmSync(executed, { force: true });
     let ok =
-      executeNotebook(notebook, outDir, { CS231N_BUDGET: budget, CIFAR10_DIR: dataDir }, kernel) &&
+      executeNotebook(
+        notebook,
+        outDir,
+        { ...options.env, CS231N_BUDGET: budget, CIFAR10_DIR: dataDir },
+        kernel,
+      ) &&
       fs.existsSync(executed) &&
       printReports([executed]);
     if (ok) {
@@ -67,7 +84,7 @@ if (require.main === module) {
     const argv = process.argv.slice(2);
     const kernel = takeKernelOption(argv, 'usage: npm run test:notebooks -- [--kernel tslab|deno]');
     if (argv.length > 0) throw new Error(`unknown argument ${argv[0]}`);
-    const runs = testNotebooks(kernel);
+    const runs = testNotebooks({ kernel });
     const passed = runs.filter((r) => r.ok).length;
     console.log(`notebooks (${kernel}): ${passed} passed, ${runs.length - passed} failed`);
     process.exitCode = passed === runs.length ? 0 : 1;

@@ -29,11 +29,13 @@ export function vitestCounts(report: string): { passed: number; failed: number }
 
 /**
  * Runs `vitest run ...vitestArgs` once per available backend (CS231N_BACKEND=blas, wasm, js), each
- * writing a JSON report to `<reportDir>/vitest-<backend>.json`.
+ * writing a JSON report to `<reportDir>/vitest-<backend>.json`. `env` is added to each run's
+ * environment (another Node line's, from scripts/common/nodeLines.ts).
  */
 export function runVitestPerBackend(
   vitestArgs: string[],
   reportDir = path.join(ROOT, 'artifacts'),
+  env: NodeJS.ProcessEnv = {},
 ): BackendRun[] {
   const backends = availableBackends();
   console.log(`compute backends on this machine: ${backends.join(', ') || 'none found'}`);
@@ -51,7 +53,7 @@ export function runVitestPerBackend(
         `--outputFile.json=${report}`,
         ...vitestArgs,
       ],
-      { env: { CS231N_BACKEND: backend } },
+      { env: { ...env, CS231N_BACKEND: backend } },
     );
     const counts = vitestCounts(report);
     return { backend, ok, passed: counts?.passed ?? null, failed: counts?.failed ?? null };

@@ -37,14 +37,17 @@ export function takeKernelOption(argv: string[], usage: string): KernelName {
   return name as KernelName;
 }
 
-/** This process's environment with the venv and node_modules/.bin first on PATH. */
+/**
+ * This process's environment with `extra` added, the venv and node_modules/.bin first on PATH
+ * (before `extra.PATH` when given, e.g. another Node line's).
+ */
 export function jupyterEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const paths = [path.join(VENV, 'bin'), path.join(ROOT, 'node_modules', '.bin')];
   return {
     ...process.env,
-    PATH: [...paths, process.env.PATH ?? ''].join(path.delimiter),
-    JUPYTER_PLATFORM_DIRS: '1',
     ...extra,
+    PATH: [...paths, extra.PATH ?? process.env.PATH ?? ''].join(path.delimiter),
+    JUPYTER_PLATFORM_DIRS: '1',
   };
 }
 

@@ -2,8 +2,8 @@
  * npm run autograder -- --out autograder.zip: writes a Gradescope autograder bundle (teachers).
  *
  * The zip holds, at its root, Gradescope's two scripts and the grader:
- * - `setup.sh`: run once by Gradescope, as root, on its Ubuntu image: installs Node.js 20 when the
- *   image has no Node >= 20, then the grader's dependencies (`npm ci`);
+ * - `setup.sh`: run once by Gradescope, as root, on its Ubuntu image: installs Node.js 24 (an LTS line
+ *   the project is tested on) when the image has no Node >= 20, then the grader's dependencies (`npm ci`);
  * - `run_autograder`: run for each submission: grades ROOT/submission with this project's grader
  *   (tools/assignment/gradescope.ts) and writes ROOT/results/results.json; ROOT is
  *   AUTOGRADER_ROOT, else /autograder;
@@ -32,8 +32,8 @@ node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo
 if ! command -v node >/dev/null || [ "$(node_major)" -lt 20 ]; then
   apt-get update
   apt-get install -y ca-certificates curl gnupg
-  # Node.js 20 from NodeSource's Debian/Ubuntu packages (Ubuntu's own nodejs is older).
-  curl -fsSL https://deb.nodesource.com/setup_20.x | bash -
+  # Node.js 24 (LTS) from NodeSource's Debian/Ubuntu packages (Ubuntu's own nodejs is older).
+  curl -fsSL https://deb.nodesource.com/setup_24.x | bash -
   apt-get install -y nodejs
 fi
 echo "node $(node --version), npm $(npm --version)"

@@ -34,15 +34,14 @@ export interface BlasAddon {
   gatherRows: ComputeBackend['gatherRows'];
 }
 
-/** Where `npm install` (scripts/build-backends.js) puts the addon: build/Release/ beside this file. */
-export const blasAddonPath = path.join(
-  LIB_DIR,
-  'kernels',
-  'blas',
-  'build',
-  'Release',
-  'cs231n_blas.node',
-);
+/**
+ * The addon: where `npm install` (scripts/build-backends.js) puts it, build/Release/ beside this
+ * file, unless `CS231N_BLAS_ADDON` names another build (scripts/common/nodeLines.ts builds one per
+ * Node line).
+ */
+export const blasAddonPath = process.env.CS231N_BLAS_ADDON
+  ? path.resolve(process.env.CS231N_BLAS_ADDON)
+  : path.join(LIB_DIR, 'kernels', 'blas', 'build', 'Release', 'cs231n_blas.node');
 
 /** Products with fewer multiply-adds (m * n * k) than this are not timed (OpenBLAS runs them on one thread anyway below 64^3). */
 export const TUNE_MIN_MNK = 2 ** 20;
