@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  abs,
   batchnormBackward,
   batchnormBackwardAlt,
   batchnormForward,
@@ -16,9 +17,11 @@ import {
   FullyConnectedNet,
   layernormBackward,
   layernormForward,
+  max,
   type Normalization,
   random,
   relError,
+  sub,
   type Tensor,
   tensor,
 } from '../lib';
@@ -201,11 +204,26 @@ function netCheck(
     record(`${label} ${key}: initial loss`, loss, want.loss[key]);
     expect(Math.abs(loss - want.loss[key]) / want.loss[key]).toBeLessThan(1e-12);
     expect(Object.keys(grads).sort()).toEqual(Object.keys(want.errors[key]).sort());
+    // Centred differences of a loss near `loss` carry rounding noise of about an ulp of the loss
+    // over 2h. A gradient that is zero in theory (a bias followed by batch norm, which subtracts
+    // it again) is all noise, and rel_error divides that noise by its 1e-8 floor: one ulp of
+    // difference between f(x + h) and f(x - h) prints 2.2e-3 where the course's run printed
+    // 2.2e-8 (no ulp). Such an error passes when the gradients differ by no more than a few ulps.
+    const noiseFloor = (8 * Number.EPSILON * Math.abs(loss)) / (2 * 1e-5);
     for (const name of Object.keys(grads).sort()) {
       const num = evalNumericalGradient(() => model.loss(X, y)[0], model.params[name], false);
       const err = relError(num, grads[name]);
-      record(`${label} ${key}: ${name} relative error`, err, want.errors[key][name]);
-      expect(err).toBeLessThanOrEqual(10 * want.errors[key][name]);
+      const course = want.errors[key][name];
+      if (err <= 10 * course) {
+        record(`${label} ${key}: ${name} relative error`, err, course);
+      } else {
+        const diff = max(abs(sub(num, grads[name])));
+        record(`${label} ${key}: ${name} relative error`, err, `${course} (|diff| ${diff})`);
+        expect(
+          diff,
+          `${label} ${key}: ${name}: rel error ${err}, course ${course}`,
+        ).toBeLessThanOrEqual(noiseFloor);
+      }
     }
   }
 }

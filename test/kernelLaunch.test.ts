@@ -186,6 +186,18 @@ describe('the kernelspec command', () => {
       const info = await request('kernel_info_request', {});
       expect(info.reply.type).toBe('kernel_info_reply');
       expect(info.reply.content).toMatchObject({ implementation: 'tslab', banner: 'TypeScript' });
+      // A subscriber that connected before the kernel bound iopub joins it only on zeromq's next
+      // reconnect, and a publisher drops what it sends before then. As Jupyter's clients do, ask
+      // for kernel_info until its status messages arrive on iopub: from then on nothing is lost.
+      for (let tries = 0; ; tries++) {
+        const probe = await request('kernel_info_request', {});
+        const deadline = Date.now() + 500;
+        while (Date.now() < deadline && !published.some((m) => m.parent === probe.id)) {
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        if (published.some((m) => m.parent === probe.id)) break;
+        expect(tries, 'iopub never delivered a status message').toBeLessThan(40);
+      }
 
       const run = await request('execute_request', {
         code: 'const answer: number = 6 * 7;\nconsole.log(answer);',
