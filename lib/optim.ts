@@ -103,6 +103,7 @@ export function sgdMomentum(
   checkLearningRate(fn, lr);
   checkUnitInterval(fn, 'momentum', momentum, false);
   const v0 = stateData(fn, 'velocity', config.velocity, w);
+  // BEGIN SOLUTION
   const v = new Float64Array(wd.length);
   const out = new Float64Array(wd.length);
   for (let i = 0; i < out.length; i++) {
@@ -111,6 +112,7 @@ export function sgdMomentum(
   }
   config.velocity = tensor(w.shape, v);
   return [tensor(w.shape, out), config];
+  // END SOLUTION
 }
 
 /**
@@ -135,6 +137,7 @@ export function rmsprop(w: Tensor, dw: Tensor, config: OptimConfig = {}): [Tenso
   checkUnitInterval(fn, 'decayRate', decay, true);
   checkEpsilon(fn, eps);
   const c0 = stateData(fn, 'cache', config.cache, w);
+  // BEGIN SOLUTION
   const cache = new Float64Array(wd.length);
   const out = new Float64Array(wd.length);
   for (let i = 0; i < out.length; i++) {
@@ -144,6 +147,7 @@ export function rmsprop(w: Tensor, dw: Tensor, config: OptimConfig = {}): [Tenso
   }
   config.cache = tensor(w.shape, cache);
   return [tensor(w.shape, out), config];
+  // END SOLUTION
 }
 
 /**
@@ -178,6 +182,7 @@ export function adam(w: Tensor, dw: Tensor, config: OptimConfig = {}): [Tensor, 
   }
   const m0 = stateData(fn, 'm', config.m, w);
   const v0 = stateData(fn, 'v', config.v, w);
+  // BEGIN SOLUTION
   const t = t0 + 1;
   const c1 = 1 - beta1 ** t;
   const c2 = 1 - beta2 ** t;
@@ -196,6 +201,7 @@ export function adam(w: Tensor, dw: Tensor, config: OptimConfig = {}): [Tensor, 
   config.v = tensor(w.shape, v);
   config.t = t;
   return [tensor(w.shape, out), config];
+  // END SOLUTION
 }
 
 /** The config keys each update rule reads (any other key is refused, not ignored). */
