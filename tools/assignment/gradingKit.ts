@@ -37,9 +37,14 @@ export interface Part {
   check(ctx: GradeContext): string;
 }
 
-/** An exercise of the assignment: its notebook and its parts. */
+/** The course's assignments this project grades. */
+export type AssignmentNumber = 1 | 2;
+
+/** An exercise of an assignment: its notebook and its parts. */
 export interface Exercise {
   name: string;
+  /** The assignment it belongs to (a student submits and is graded one assignment at a time). */
+  assignment: AssignmentNumber;
   notebook: string;
   parts: Part[];
 }

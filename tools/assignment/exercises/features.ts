@@ -10,6 +10,7 @@ const NOTEBOOK = 'notebooks/features.ipynb';
 
 export const features: Exercise = {
   name: 'features',
+  assignment: 1,
   notebook: NOTEBOOK,
   parts: [
     printedAccuracyPart({

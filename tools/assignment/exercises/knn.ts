@@ -119,6 +119,7 @@ function crossValidationPart(): Part {
 
 export const knn: Exercise = {
   name: 'knn',
+  assignment: 1,
   notebook: NOTEBOOK,
   parts: [
     distancePart('computeDistancesTwoLoops', 'two_loops', 10),

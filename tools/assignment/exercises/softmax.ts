@@ -12,6 +12,7 @@ const SOFTMAX = 'lib/classifiers/softmax.ts';
 
 export const softmax: Exercise = {
   name: 'softmax',
+  assignment: 1,
   notebook: NOTEBOOK,
   parts: [
     linearLossPart({

@@ -215,6 +215,7 @@ function predictPart(): Part {
 
 export const svm: Exercise = {
   name: 'svm',
+  assignment: 1,
   notebook: NOTEBOOK,
   parts: [
     linearLossPart({

@@ -114,6 +114,7 @@ function std(v: Float64Array): number {
 
 export const twoLayerNet: Exercise = {
   name: 'two_layer_net',
+  assignment: 1,
   notebook: NOTEBOOK,
   parts: [
     {
