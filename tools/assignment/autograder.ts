@@ -1,18 +1,21 @@
 /**
- * npm run autograder -- --out autograder.zip: writes a Gradescope autograder bundle (teachers).
+ * npm run autograder -- --out autograder.zip [--assignment 1|2]: writes a Gradescope autograder
+ * bundle for one assignment (default 1; a Gradescope assignment gets one bundle each) (teachers).
  *
  * The zip holds, at its root, Gradescope's two scripts and the grader:
  * - `setup.sh`: run once by Gradescope, as root, on its Ubuntu image: installs Node.js 24 (an LTS line
  *   the project is tested on) when the image has no Node >= 20, then the grader's dependencies (`npm ci`);
- * - `run_autograder`: run for each submission: grades ROOT/submission with this project's grader
- *   (tools/assignment/gradescope.ts) and writes ROOT/results/results.json; ROOT is
- *   AUTOGRADER_ROOT, else /autograder;
+ * - `run_autograder`: run for each submission: grades the assignment's parts of ROOT/submission
+ *   with this project's grader (tools/assignment/gradescope.ts) and writes
+ *   ROOT/results/results.json; ROOT is AUTOGRADER_ROOT, else /autograder;
  * - `grader/`: the student version of this project (stubs, no solution: the bundle holds none)
  *   and the submission grader's files.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { zipSync } from 'fflate';
+import { exercisesOf, parseAssignment } from './exercises';
+import type { AssignmentNumber } from './gradingKit';
 import { buildStudentVersion } from './makeStudent';
 
 /** The teacher-only files the bundle adds to the student version (to grade submissions). */
@@ -41,22 +44,30 @@ cd /autograder/source/grader
 npm ci --no-audit --no-fund
 `;
 
-const RUN_AUTOGRADER = `#!/usr/bin/env bash
-# Gradescope runs this for each submission: grades ROOT/submission, writes ROOT/results/results.json.
-# ROOT is AUTOGRADER_ROOT when set (to try the bundle elsewhere), else /autograder.
+/** run_autograder for one assignment's bundle. */
+function runAutograder(assignment: AssignmentNumber): string {
+  return `#!/usr/bin/env bash
+# Gradescope runs this for each submission: grades assignment ${assignment} of ROOT/submission and
+# writes ROOT/results/results.json. ROOT is AUTOGRADER_ROOT when set (to try the bundle
+# elsewhere), else /autograder.
 set -uo pipefail
 ROOT="\${AUTOGRADER_ROOT:-/autograder}"
 export AUTOGRADER_ROOT="$ROOT"
 cd "$ROOT/source/grader"
-exec node --import tsx tools/assignment/gradescope.ts
+exec node --import tsx tools/assignment/gradescope.ts --assignment ${assignment}
 `;
+}
 
 /**
  * The bundle's files.
  * @param root the solved project
+ * @param assignment the assignment its run_autograder grades
  * @returns zip path -> [content, unix mode]
  */
-export function bundleFiles(root: string): Map<string, { content: Buffer; mode: number }> {
+export function bundleFiles(
+  root: string,
+  assignment: AssignmentNumber,
+): Map<string, { content: Buffer; mode: number }> {
   const files = new Map<string, { content: Buffer; mode: number }>();
   for (const f of buildStudentVersion(root)) {
     files.set(`grader/${f.path}`, { content: f.content, mode: f.mode });
@@ -65,16 +76,20 @@ export function bundleFiles(root: string): Map<string, { content: Buffer; mode: 
     files.set(`grader/${f}`, { content: fs.readFileSync(path.join(root, f)), mode: 0o644 });
   }
   files.set('setup.sh', { content: Buffer.from(SETUP_SH), mode: 0o755 });
-  files.set('run_autograder', { content: Buffer.from(RUN_AUTOGRADER), mode: 0o755 });
+  files.set('run_autograder', { content: Buffer.from(runAutograder(assignment)), mode: 0o755 });
   return files;
 }
 
 /**
  * Builds the autograder zip (executable bits kept, fixed dates: the same input gives the same zip).
  * @param root the solved project
+ * @param assignment the assignment it grades
  */
-export function buildAutograder(root: string): { zip: Uint8Array; names: string[] } {
-  const files = bundleFiles(root);
+export function buildAutograder(
+  root: string,
+  assignment: AssignmentNumber,
+): { zip: Uint8Array; names: string[] } {
+  const files = bundleFiles(root, assignment);
   const names = [...files.keys()].sort();
   const mtime = new Date(Date.UTC(2000, 0, 1));
   const zip = zipSync(
@@ -91,7 +106,9 @@ export function buildAutograder(root: string): { zip: Uint8Array; names: string[
 }
 
 function main(argv: string[]): void {
-  const usage = 'usage: npm run autograder -- --out FILE   (a Gradescope autograder zip)';
+  const usage =
+    'usage: npm run autograder -- --out FILE [--assignment 1|2]\n' +
+    '  a Gradescope autograder zip for one assignment (default 1): upload one per assignment';
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(usage);
     return;
@@ -101,6 +118,16 @@ function main(argv: string[]): void {
     console.error(`autograder: --out FILE is missing\n${usage}`);
     process.exit(2);
   }
+  let assignment: AssignmentNumber = 1;
+  const a = argv.indexOf('--assignment');
+  if (a >= 0) {
+    try {
+      assignment = parseAssignment('autograder: --assignment', argv[a + 1]);
+    } catch (e) {
+      console.error(`${(e as Error).message}\n${usage}`);
+      process.exit(2);
+    }
+  }
   const out = path.resolve(argv[i + 1]);
   if (!fs.existsSync(path.dirname(out))) {
     console.error(`autograder: folder ${path.dirname(out)} does not exist`);
@@ -108,12 +135,13 @@ function main(argv: string[]): void {
   }
   const root = path.resolve(__dirname, '..', '..');
   try {
-    const { zip, names } = buildAutograder(root);
+    const { zip, names } = buildAutograder(root, assignment);
     const tmp = `${out}.partial`;
     fs.writeFileSync(tmp, zip);
     fs.renameSync(tmp, out);
+    const notebooks = exercisesOf(assignment).map((e) => path.basename(e.notebook, '.ipynb'));
     console.log(
-      `autograder: wrote ${out} (${names.length} files, ${Math.round(zip.length / 1024)} KiB)`,
+      `autograder: wrote ${out} (assignment ${assignment}: ${notebooks.join(', ')}; ${names.length} files, ${Math.round(zip.length / 1024)} KiB)`,
     );
     console.log('upload it as the autograder of a Gradescope programming assignment');
   } catch (e) {

@@ -1,8 +1,10 @@
 /**
  * npm run grade [-- --json] [-- --dir PROJECT] [-- --submissions DIR] [-- --csv FILE]
+ *   [-- --assignment 1|2]
  *
  * Grades a project (default: this one) part by part: one part per function or notebook cell the
- * student writes and per inline answer (tools/assignment/exercises/). Each part runs in its own
+ * student writes and per inline answer (tools/assignment/exercises/), the parts of both of the
+ * course's assignments or, with --assignment N, of assignment N only. Each part runs in its own
  * process with a time limit, so a missing, crashing or hanging function costs only its own
  * points. Prints a table; with --json the last line is
  * `{"score": S, "maxScore": M, "parts": [...]}`. Exits 0 whenever grading ran (whatever the score),
@@ -21,9 +23,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { allParts } from './exercises';
+import { ASSIGNMENTS, allParts, exercisesOf, parseAssignment } from './exercises';
 import { writeGradesCsv } from './gradeCsv';
-import type { Part } from './gradingKit';
+import type { AssignmentNumber, Part } from './gradingKit';
 
 /** The result of one part. */
 export interface PartResult {
@@ -144,12 +146,16 @@ export function gradePart(dir: string, part: Part): Promise<PartResult> {
   });
 }
 
-/** Grades every part against a project folder (GRADE_JOBS parts at a time, results in order). */
+/**
+ * Grades every part (of one assignment, or of all) against a project folder (GRADE_JOBS parts at
+ * a time, results in order).
+ */
 export async function gradeProject(
   dir: string,
   onPart?: (r: PartResult) => void,
+  assignment?: AssignmentNumber,
 ): Promise<GradeReport> {
-  const all = allParts();
+  const all = allParts(assignment);
   const parts: PartResult[] = new Array(all.length);
   let next = 0;
   const lane = async (): Promise<void> => {
@@ -188,6 +194,15 @@ export function formatReport(report: GradeReport): string {
       `${pad(exerciseOf(p.id), e)}  ${pad(p.title, w)}  ${pad(pts, 7)}  ${pad(p.status, 7)}  ${detail}`,
     );
   }
+  // With both assignments in the report, each one's total first.
+  for (const a of ASSIGNMENTS) {
+    const names = new Set(exercisesOf(a).map((x) => x.name));
+    const mine = report.parts.filter((p) => names.has(exerciseOf(p.id)));
+    if (mine.length === report.parts.length || mine.length === 0) continue;
+    const score = mine.reduce((s, p) => s + p.points, 0);
+    const max = mine.reduce((s, p) => s + p.maxPoints, 0);
+    lines.push(`${pad(`assignment ${a}`, e)}  ${pad('', w)}  ${score} / ${max}`);
+  }
   lines.push(`${pad('total', e)}  ${pad('', w)}  ${report.score} / ${report.maxScore}`);
   return lines.join('\n');
 }
@@ -196,9 +211,11 @@ async function main(argv: string[]): Promise<void> {
   stopPartsOnSignal();
   const usage =
     'usage: npm run grade [-- --json] [-- --dir PROJECT] [-- --submissions DIR] [-- --csv FILE]\n' +
+    '                     [-- --assignment 1|2]\n' +
     '  --dir PROJECT      grade that project (default: this one)\n' +
     '  --submissions DIR  grade every zip or folder in DIR into one table\n' +
     '  --csv FILE         also write the table as CSV (a row per submission) for a gradebook\n' +
+    '  --assignment N     grade assignment N only (1 or 2; default: both)\n' +
     '  --json             end with one JSON line';
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(usage);
@@ -210,18 +227,30 @@ async function main(argv: string[]): Promise<void> {
     if (i < 0) return undefined;
     const v = argv[i + 1];
     if (!v || v.startsWith('--')) {
-      console.error(`grade: ${flag} needs a ${flag === '--csv' ? 'file' : 'folder'}\n${usage}`);
+      const what = flag === '--csv' ? 'file' : flag === '--assignment' ? 'number' : 'folder';
+      console.error(`grade: ${flag} needs a ${what}\n${usage}`);
       process.exit(2);
     }
     return v;
   };
-  const known = new Set(['--json', '--dir', '--submissions', '--csv']);
+  const withValue = ['--dir', '--submissions', '--csv', '--assignment'];
+  const known = new Set(['--json', ...withValue]);
   for (let i = 0; i < argv.length; i++) {
     if (argv[i].startsWith('--') && !known.has(argv[i])) {
       console.error(`grade: unknown option ${argv[i]}\n${usage}`);
       process.exit(2);
     }
-    if (argv[i] === '--dir' || argv[i] === '--submissions' || argv[i] === '--csv') i++;
+    if (withValue.includes(argv[i])) i++;
+  }
+  let assignment: AssignmentNumber | undefined;
+  const assignmentArg = value('--assignment');
+  if (assignmentArg !== undefined) {
+    try {
+      assignment = parseAssignment('grade: --assignment', assignmentArg);
+    } catch (e) {
+      console.error(`${(e as Error).message}\n${usage}`);
+      process.exit(2);
+    }
   }
   const csv = value('--csv');
   if (csv && !fs.existsSync(path.dirname(path.resolve(csv)))) {
@@ -240,9 +269,14 @@ async function main(argv: string[]): Promise<void> {
       process.exit(2);
     }
     const teacher = require('./gradeSubmissions') as {
-      runSubmissions(dir: string, json: boolean, csv?: string): Promise<void>;
+      runSubmissions(
+        dir: string,
+        json: boolean,
+        csv?: string,
+        assignment?: AssignmentNumber,
+      ): Promise<void>;
     };
-    await teacher.runSubmissions(path.resolve(subs), json, csv && path.resolve(csv));
+    await teacher.runSubmissions(path.resolve(subs), json, csv && path.resolve(csv), assignment);
     return;
   }
   const dir = path.resolve(value('--dir') ?? graderRoot);
@@ -251,8 +285,10 @@ async function main(argv: string[]): Promise<void> {
     process.exit(2);
   }
   console.error(`[grade] ${dir}`);
-  const report = await gradeProject(dir, (r) =>
-    console.error(`[grade] ${r.title}: ${r.status} (${r.seconds} s)`),
+  const report = await gradeProject(
+    dir,
+    (r) => console.error(`[grade] ${r.title}: ${r.status} (${r.seconds} s)`),
+    assignment,
   );
   console.log(formatReport(report));
   if (csv) {

@@ -1,6 +1,6 @@
 /**
  * The class table as CSV for a gradebook (`npm run grade -- --submissions DIR --csv FILE`): one
- * row per submission; columns `submission`, `score`, `max_score`, one per exercise (its points),
+ * row per submission; columns `submission`, `score`, `max_score`, one per exercise graded (its points),
  * one per part (named by the part id, e.g. `knn:two_loops`), then `notes` (what of the submission
  * was ignored or replaced, joined by " | "). Written atomically.
  */
@@ -18,14 +18,19 @@ export function csvField(value: string | number): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** The CSV text of the rows (header first, CRLF line ends as RFC 4180 has them). */
+/**
+ * The CSV text of the rows (header first, CRLF line ends as RFC 4180 has them). The columns are
+ * those of the exercises the rows were graded on (one assignment, or all).
+ */
 export function gradesCsv(rows: readonly GradedRow[]): string {
-  const parts = exercises.flatMap((e) => e.parts);
+  const graded = new Set(rows.flatMap((r) => r.parts.map((p) => p.id)));
+  const shown = exercises.filter((e) => graded.size === 0 || e.parts.some((p) => graded.has(p.id)));
+  const parts = shown.flatMap((e) => e.parts);
   const header = [
     'submission',
     'score',
     'max_score',
-    ...exercises.map((e) => e.name),
+    ...shown.map((e) => e.name),
     ...parts.map((p) => p.id),
     'notes',
   ];
@@ -38,7 +43,7 @@ export function gradesCsv(rows: readonly GradedRow[]): string {
       r.submission,
       String(r.score),
       String(r.maxScore),
-      ...exercises.map((e) => String(exerciseScore(e.name))),
+      ...shown.map((e) => String(exerciseScore(e.name))),
       ...parts.map((p) => String(byId.get(p.id) ?? 0)),
       (r.notes ?? []).join(' | '),
     ]);

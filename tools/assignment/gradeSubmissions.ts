@@ -10,6 +10,7 @@ import path from 'node:path';
 import { allParts } from './exercises';
 import { exerciseOf, type GradeReport, gradeProject } from './grade';
 import { type GradedRow, writeGradesCsv } from './gradeCsv';
+import type { AssignmentNumber } from './gradingKit';
 import { SubmissionRefused, scratchProject } from './scratchProject';
 
 function pad(s: string, n: number): string {
@@ -17,8 +18,8 @@ function pad(s: string, n: number): string {
 }
 
 /** The report of a submission that could not be graded: every part 0, the reason as its detail. */
-function refusedReport(reason: string): GradeReport {
-  const parts = allParts().map((p) => ({
+function refusedReport(reason: string, assignment?: AssignmentNumber): GradeReport {
+  const parts = allParts(assignment).map((p) => ({
     id: p.id,
     title: p.title,
     file: p.file,
@@ -37,19 +38,23 @@ function refusedReport(reason: string): GradeReport {
 }
 
 /**
- * Grades one submission (a zip or a folder) in its scratch project.
+ * Grades one submission (a zip or a folder) in its scratch project: the parts of one assignment,
+ * or of every assignment when none is given.
  * @returns the report, with `notes` saying what of the submission was ignored or replaced
  */
-export async function gradeSubmission(submission: string): Promise<GradeReport> {
+export async function gradeSubmission(
+  submission: string,
+  assignment?: AssignmentNumber,
+): Promise<GradeReport> {
   let scratch: ReturnType<typeof scratchProject>;
   try {
-    scratch = scratchProject(submission);
+    scratch = scratchProject(submission, assignment);
   } catch (e) {
-    if (e instanceof SubmissionRefused) return refusedReport(e.message);
+    if (e instanceof SubmissionRefused) return refusedReport(e.message, assignment);
     throw e;
   }
   try {
-    const report = await gradeProject(scratch.dir);
+    const report = await gradeProject(scratch.dir, undefined, assignment);
     return { ...report, notes: scratch.notes };
   } finally {
     scratch.cleanup();
@@ -60,6 +65,7 @@ export async function gradeSubmission(submission: string): Promise<GradeReport> 
 export async function gradeSubmissions(
   folder: string,
   onRow?: (name: string, r: GradeReport) => void,
+  assignment?: AssignmentNumber,
 ): Promise<GradedRow[]> {
   const entries = fs
     .readdirSync(folder, { withFileTypes: true })
@@ -68,7 +74,7 @@ export async function gradeSubmissions(
     .sort();
   const rows: GradedRow[] = [];
   for (const name of entries) {
-    const report = await gradeSubmission(path.join(folder, name));
+    const report = await gradeSubmission(path.join(folder, name), assignment);
     onRow?.(name, report);
     rows.push({ submission: name, ...report });
   }
@@ -76,8 +82,11 @@ export async function gradeSubmissions(
 }
 
 /** The table of several submissions: a row each, a column per part, then the notes. */
-export function formatSubmissions(rows: readonly GradedRow[]): string {
-  const parts = allParts();
+export function formatSubmissions(
+  rows: readonly GradedRow[],
+  assignment?: AssignmentNumber,
+): string {
+  const parts = allParts(assignment);
   const w = Math.max(10, ...rows.map((r) => r.submission.length));
   const head = [pad('submission', w), ...parts.map((_p, i) => pad(`p${i + 1}`, 4)), 'total'].join(
     ' ',
@@ -97,14 +106,21 @@ export function formatSubmissions(rows: readonly GradedRow[]): string {
 }
 
 /**
- * Grades a folder of submissions and prints the table (and a JSON line with --json); with `csv`,
- * also writes the table to that file as CSV.
+ * Grades a folder of submissions (for one assignment, or for all) and prints the table (and a JSON
+ * line with --json); with `csv`, also writes the table to that file as CSV.
  */
-export async function runSubmissions(folder: string, json: boolean, csv?: string): Promise<void> {
-  const rows = await gradeSubmissions(folder, (name, r) =>
-    console.error(`[grade] ${name}: ${r.score} / ${r.maxScore}`),
+export async function runSubmissions(
+  folder: string,
+  json: boolean,
+  csv?: string,
+  assignment?: AssignmentNumber,
+): Promise<void> {
+  const rows = await gradeSubmissions(
+    folder,
+    (name, r) => console.error(`[grade] ${name}: ${r.score} / ${r.maxScore}`),
+    assignment,
   );
-  console.log(formatSubmissions(rows));
+  console.log(formatSubmissions(rows, assignment));
   if (csv) {
     writeGradesCsv(csv, rows);
     console.error(`[grade] wrote ${csv} (${rows.length} rows)`);

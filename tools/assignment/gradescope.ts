@@ -1,8 +1,8 @@
 /**
  * The Gradescope side of the autograder bundle (`npm run autograder`): run by the bundle's
- * run_autograder as `node --import tsx tools/assignment/gradescope.ts`, it grades the submission
- * Gradescope laid out in ROOT/submission (the files of submission.zip, or the zip itself) with this
- * project's grader and writes ROOT/results/results.json in Gradescope's format: `score`,
+ * run_autograder as `node --import tsx tools/assignment/gradescope.ts --assignment N`, it grades
+ * assignment N of the submission Gradescope laid out in ROOT/submission (the files of
+ * submission.zip, or the zip itself) with this project's grader and writes ROOT/results/results.json in Gradescope's format: `score`,
  * `execution_time`, `output` (the notes on the submission), `visibility`, `stdout_visibility`, and
  * `tests[]` with one test per part (`name`, `number`, `score`, `max_score`, `status`, `output`,
  * `visibility`). ROOT is AUTOGRADER_ROOT, else /autograder (Gradescope's).
@@ -12,9 +12,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { allParts } from './exercises';
+import { allParts, parseAssignment } from './exercises';
 import { exerciseOf, type GradeReport, stopPartsOnSignal } from './grade';
 import { gradeSubmission } from './gradeSubmissions';
+import type { AssignmentNumber } from './gradingKit';
 
 /** Gradescope's visibility values. */
 export type Visibility = 'hidden' | 'after_due_date' | 'after_published' | 'visible';
@@ -76,14 +77,18 @@ export function toResults(report: GradeReport, seconds: number): GradescopeResul
 }
 
 /** results.json when grading itself failed: every test 0, the reason in the output. */
-function failedResults(reason: string, seconds: number): GradescopeResults {
+function failedResults(
+  reason: string,
+  seconds: number,
+  assignment?: AssignmentNumber,
+): GradescopeResults {
   return {
     score: 0,
     execution_time: Math.round(seconds),
     output: `The autograder could not grade this submission: ${reason}`,
     visibility: 'visible',
     stdout_visibility: 'hidden',
-    tests: allParts().map((p, i) => ({
+    tests: allParts(assignment).map((p, i) => ({
       name: `${exerciseOf(p.id)}: ${p.title}`,
       number: String(i + 1),
       score: 0,
@@ -103,24 +108,27 @@ function writeAtomic(file: string, text: string): void {
   fs.renameSync(tmp, file);
 }
 
-async function main(): Promise<void> {
+async function main(argv: string[]): Promise<void> {
   stopPartsOnSignal();
   const root = path.resolve(process.env.AUTOGRADER_ROOT || '/autograder');
   const out = path.join(root, 'results', 'results.json');
   const start = Date.now();
   let results: GradescopeResults;
+  let assignment: AssignmentNumber | undefined;
   try {
+    const i = argv.indexOf('--assignment');
+    if (i >= 0) assignment = parseAssignment('gradescope: --assignment', argv[i + 1]);
     const submission = submissionPath(path.join(root, 'submission'));
     console.log(`[autograder] grading ${submission}`);
-    const report = await gradeSubmission(submission);
+    const report = await gradeSubmission(submission, assignment);
     results = toResults(report, (Date.now() - start) / 1000);
   } catch (e) {
     const reason = (e as Error).message.split('\n')[0];
     console.log(`[autograder] ${reason}`);
-    results = failedResults(reason, (Date.now() - start) / 1000);
+    results = failedResults(reason, (Date.now() - start) / 1000, assignment);
   }
   writeAtomic(out, `${JSON.stringify(results, null, 1)}\n`);
   console.log(`[autograder] ${results.score} points; wrote ${out}`);
 }
 
-if (require.main === module) void main();
+if (require.main === module) void main(process.argv.slice(2));

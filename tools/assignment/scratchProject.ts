@@ -1,7 +1,7 @@
 /**
  * A scratch project for one submission (a zip made by `npm run submit`, or a folder holding lib/
  * and notebooks/): the grader's own project with the files the student writes (the graded lib/
- * files) and the notebooks taken from the submission. Everything else, tests and fixtures
+ * files) and the graded assignment's notebooks taken from the submission. Everything else, tests and fixtures
  * included, is the grader's copy, whatever the submission holds.
  *
  * Bad input costs only its own points and leaves a note (one line) in the report:
@@ -20,7 +20,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import ts from 'typescript';
-import { allParts } from './exercises';
+import { allParts, exercisesOf } from './exercises';
+import type { AssignmentNumber } from './gradingKit';
 import { hasMarkers } from './markers';
 import type { Notebook } from './notebook';
 import { studentSource } from './studentCode';
@@ -188,9 +189,10 @@ function loadProblem(dir: string, file: string): string | null {
  * Makes the scratch project of a submission (see the file comment).
  *
  * @param submission a zip file or a folder
+ * @param assignment whose notebooks are taken (and noted on); all when not given
  * @throws SubmissionRefused when the submission cannot be graded at all
  */
-export function scratchProject(submission: string): Scratch {
+export function scratchProject(submission: string, assignment?: AssignmentNumber): Scratch {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cs231n-grade-'));
   const cleanup = (): void => fs.rmSync(tmp, { recursive: true, force: true });
   const notes: string[] = [];
@@ -218,13 +220,12 @@ export function scratchProject(submission: string): Scratch {
       fs.writeFileSync(path.join(dir, f), text);
     }
     fs.mkdirSync(path.join(dir, 'notebooks'));
-    const nbDir = path.join(src, 'notebooks');
-    if (fs.existsSync(nbDir)) {
-      for (const nb of fs.readdirSync(nbDir)) {
-        if (nb.endsWith('.ipynb')) {
-          fs.copyFileSync(path.join(nbDir, nb), path.join(dir, 'notebooks', nb));
-        }
-      }
+    const notebooks = exercisesOf(assignment)
+      .map((e) => e.notebook)
+      .filter((nb) => fs.existsSync(path.join(src, nb)));
+    for (const nb of notebooks) {
+      fs.mkdirSync(path.dirname(path.join(dir, nb)), { recursive: true });
+      fs.copyFileSync(path.join(src, nb), path.join(dir, nb));
     }
     fs.symlinkSync(path.join(graderRoot, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
     // Load each graded file, the files it imports first; one that cannot load becomes its stub.
@@ -241,7 +242,8 @@ export function scratchProject(submission: string): Scratch {
       }
     };
     for (const f of graded) visit(f);
-    notes.push(...notebookNotes(path.join(dir, 'notebooks')));
+    const gradedFiles = new Set(allParts(assignment).map((p) => p.file));
+    notes.push(...notebookNotes(dir, notebooks, gradedFiles));
     notes.push(...ignoredFiles(src, graded));
     return { dir, notes, cleanup };
   } catch (e) {
@@ -251,13 +253,16 @@ export function scratchProject(submission: string): Scratch {
 }
 
 /** Notes on the submitted notebooks: not JSON, not executed, or holding an error. */
-function notebookNotes(nbDir: string): string[] {
+function notebookNotes(
+  dir: string,
+  notebooks: readonly string[],
+  graded: ReadonlySet<string>,
+): string[] {
   const notes: string[] = [];
-  for (const name of fs.readdirSync(nbDir).sort()) {
-    const rel = `notebooks/${name}`;
+  for (const rel of notebooks) {
     let nb: Notebook;
     try {
-      nb = JSON.parse(fs.readFileSync(path.join(nbDir, name), 'utf8')) as Notebook;
+      nb = JSON.parse(fs.readFileSync(path.join(dir, rel), 'utf8')) as Notebook;
     } catch {
       notes.push(`${rel} is not JSON (not a notebook): its parts get no points`);
       continue;
@@ -266,7 +271,7 @@ function notebookNotes(nbDir: string): string[] {
       notes.push(`${rel} has no cells (not a notebook): its parts get no points`);
       continue;
     }
-    const problem = notebookProblem(nb, rel);
+    const problem = notebookProblem(nb, rel, graded);
     if (problem) notes.push(problem);
   }
   return notes;
@@ -276,7 +281,7 @@ function notebookNotes(nbDir: string): string[] {
 function ignoredFiles(src: string, graded: readonly string[]): string[] {
   const changed: string[] = [];
   for (const f of listFiles(src)) {
-    if (graded.includes(f) || /^notebooks\/[^/]+\.(ipynb|html)$/.test(f)) continue;
+    if (graded.includes(f) || /^notebooks\/(.+\/)?[^/]+\.(ipynb|html)$/.test(f)) continue;
     const mine = path.join(graderRoot, f);
     const given = fs.existsSync(mine);
     const edited = given && !fs.readFileSync(mine).equals(fs.readFileSync(path.join(src, f)));

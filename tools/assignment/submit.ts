@@ -1,25 +1,50 @@
 /**
- * npm run submit [-- --out FILE]: packs what the course collects: one zip (default
- * submission.zip at the project root) with the lib/ sources (no build output) and every notebook
- * in notebooks/, executed, with its HTML export (made here with scripts/export-notebook-html.ts),
- * and beside it one PDF of all the notebooks in the course's order (submitPdf.ts; FILE with .pdf
- * for .zip), printed by a local Chromium. Without a browser it says in one line how to get one and
- * still writes the zip.
+ * npm run submit [-- --assignment 1|2] [-- --out FILE]: packs what the course collects for one
+ * assignment (default 1): one zip (default submission.zip at the project root) with the lib/
+ * sources (no build output) and the assignment's notebooks (assignment 1: notebooks/*.ipynb,
+ * assignment 2: notebooks/assignment2/*.ipynb), executed, each with its HTML export (made here
+ * with scripts/export-notebook-html.ts), and beside it one PDF of those notebooks in the course's
+ * order (submitPdf.ts; FILE with .pdf for .zip), printed by a local Chromium. Without a browser it
+ * says in one line how to get one and still writes the zip.
  *
- * Refuses, naming the notebook and the cell, when a notebook was not executed (a code cell that
- * has no execution count, no recorded timing and no output) or holds an error (an error output,
- * or anything the kernel wrote to stderr: tslab reports failing cells and unwritten functions
- * there).
+ * Refuses, naming the notebook and the cell, when a notebook is missing, was not executed (a code
+ * cell that has no execution count, no recorded timing and no output) or holds an error (an error
+ * output, or anything the kernel wrote to stderr: tslab reports failing cells and unwritten
+ * functions there; an unwritten function of a file the submitted assignment does not grade is
+ * allowed).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { zipSync } from 'fflate';
+import { exercisesOf, parseAssignment } from './exercises';
+import type { AssignmentNumber } from './gradingKit';
 import { cellText, type Notebook } from './notebook';
 import { findChromium, NO_BROWSER, submissionPdf } from './submitPdf';
 
-/** Why a notebook cannot be submitted, or null when it can. */
-export function notebookProblem(nb: Notebook, file: string): string | null {
+/**
+ * The function and file a kernel's "not implemented yet" line names (the one line a stub's
+ * NotImplementedError prints), or null for any other text.
+ */
+function unwrittenFunction(stderr: string): { what: string; file: string } | null {
+  const m = /^(.+) is not implemented yet: write it in (\S+)\n?$/.exec(stderr.trim());
+  return m ? { what: m[1], file: m[2] } : null;
+}
+
+/**
+ * Why a notebook cannot be submitted, or null when it can.
+ *
+ * @param nb the notebook
+ * @param file its path, named in the message
+ * @param graded when given, the files graded in the assignment being submitted: a cell that only
+ *   reports an unwritten function of another file (another assignment's, such as an update rule
+ *   of assignment 2 that a section beyond assignment 1 trains with) is not a problem then
+ */
+export function notebookProblem(
+  nb: Notebook,
+  file: string,
+  graded?: ReadonlySet<string>,
+): string | null {
   for (const [i, cell] of nb.cells.entries()) {
     if (cell.cell_type !== 'code' || cellText(cell).trim() === '') continue;
     // Executed: Jupyter gave it a count, nbclient recorded its timing, or it printed something
@@ -37,6 +62,8 @@ export function notebookProblem(nb: Notebook, file: string): string | null {
       }
       if (out.output_type === 'stream' && out.name === 'stderr') {
         const text = Array.isArray(out.text) ? out.text.join('') : String(out.text ?? '');
+        const unwritten = unwrittenFunction(text);
+        if (graded && unwritten && !graded.has(unwritten.file)) continue;
         const first = text.trim().split('\n')[0];
         return `${file} holds an error in cell ${i + 1} (${first}): fix it, re-run the notebook, then submit again`;
       }
@@ -74,37 +101,59 @@ function defaultExporter(root: string): HtmlExporter {
   };
 }
 
+/** Every notebook directly in a project's notebooks/ folder (relative paths, sorted). */
+function topNotebooks(root: string): string[] {
+  const nbDir = path.join(root, 'notebooks');
+  return fs.existsSync(nbDir)
+    ? fs
+        .readdirSync(nbDir)
+        .filter((f) => f.endsWith('.ipynb'))
+        .sort()
+        .map((f) => `notebooks/${f}`)
+    : [];
+}
+
 /**
  * Builds the submission zip.
  *
  * @param root the project
  * @param exporter makes each notebook's HTML page (default: scripts/export-notebook-html.ts)
+ * @param notebooks the notebooks to pack, relative to root (default: every notebook directly in
+ *   notebooks/); each must be there
+ * @param graded the files graded in the assignment submitted (see {@link notebookProblem})
  * @returns the zip's bytes and its file names
- * @throws Error with the reason when a notebook was not executed or holds an error
+ * @throws Error with the reason when a notebook is missing, was not executed or holds an error
  */
 export function buildSubmission(
   root: string,
   exporter: HtmlExporter = defaultExporter(root),
+  notebooks: readonly string[] = topNotebooks(root),
+  graded?: ReadonlySet<string>,
 ): { zip: Uint8Array; names: string[] } {
-  const nbDir = path.join(root, 'notebooks');
-  const notebooks = fs.existsSync(nbDir)
-    ? fs
-        .readdirSync(nbDir)
-        .filter((f) => f.endsWith('.ipynb'))
-        .sort()
-    : [];
   if (notebooks.length === 0) throw new Error('submit: no notebooks in notebooks/');
+  for (const rel of notebooks) {
+    if (!fs.existsSync(path.join(root, rel))) {
+      throw new Error(
+        `submit: ${rel} is missing: put the notebook back, run it, then submit again`,
+      );
+    }
+  }
   const files: Record<string, Uint8Array> = {};
   for (const f of listSources(root, 'lib')) files[f] = fs.readFileSync(path.join(root, f));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cs231n-submit-'));
   try {
-    for (const name of notebooks) {
-      const rel = `notebooks/${name}`;
+    for (const rel of notebooks) {
       const text = fs.readFileSync(path.join(root, rel), 'utf8');
-      const problem = notebookProblem(JSON.parse(text) as Notebook, rel);
+      let nb: Notebook;
+      try {
+        nb = JSON.parse(text) as Notebook;
+      } catch (e) {
+        throw new Error(`submit: ${rel} is not a notebook (not JSON: ${(e as Error).message})`);
+      }
+      const problem = notebookProblem(nb, rel, graded);
       if (problem) throw new Error(`submit: ${problem}`);
       files[rel] = Buffer.from(text);
-      const html = path.join(tmp, name.replace(/\.ipynb$/, '.html'));
+      const html = path.join(tmp, path.basename(rel).replace(/\.ipynb$/, '.html'));
       try {
         exporter(path.join(root, rel), html);
       } catch (e) {
@@ -127,16 +176,39 @@ export function buildSubmission(
 }
 
 async function main(argv: string[]): Promise<void> {
+  const usage =
+    'usage: npm run submit [-- --assignment 1|2] [-- --out FILE]\n' +
+    '  packs assignment 1 (the default) or 2: lib/ and its notebooks; FILE defaults to submission.zip';
   if (argv.includes('--help') || argv.includes('-h')) {
-    console.log('usage: npm run submit [-- --out FILE]   (default FILE: submission.zip)');
+    console.log(usage);
     return;
   }
   const root = path.resolve(__dirname, '..', '..');
   const i = argv.indexOf('--out');
   const out = path.resolve(i >= 0 && argv[i + 1] ? argv[i + 1] : path.join(root, 'submission.zip'));
+  let assignment: AssignmentNumber = 1;
+  const a = argv.indexOf('--assignment');
+  if (a >= 0) {
+    try {
+      assignment = parseAssignment('submit: --assignment', argv[a + 1]);
+    } catch (e) {
+      console.error(`${(e as Error).message}\n${usage}`);
+      process.exit(2);
+    }
+  }
+  const chosen = exercisesOf(assignment);
+  const graded = new Set(chosen.flatMap((e) => e.parts.map((p) => p.file)));
+  console.log(
+    `submit: assignment ${assignment} (${chosen.map((e) => path.basename(e.notebook, '.ipynb')).join(', ')})`,
+  );
   let notebooks: string[];
   try {
-    const built = buildSubmission(root);
+    const built = buildSubmission(
+      root,
+      defaultExporter(root),
+      chosen.map((e) => e.notebook),
+      graded,
+    );
     notebooks = built.names.filter((n) => n.endsWith('.ipynb')).map((n) => path.join(root, n));
     const tmp = `${out}.partial`;
     fs.writeFileSync(tmp, built.zip);

@@ -1,17 +1,23 @@
 /**
  * The PDF of the inline answers the course collects beside the code zip: every executed notebook,
- * in the course's order (knn, svm, softmax, two_layer_net, features, then any other), printed from
- * its offline HTML export (scripts/export-notebook-html.ts: math typeset by the bundled MathJax;
- * charts as their static PNG images) by a local Chromium through playwright-core, the pages
- * joined into one file with pdf-lib. Nothing is fetched: the pages are opened from files, and any
+ * in the course's order (knn, svm, softmax, two_layer_net, features; FullyConnectedNets,
+ * BatchNormalization, Dropout; then any other), printed from its offline HTML export
+ * (scripts/export-notebook-html.ts: math typeset by the bundled MathJax; charts as their static
+ * PNG images) by a local Chromium through playwright-core, the pages joined into one file with
+ * pdf-lib. Nothing is fetched: the pages are opened from files, and any
  * request that leaves them is refused.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { exercises } from './exercises';
 import type { Notebook } from './notebook';
 
-/** The course's order of the notebooks in the PDF (collectSubmission's NOTEBOOKS). */
-export const COURSE_ORDER = ['knn', 'svm', 'softmax', 'two_layer_net', 'features'];
+/**
+ * The course's order of the notebooks in the PDF (collectSubmission's list): the exercises'
+ * order, assignment 1's (knn, svm, softmax, two_layer_net, features), then assignment 2's
+ * (FullyConnectedNets, BatchNormalization, Dropout).
+ */
+export const COURSE_ORDER = exercises.map((e) => path.basename(e.notebook, '.ipynb'));
 
 /** The line `npm run submit` prints when it finds no browser. */
 export const NO_BROWSER =
