@@ -20,9 +20,11 @@ import path from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kernelSpec } from '../../scripts/kernel/kernelspec';
-import { allParts } from '../../tools/assignment/exercises';
+import { allParts, exercisesOf } from '../../tools/assignment/exercises';
 import { type GradeReport, gradePart } from '../../tools/assignment/grade';
 import { csvField } from '../../tools/assignment/gradeCsv';
+import type { AssignmentNumber } from '../../tools/assignment/gradingKit';
+import { printedText } from '../../tools/assignment/gradingKit';
 import {
   buildStudentVersion,
   projectFiles,
@@ -102,11 +104,15 @@ function grade(args: string[]): { report: GradeReport; status: number | null; st
   return { report: JSON.parse(last) as GradeReport, status: run.status, stdout: run.stdout };
 }
 
-function pointsOf(file: string): number {
-  return allParts()
+function pointsOf(file: string, assignment?: AssignmentNumber): number {
+  return allParts(assignment)
     .filter((p) => p.file === file)
     .reduce((s, p) => s + p.points, 0);
 }
+
+/** The points of a list of parts. */
+const total = (parts: readonly { points: number }[]): number =>
+  parts.reduce((s, p) => s + p.points, 0);
 
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cs231n-assignment-test-'));
@@ -118,6 +124,67 @@ beforeAll(() => {
 afterAll(() => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
+
+/** A notebook file, parsed. */
+const nb = (file: string): Notebook => JSON.parse(fs.readFileSync(file, 'utf8')) as Notebook;
+
+/**
+ * Executes a notebook of the student version through nbconvert on a kernel started in the student
+ * version (ci budget). Every code cell must run, none fail, and whatever a cell wrote to stderr
+ * must be the one line of an unwritten function.
+ * @returns the executed notebook's path and the stderr texts, in order
+ */
+function executeStudentNotebook(notebook: string): { out: string; stderr: string[] } {
+  const kernels = path.join(tmp, 'jupyter', 'kernels', 'tslab-student');
+  fs.mkdirSync(kernels, { recursive: true });
+  fs.writeFileSync(
+    path.join(kernels, 'kernel.json'),
+    JSON.stringify({ ...kernelSpec(student), display_name: 'TypeScript (student version)' }),
+  );
+  const outDir = path.join(tmp, 'executed');
+  const run = spawnSync(
+    JUPYTER,
+    [
+      'nbconvert',
+      '--to',
+      'notebook',
+      '--execute',
+      '--ExecutePreprocessor.kernel_name=tslab-student',
+      '--ExecutePreprocessor.timeout=600',
+      '--output-dir',
+      outDir,
+      path.join(student, notebook),
+    ],
+    {
+      encoding: 'utf8',
+      timeout: 600_000,
+      env: {
+        ...process.env,
+        CIFAR10_DIR: CIFAR,
+        CS231N_BUDGET: 'ci',
+        JUPYTER_PLATFORM_DIRS: '1',
+        JUPYTER_PATH: path.join(tmp, 'jupyter'),
+      },
+    },
+  );
+  expect(run.status, run.stderr.slice(-3000)).toBe(0);
+  const out = path.join(outDir, path.basename(notebook));
+  const nb = JSON.parse(fs.readFileSync(out, 'utf8')) as Notebook;
+  const outputs = nb.cells
+    .filter((c) => c.cell_type === 'code')
+    .map((c) => (c.outputs ?? []) as { output_type: string; name?: string; text?: string[] }[]);
+  // Every code cell ran (it printed), none failed, none shows a stack trace.
+  expect(outputs.every((o) => o.length > 0)).toBe(true);
+  expect(outputs.flat().filter((o) => o.output_type === 'error')).toEqual([]);
+  const stderr = outputs
+    .flat()
+    .filter((o) => o.name === 'stderr')
+    .map((o) => (o.text ?? []).join(''));
+  for (const text of stderr) {
+    expect(text).toMatch(/^\S+( constructor)? is not implemented yet: write it in lib\/\S+\.ts\n$/);
+  }
+  return { out, stderr };
+}
 
 describe('the student version', () => {
   it('is byte-identical when made twice from the same input', () => {
@@ -270,93 +337,53 @@ describe('the student version', () => {
     // Only what the generator changes differs from this repository's files.
     expect(
       buildStudentVersion(ROOT)
-        .find((f) => f.path === 'lib/optim.ts')
+        .find((f) => f.path === 'lib/solver.ts')
         ?.content.toString(),
-    ).toBe(fs.readFileSync(path.join(ROOT, 'lib/optim.ts'), 'utf8'));
+    ).toBe(fs.readFileSync(path.join(ROOT, 'lib/solver.ts'), 'utf8'));
   });
 
   it.skipIf(!haveJupyter || !haveData)(
     'runs its notebook top to bottom through nbconvert, each check cell saying what is not written yet',
     () => {
-      const kernels = path.join(tmp, 'jupyter', 'kernels', 'tslab-student');
-      fs.mkdirSync(kernels, { recursive: true });
-      fs.writeFileSync(
-        path.join(kernels, 'kernel.json'),
-        JSON.stringify({ ...kernelSpec(student), display_name: 'TypeScript (student version)' }),
-      );
-      const out = path.join(tmp, 'executed');
-      const run = spawnSync(
-        JUPYTER,
-        [
-          'nbconvert',
-          '--to',
-          'notebook',
-          '--execute',
-          '--ExecutePreprocessor.kernel_name=tslab-student',
-          '--ExecutePreprocessor.timeout=600',
-          '--output-dir',
-          out,
-          path.join(student, NOTEBOOK),
-        ],
-        {
-          encoding: 'utf8',
-          timeout: 600_000,
-          env: {
-            ...process.env,
-            CIFAR10_DIR: CIFAR,
-            CS231N_BUDGET: 'ci',
-            JUPYTER_PLATFORM_DIRS: '1',
-            JUPYTER_PATH: path.join(tmp, 'jupyter'),
-          },
-        },
-      );
-      expect(run.status, run.stderr.slice(-3000)).toBe(0);
-      const nb = JSON.parse(
-        fs.readFileSync(path.join(out, 'two_layer_net.ipynb'), 'utf8'),
-      ) as Notebook;
-      const outputs = nb.cells
-        .filter((c) => c.cell_type === 'code')
-        .map((c) => (c.outputs ?? []) as { output_type: string; name?: string; text?: string[] }[]);
-      // Every code cell ran (the last one printed), none failed, none shows a stack trace.
-      expect(outputs.every((o) => o.length > 0)).toBe(true);
-      expect(outputs.flat().filter((o) => o.output_type === 'error')).toEqual([]);
-      const stderr = outputs
-        .flat()
-        .filter((o) => o.name === 'stderr')
-        .map((o) => (o.text ?? []).join(''));
+      const { out, stderr } = executeStudentNotebook(NOTEBOOK);
       expect(stderr.length).toBeGreaterThanOrEqual(8);
-      for (const text of stderr) {
-        expect(text).toMatch(
-          /^\S+( constructor)? is not implemented yet: write it in lib\/\S+\.ts\n$/,
-        );
-      }
       expect(stderr).toContain('affineForward is not implemented yet: write it in lib/layers.ts\n');
       expect(stderr).toContain(
         'TwoLayerNet constructor is not implemented yet: write it in lib/classifiers/fcNet.ts\n',
       );
 
-      // Such a notebook cannot be submitted: it holds unwritten functions.
+      // Such a notebook cannot be submitted: it holds unwritten functions of assignment 1.
       const copy = studentCopy('executed-student');
-      fs.copyFileSync(path.join(out, 'two_layer_net.ipynb'), path.join(copy, NOTEBOOK));
-      // Only this notebook: the other exercises' notebooks are not executed here.
-      for (const f of fs.readdirSync(path.join(copy, 'notebooks'))) {
-        if (f.endsWith('.ipynb') && f !== path.basename(NOTEBOOK)) {
-          fs.rmSync(path.join(copy, 'notebooks', f));
-        }
-      }
-      const submit = spawnSync(
-        process.execPath,
-        ['--import', 'tsx', 'tools/assignment/submit.ts'],
-        {
-          cwd: copy,
-          encoding: 'utf8',
-        },
-      );
-      expect(submit.status).toBe(1);
-      expect(submit.stderr).toMatch(
+      fs.copyFileSync(out, path.join(copy, NOTEBOOK));
+      const gradedA1 = new Set(allParts(1).map((p) => p.file));
+      expect(() => buildSubmission(copy, () => {}, [NOTEBOOK], gradedA1)).toThrow(
         /^submit: notebooks\/two_layer_net.ipynb holds an error in cell \d+ \(affineForward is not implemented yet: write it in lib\/layers.ts\)/,
       );
-      expect(fs.existsSync(path.join(copy, 'submission.zip'))).toBe(false);
+    },
+    700_000,
+  );
+
+  it.skipIf(!haveJupyter || !haveData)(
+    "runs assignment 2's Dropout notebook top to bottom, each check cell saying what is not written yet",
+    () => {
+      const { out, stderr } = executeStudentNotebook('notebooks/assignment2/Dropout.ipynb');
+      expect(stderr).toContain(
+        'dropoutForward is not implemented yet: write it in lib/dropout.ts\n',
+      );
+      // Every check cell stops at its first unwritten call: the backward check at the forward
+      // pass, the experiment at the net; the chart cell after it says there is nothing to plot.
+      expect(stderr.filter((t) => t.startsWith('dropoutForward '))).toHaveLength(2);
+      expect(printedText(nb(out), 'solvers.size === dropoutChoices.length')).toBe(
+        'Nothing to plot yet: the cell above trains the two nets once FullyConnectedNet is written.\n',
+      );
+      expect(stderr).toContain(
+        'FullyConnectedNet constructor is not implemented yet: write it in lib/classifiers/fcNet.ts\n',
+      );
+      // Its answers are blank cells tagged for the grader.
+      const answers = nb(out).cells.filter((c) => c.metadata.assignment !== undefined);
+      expect(answers.map((c) => (c.metadata.assignment as { answer: number }).answer)).toEqual([
+        1, 2,
+      ]);
     },
     700_000,
   );
@@ -365,13 +392,38 @@ describe('the student version', () => {
 describe('the grader', () => {
   const maxScore = allParts().reduce((s, p) => s + p.points, 0);
 
-  it('gives the solved project every point', () => {
+  it('gives the solved project every point, of both assignments', () => {
     const { report, status, stdout } = grade([]);
     expect(status).toBe(0);
     expect(report.maxScore).toBe(maxScore);
     expect(report.parts.filter((p) => p.status !== 'ok')).toEqual([]);
     expect(report.score).toBe(maxScore);
-    expect(stdout).toContain(`total`);
+    expect(report.parts.map((p) => p.id)).toEqual(allParts().map((p) => p.id));
+    for (const a of [1, 2] as const) {
+      const points = total(allParts(a));
+      expect(stdout).toMatch(new RegExp(`\\nassignment ${a} +${points} / ${points}\\n`));
+    }
+    expect(stdout).toMatch(new RegExp(`\\ntotal +${maxScore} / ${maxScore}\\n`));
+  }, 600_000);
+
+  it('grades one assignment with --assignment, and refuses an unknown one', () => {
+    const { report, status, stdout } = grade(['--assignment', '2']);
+    expect(status).toBe(0);
+    expect(report.parts.map((p) => p.id)).toEqual(allParts(2).map((p) => p.id));
+    expect(exercisesOf(2).map((e) => e.name)).toEqual([
+      'fully_connected_nets',
+      'batch_normalization',
+      'dropout',
+    ]);
+    expect(report.score).toBe(total(allParts(2)));
+    expect(stdout).not.toMatch(/\nassignment \d/);
+    const bad = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'tools/assignment/grade.ts', '--assignment', '3'],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.split('\n')[0]).toBe("grade: --assignment must be one of 1, 2, got '3'");
   }, 600_000);
 
   it('gives the fresh student version 0 without crashing: every library part is "missing"', () => {
@@ -387,10 +439,13 @@ describe('the grader', () => {
 
   it("gives the student version with one solved file put back exactly that file's parts", () => {
     const files = [...new Set(allParts().map((p) => p.file))].filter((f) => f.startsWith('lib/'));
-    expect(files.length).toBe(6);
-    // TwoLayerNet.loss is built from the layers (as the course's fc_net.py): fcNet.ts is put
-    // back with layers.ts; every other file on its own.
-    const withFile: Record<string, string[]> = { 'lib/classifiers/fcNet.ts': ['lib/layers.ts'] };
+    expect(files.length).toBe(9);
+    // TwoLayerNet and FullyConnectedNet are built from the layers (as the course's fc_net.py):
+    // fcNet.ts is put back with layers.ts, normalization.ts and dropout.ts; every other file on
+    // its own.
+    const withFile: Record<string, string[]> = {
+      'lib/classifiers/fcNet.ts': ['lib/layers.ts', 'lib/normalization.ts', 'lib/dropout.ts'],
+    };
     for (const file of files) {
       const restored = [file, ...(withFile[file] ?? [])];
       const dir = studentCopy(`restored-${path.basename(file, '.ts')}`);
@@ -405,7 +460,7 @@ describe('the grader', () => {
       expect(report.score).toBe(restored.reduce((s, f) => s + pointsOf(f), 0));
       expect(report.score).toBeGreaterThan(0);
     }
-  }, 900_000);
+  }, 1_500_000);
 
   it('stops a hanging part at its time limit and grades the others', async () => {
     const dir = studentCopy('hanging');
@@ -499,6 +554,8 @@ describe('the grader', () => {
         'tools/assignment/grade.ts',
         '--submissions',
         subs,
+        '--assignment',
+        '1',
         '--json',
         '--csv',
         path.join(tmp, 'grades.csv'),
@@ -514,13 +571,14 @@ describe('the grader', () => {
     expect(rows.map((r) => r.submission)).toEqual(['alice', 'bob.zip']);
     // alice: the layers and everything the executed solved notebook shows; TwoLayerNet and the
     // other exercises' files from stubs, their notebooks missing.
-    const twoLayerNet = allParts().filter((p) => p.id.startsWith('two_layer_net:'));
-    expect(rows[0].score).toBe(
-      twoLayerNet.reduce((s, p) => s + p.points, 0) - pointsOf('lib/classifiers/fcNet.ts'),
-    );
+    const twoLayerNet = allParts(1).filter((p) => p.id.startsWith('two_layer_net:'));
+    expect(rows[0].score).toBe(total(twoLayerNet) - pointsOf('lib/classifiers/fcNet.ts', 1));
+    expect(rows[0].maxScore).toBe(total(allParts(1)));
+    expect(rows[0].parts.map((p) => p.id)).toEqual(allParts(1).map((p) => p.id));
     expect(rows[1].score).toBe(0);
-    const first = allParts().findIndex((p) => p.id === 'two_layer_net:affine_forward');
-    // The same table as CSV for a gradebook: totals, one column per exercise, one per part.
+    const first = allParts(1).findIndex((p) => p.id === 'two_layer_net:affine_forward');
+    // The same table as CSV for a gradebook: totals, one column per exercise, one per part (those
+    // of assignment 1, the one graded).
     const csv = fs.readFileSync(path.join(tmp, 'grades.csv'), 'utf8').trimEnd().split('\r\n');
     const header = csv[0].split(',');
     expect(header.slice(0, 8)).toEqual([
@@ -533,13 +591,17 @@ describe('the grader', () => {
       'two_layer_net',
       'features',
     ]);
-    expect(header.slice(8)).toEqual([...allParts().map((p) => p.id), 'notes']);
+    expect(header.slice(8)).toEqual([...allParts(1).map((p) => p.id), 'notes']);
     expect(csv.length).toBe(3);
     for (const [i, r] of rows.entries()) {
       const cells = csv[i + 1].split(',');
-      expect(cells.slice(0, 3)).toEqual([r.submission, String(r.score), String(maxScore)]);
+      expect(cells.slice(0, 3)).toEqual([
+        r.submission,
+        String(r.score),
+        String(total(allParts(1))),
+      ]);
       // The parts, then the notes (the last field: it may hold commas, and is quoted then).
-      const n = 8 + allParts().length;
+      const n = 8 + allParts(1).length;
       expect(cells.slice(8, n).map(Number)).toEqual(r.parts.map((p) => p.points));
       expect(cells.slice(n).join(',')).toBe(csvField((r.notes ?? []).join(' | ')));
       expect(Number(cells[6])).toBe(
@@ -599,6 +661,8 @@ describe('the grader', () => {
         'tools/assignment/grade.ts',
         '--submissions',
         subs,
+        '--assignment',
+        '1',
         '--json',
         '--csv',
         path.join(tmp, 'bad.csv'),
@@ -710,10 +774,11 @@ describe('npm run autograder (Gradescope)', () => {
     'visibility',
     'extra_data',
   ];
-  let root: string;
+  /** The unpacked bundle of each assignment (its ROOT: source/ holds the bundle). */
+  const roots: Partial<Record<AssignmentNumber, string>> = {};
 
-  /** results.json checked against the specification; returned parsed. */
-  function checkResults(file: string) {
+  /** results.json checked against the specification and the assignment's parts; returned parsed. */
+  function checkResults(file: string, assignment: AssignmentNumber) {
     const r = JSON.parse(fs.readFileSync(file, 'utf8')) as {
       score: number;
       output: string;
@@ -724,7 +789,7 @@ describe('npm run autograder (Gradescope)', () => {
     expect(typeof r.score).toBe('number');
     expect(VISIBILITY).toContain(r.visibility);
     expect(VISIBILITY).toContain(r.stdout_visibility);
-    expect(r.tests.length).toBe(allParts().length);
+    expect(r.tests.length).toBe(allParts(assignment).length);
     for (const t of r.tests) {
       expect(Object.keys(t).filter((k) => !TEST_FIELDS.includes(k))).toEqual([]);
       expect(typeof t.name).toBe('string');
@@ -734,13 +799,21 @@ describe('npm run autograder (Gradescope)', () => {
       expect(t.score).toBeGreaterThanOrEqual(0);
       expect(t.score).toBeLessThanOrEqual(t.max_score);
     }
-    expect(r.tests.map((t) => t.max_score)).toEqual(allParts().map((p) => p.points));
+    expect(r.tests.map((t) => t.max_score)).toEqual(allParts(assignment).map((p) => p.points));
     expect(r.score).toBe(r.tests.reduce((s, t) => s + t.score, 0));
     return r;
   }
 
-  /** Lays out ROOT/submission, runs run_autograder there, returns the checked results.json. */
-  function runAutograder(fill: (submission: string) => void, env: Record<string, string> = {}) {
+  /**
+   * Lays out ROOT/submission for an assignment's bundle, runs its run_autograder there, returns
+   * the checked results.json.
+   */
+  function runAutograder(
+    fill: (submission: string) => void,
+    env: Record<string, string> = {},
+    assignment: AssignmentNumber = 1,
+  ) {
+    const root = roots[assignment] as string;
     const submission = path.join(root, 'submission');
     const results = path.join(root, 'results');
     fs.rmSync(submission, { recursive: true, force: true });
@@ -755,13 +828,12 @@ describe('npm run autograder (Gradescope)', () => {
       env: { ...process.env, AUTOGRADER_ROOT: root, ...env },
     });
     expect(run.status, run.stderr.slice(-2000)).toBe(0);
-    return checkResults(path.join(results, 'results.json'));
+    return checkResults(path.join(results, 'results.json'), assignment);
   }
 
   const graded = [...new Set(allParts().map((p) => p.file))].filter((f) => f.startsWith('lib/'));
-  const notebooks = [...new Set(allParts().map((p) => p.file))].filter((f) =>
-    f.startsWith('notebooks/'),
-  );
+  const notebooksOf = (a: AssignmentNumber): string[] => exercisesOf(a).map((e) => e.notebook);
+  const notebooks = notebooksOf(1);
   const copyFrom = (from: string, files: string[], to: string): void => {
     for (const f of files) {
       fs.mkdirSync(path.dirname(path.join(to, f)), { recursive: true });
@@ -769,11 +841,19 @@ describe('npm run autograder (Gradescope)', () => {
     }
   };
 
-  beforeAll(() => {
-    const out = path.join(tmp, 'autograder.zip');
+  /** Writes the bundle of an assignment (the default one: 1) and unpacks it as Gradescope does. */
+  function unpackBundle(assignment?: AssignmentNumber): string {
+    const out = path.join(tmp, `autograder-${assignment ?? 'default'}.zip`);
     const run = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'tools/assignment/autograder.ts', '--out', out],
+      [
+        '--import',
+        'tsx',
+        'tools/assignment/autograder.ts',
+        '--out',
+        out,
+        ...(assignment === undefined ? [] : ['--assignment', String(assignment)]),
+      ],
       { cwd: ROOT, encoding: 'utf8', timeout: 300_000 },
     );
     expect(run.status, run.stderr).toBe(0);
@@ -782,7 +862,7 @@ describe('npm run autograder (Gradescope)', () => {
     // Gradescope's layout: setup.sh and run_autograder at the root of the zip, executable.
     expect(modes.get('setup.sh')).toBe(0o755);
     expect(modes.get('run_autograder')).toBe(0o755);
-    root = path.join(tmp, 'gradescope');
+    const root = path.join(tmp, `gradescope-${assignment ?? 'default'}`);
     const source = path.join(root, 'source');
     for (const [name, data] of Object.entries(unzipSync(zip))) {
       const dest = path.join(source, name);
@@ -791,9 +871,16 @@ describe('npm run autograder (Gradescope)', () => {
     }
     // What setup.sh's npm ci would install: this project's node_modules.
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(source, 'grader', 'node_modules'));
-  }, 300_000);
+    return root;
+  }
+
+  beforeAll(() => {
+    roots[1] = unpackBundle();
+    roots[2] = unpackBundle(2);
+  }, 600_000);
 
   it('holds setup.sh (Node and npm ci on Ubuntu) and no solution', () => {
+    const root = roots[1] as string;
     const setup = fs.readFileSync(path.join(root, 'source', 'setup.sh'), 'utf8');
     expect(setup).toMatch(/apt-get install -y nodejs/);
     expect(setup).toMatch(/cd \/autograder\/source\/grader\nnpm ci/);
@@ -811,9 +898,41 @@ describe('npm run autograder (Gradescope)', () => {
         zipSync(Object.fromEntries(files.map((f) => [f, fs.readFileSync(path.join(ROOT, f))]))),
       );
     });
-    expect(r.score).toBe(allParts().reduce((s, p) => s + p.points, 0));
+    expect(r.score).toBe(total(allParts(1)));
     expect(r.tests.every((t) => t.status === 'passed')).toBe(true);
     expect(r.output.split('\n')[0]).toBe('400 / 400 points');
+  }, 600_000);
+
+  it("grades assignment 2 with assignment 2's bundle: a solved submission every point, the student version 0", () => {
+    const solved = runAutograder(
+      (sub) => {
+        const files = [...graded, ...notebooksOf(2)];
+        fs.writeFileSync(
+          path.join(sub, 'submission.zip'),
+          zipSync(Object.fromEntries(files.map((f) => [f, fs.readFileSync(path.join(ROOT, f))]))),
+        );
+      },
+      {},
+      2,
+    );
+    const points = total(allParts(2));
+    expect(solved.tests.map((t) => t.name.split(':')[0])).toEqual(
+      allParts(2).map((p) => p.id.split(':')[0]),
+    );
+    expect(solved.score).toBe(points);
+    expect(solved.output.split('\n')[0]).toBe(`${points} / ${points} points`);
+    const fresh = runAutograder(
+      (sub) => copyFrom(student, [...graded, ...notebooksOf(2)], sub),
+      {},
+      2,
+    );
+    expect(fresh.score).toBe(0);
+    expect(fresh.output).toMatch(
+      /- notebooks\/assignment2\/FullyConnectedNets.ipynb was not executed \(cell \d+ has not run\)/,
+    );
+    expect(fresh.tests.find((t) => t.name === 'dropout: dropoutBackward')?.output).toBe(
+      'missing: dropoutBackward is not implemented yet: write it in lib/dropout.ts',
+    );
   }, 600_000);
 
   it('gives the fresh student version 0, saying its notebooks were not executed', () => {
@@ -862,11 +981,11 @@ describe('npm run autograder (Gradescope)', () => {
     expect(r.output).toMatch(
       /- notebooks\/svm.ipynb holds an error in cell \d+ \(RangeError: bad\)/,
     );
-    const lost = allParts()
+    const lost = allParts(1)
       .filter((p) => p.file === 'lib/classifiers/softmax.ts' || p.id === 'two_layer_net:svm_loss')
       .reduce((s, p) => s + p.points, 0);
     // Only those parts are lost: the svm notebook's printed accuracies and answers still count.
-    expect(r.score).toBe(allParts().reduce((s, p) => s + p.points, 0) - lost);
+    expect(r.score).toBe(total(allParts(1)) - lost);
   }, 600_000);
 });
 
@@ -914,6 +1033,69 @@ describe('npm run submit', () => {
       'submit: notebooks/demo.ipynb was not executed (cell 2 has not run): run every cell, e.g. with npm run notebook, then submit again',
     );
   });
+
+  it('allows the one line of an unwritten function that the submitted assignment does not grade', () => {
+    const cell = code('trainFeatureNet(data)', [
+      {
+        output_type: 'stream',
+        name: 'stderr',
+        text: ['sgdMomentum is not implemented yet: write it in lib/optim.ts\n'],
+      },
+    ]);
+    const nb: Notebook = { cells: [cell], metadata: {}, nbformat: 4, nbformat_minor: 5 };
+    const gradedIn = (a: AssignmentNumber) => new Set(allParts(a).map((p) => p.file));
+    // Assignment 1 grades nothing in lib/optim.ts (assignment 2's update rules)...
+    expect(notebookProblem(nb, 'features.ipynb', gradedIn(1))).toBeNull();
+    // ... assignment 2 does, and an unknown assignment takes every line as an error.
+    expect(notebookProblem(nb, 'features.ipynb', gradedIn(2))).toBe(
+      'features.ipynb holds an error in cell 1 (sgdMomentum is not implemented yet: write it in lib/optim.ts): fix it, re-run the notebook, then submit again',
+    );
+    expect(notebookProblem(nb, 'features.ipynb')).not.toBeNull();
+  });
+
+  it('refuses a missing notebook of the assignment, naming it', () => {
+    const dir = project('submit-missing', [code('const x = 1;', [], 1)]);
+    expect(() =>
+      buildSubmission(dir, fakeHtml, [
+        'notebooks/demo.ipynb',
+        'notebooks/assignment2/Dropout.ipynb',
+      ]),
+    ).toThrow(
+      'submit: notebooks/assignment2/Dropout.ipynb is missing: put the notebook back, run it, then submit again',
+    );
+  });
+
+  it.skipIf(!haveJupyter)(
+    "packs assignment 2 with --assignment 2: lib/ and assignment 2's notebooks with their HTML",
+    () => {
+      const zipFile = path.join(tmp, 'a2', 'submission.zip');
+      fs.mkdirSync(path.dirname(zipFile));
+      const run = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', 'tools/assignment/submit.ts', '--assignment', '2', '--out', zipFile],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+          timeout: 600_000,
+          env: { ...process.env, CHROMIUM_PATH: path.join(tmp, 'no-such-chromium') },
+        },
+      );
+      expect(run.status, run.stderr.slice(-2000)).toBe(0);
+      expect(run.stdout.split('\n')[0]).toBe(
+        'submit: assignment 2 (FullyConnectedNets, BatchNormalization, Dropout)',
+      );
+      const names = Object.keys(unzipSync(new Uint8Array(fs.readFileSync(zipFile))));
+      const nbs = names.filter((n) => n.startsWith('notebooks/')).sort();
+      expect(nbs).toEqual(
+        exercisesOf(2)
+          .flatMap((e) => [e.notebook, e.notebook.replace(/\.ipynb$/, '.html')])
+          .sort(),
+      );
+      expect(names).toContain('lib/normalization.ts');
+      expect(names).toContain('lib/layers.ts');
+    },
+    600_000,
+  );
 
   it('refuses a notebook holding an error output or stderr', () => {
     const err = {
@@ -1030,7 +1212,10 @@ describe('npm run submit', () => {
         nbformat: 4,
         nbformat_minor: 5,
       };
-      fs.writeFileSync(path.join(dir, 'notebooks/small.ipynb'), JSON.stringify(nb));
+      // The same small notebook under each of assignment 1's names.
+      for (const rel of exercisesOf(1).map((e) => e.notebook)) {
+        fs.writeFileSync(path.join(dir, rel), JSON.stringify(nb));
+      }
       const run = spawnSync(process.execPath, ['--import', 'tsx', 'tools/assignment/submit.ts'], {
         cwd: dir,
         encoding: 'utf8',
