@@ -3,7 +3,9 @@
  * measurement): the FullyConnectedNets notebook's cells (bench/fcNetsCells.ts) on one backend at
  * bench/spec.json's `fcnets` budget, printed as one JSON object on stdout.
  *
- *   tsx bench/fcNets.ts --spec bench/spec.json --backend blas
+ *   node --max-semi-space-size=64 --require tsx/cjs bench/fcNets.ts --spec bench/spec.json --backend blas
+ *
+ * (bench/run.ts runs it with the notebook kernel's V8 flags, as above.)
  *
  * The JSON holds the wall time of every cell and of all of them (`seconds`, from the data cell to
  * the last prediction; the process start and module loading are not in it), the FLOPs of the
@@ -12,6 +14,7 @@
  * check errors). The Solvers' log goes to stderr.
  */
 import * as fs from 'node:fs';
+import * as v8 from 'node:v8';
 import { type BackendName, backendInfo, setBackend } from '../lib/kernels';
 import { type FcNetsBudget, fcNetsCells } from './fcNetsCells';
 import { countFlops, takeFlops } from './flops';
@@ -34,6 +37,11 @@ function now(): number {
 
 /** Runs the cells in order, timed one by one, then the GEMM rate; prints the JSON line. */
 function main(): void {
+  // As the notebook kernel does on Node 24 and later (scripts/tslab-kernel.ts says why); its other
+  // V8 flag comes from bench/run.ts's command line.
+  if (Number(process.versions.node.split('.')[0]) >= 24) {
+    v8.setFlagsFromString('--external-memory-accounted-in-global-limit');
+  }
   const spec = JSON.parse(fs.readFileSync(option('spec') ?? 'bench/spec.json', 'utf8')) as Spec;
   const backend = option('backend');
   if (backend !== undefined) setBackend(backend as BackendName);

@@ -183,22 +183,8 @@ export function fcNetsCells(
     {
       name: 'good model',
       run: () => {
-        const d = loaded();
-        bestModel = new FullyConnectedNet([512, 256], {
-          weightScale: 1e-2,
-          normalization: 'batchnorm',
-          dropoutKeepRatio: 0.75,
-          reg: 1e-3,
-        });
-        const solver = new Solver(bestModel, d, {
-          numEpochs: budget.bestEpochs,
-          batchSize: 200,
-          updateRule: 'adam',
-          optimConfig: { learningRate: 1e-3 },
-          lrDecay: 0.9,
-          printEvery: 500,
-          log,
-        });
+        const solver = newGoodModelSolver(loaded(), budget.bestEpochs, log);
+        bestModel = solver.model as FullyConnectedNet;
         solver.train();
         results.bestValAcc = solver.bestValAcc;
       },
@@ -217,6 +203,38 @@ export function fcNetsCells(
     },
   ];
   return { cells, results };
+}
+
+/**
+ * The notebook's "train a good model" cell up to `train()`: FullyConnectedNet([512, 256]) with
+ * batch norm, dropout (keep 0.75) and reg 1e-3, and its Solver (adam lr 1e-3, lrDecay 0.9, batch
+ * 200). Draws the weights from the global generator, as the notebook does.
+ *
+ * @param data the notebook's data: X_train (N, 3, 32, 32), y_train (N,), X_val, y_val
+ * @param numEpochs the budget's `bestEpochs`
+ * @param log where the Solver's log lines go
+ * @returns the Solver, not yet trained (its `model` is the net)
+ */
+export function newGoodModelSolver(
+  data: SolverData,
+  numEpochs: number,
+  log: (line: string) => void,
+): Solver {
+  const model = new FullyConnectedNet([512, 256], {
+    weightScale: 1e-2,
+    normalization: 'batchnorm',
+    dropoutKeepRatio: 0.75,
+    reg: 1e-3,
+  });
+  return new Solver(model, data, {
+    numEpochs,
+    batchSize: 200,
+    updateRule: 'adam',
+    optimConfig: { learningRate: 1e-3 },
+    lrDecay: 0.9,
+    printEvery: 500,
+    log,
+  });
 }
 
 /** The learning rates of the update-rule comparison (sgd and sgd_momentum as in its first cell). */

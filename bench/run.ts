@@ -29,6 +29,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { NODE_FLAGS } from '../scripts/kernel/kernelspec';
 
 const root = path.resolve(__dirname, '..');
 const argv = process.argv.slice(2);
@@ -152,6 +153,7 @@ function availableBackends(): string[] {
 }
 
 const tsx = require.resolve('tsx/cli', { paths: [root] });
+const tsxHook = require.resolve('tsx/cjs', { paths: [root] });
 const python = findPython();
 const dataDir = findData();
 // js would take many minutes per training cell; its GEMM is the tests' oracle, not a contender.
@@ -206,7 +208,9 @@ function measure(side: string, round: number): Run | null {
 
 /**
  * One measurement of the FullyConnectedNets notebook's cells on one side, as a whole process:
- * bench/numpy_fcnets.py for numpy, bench/fcNets.ts for a backend of ours.
+ * bench/numpy_fcnets.py for numpy, bench/fcNets.ts for a backend of ours. Ours runs as the
+ * notebook kernel runs code: node with the kernel's V8 flags (scripts/kernel/kernelspec.ts) and
+ * tsx's CommonJS hook.
  */
 function measureFcnets(side: string, round: number): Run | null {
   const load0 = os.loadavg()[0];
@@ -228,7 +232,16 @@ function measureFcnets(side: string, round: number): Run | null {
       : runJson(
           `ours (bench/fcNets.ts, ${side})`,
           process.execPath,
-          [tsx, path.join(__dirname, 'fcNets.ts'), '--spec', specPath, '--backend', side],
+          [
+            ...NODE_FLAGS,
+            '--require',
+            tsxHook,
+            path.join(__dirname, 'fcNets.ts'),
+            '--spec',
+            specPath,
+            '--backend',
+            side,
+          ],
           { ...childEnv(), ...dataEnv },
         );
   if (out === null) return null;
