@@ -144,13 +144,16 @@ def sgd(w, dw, config=None):
 
 
 # ---------------------------------------------------------------------------------------------
-# Solver (solver.py, update rule sgd, no checkpoints).
+# Solver (solver.py, no checkpoints; update rule sgd unless another is given, as
+# bench/numpy_fcnets.py does).
 
 
 class Solver:
-    def __init__(self, model, data, optim_config=None, lr_decay=1.0, batch_size=100, num_epochs=10,
-                 num_train_samples=1000, num_val_samples=None, print_every=10, verbose=True):
+    def __init__(self, model, data, update_rule=sgd, optim_config=None, lr_decay=1.0,
+                 batch_size=100, num_epochs=10, num_train_samples=1000, num_val_samples=None,
+                 print_every=10, verbose=True):
         self.model = model
+        self.update_rule = update_rule
         self.X_train, self.y_train = data["X_train"], data["y_train"]
         self.X_val, self.y_val = data["X_val"], data["y_val"]
         self.optim_config = optim_config or {}
@@ -177,7 +180,7 @@ class Solver:
         loss, grads = self.model.loss(X_batch, y_batch)
         self.loss_history.append(loss)
         for p, w in self.model.params.items():
-            next_w, next_config = sgd(w, grads[p], self.optim_configs[p])
+            next_w, next_config = self.update_rule(w, grads[p], self.optim_configs[p])
             self.model.params[p] = next_w
             self.optim_configs[p] = next_config
 
@@ -219,6 +222,9 @@ class Solver:
                                               num_samples=self.num_val_samples)
                 self.train_acc_history.append(train_acc)
                 self.val_acc_history.append(val_acc)
+                if self.verbose:
+                    print("(Epoch %d / %d) train acc: %f; val_acc: %f" % (
+                        self.epoch, self.num_epochs, train_acc, val_acc), file=sys.stderr)
                 if val_acc > self.best_val_acc:
                     self.best_val_acc = val_acc
                     self.best_params = {k: v.copy() for k, v in self.model.params.items()}

@@ -9,16 +9,10 @@
  * ran (counted at the backend's gemm), from which run.ts derives the compute floor.
  */
 import * as fs from 'node:fs';
-import { type Tensor, tensor } from '../lib/core/tensor';
-import {
-  activeBackend,
-  availableBackends,
-  type BackendName,
-  backendInfo,
-  matmul,
-  setBackend,
-} from '../lib/kernels';
+import { availableBackends, type BackendName, backendInfo, setBackend } from '../lib/kernels';
 import type { SolverData } from '../lib/solver';
+import { countFlops, takeFlops } from './flops';
+import { type GemmShape, timeGemm } from './gemmRate';
 import { newSolverCell, type SolverCellSpec } from './solverCell';
 
 /** The training modules, loaded only when training is measured (GEMM runs without them). */
@@ -29,14 +23,6 @@ function training() {
     ...(require('../lib/core/random') as typeof import('../lib/core/random')),
     ...(require('../lib/solver') as typeof import('../lib/solver')),
   };
-}
-
-interface GemmShape {
-  name: string;
-  m: number;
-  k: number;
-  n: number;
-  transA: boolean;
 }
 
 interface Spec {
@@ -61,29 +47,6 @@ interface Spec {
   };
 }
 
-/** Floating-point operations of the matrix products run since the last {@link takeFlops}. */
-let flops = 0;
-
-const counted = new Set<object>();
-
-/** Counts `2 m n k` per product at the active backend's gemm (wrapped once per backend). */
-function countFlops(): void {
-  const backend = activeBackend();
-  if (counted.has(backend)) return;
-  counted.add(backend);
-  const gemm = backend.gemm;
-  backend.gemm = (transA, transB, m, n, k, alpha, a, b, beta, c) => {
-    flops += 2 * m * n * k;
-    gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
-  };
-}
-
-function takeFlops(): number {
-  const f = flops;
-  flops = 0;
-  return f;
-}
-
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
@@ -97,36 +60,6 @@ function backendList(value: string | undefined): BackendName[] {
 
 function now(): number {
   return Number(process.hrtime.bigint()) / 1e9;
-}
-
-function randomTensor(shape: number[]): Tensor {
-  const t = tensor(shape);
-  for (let i = 0; i < t.data.length; i++) t.data[i] = Math.random() * 2 - 1;
-  return t;
-}
-
-function timeGemm(shape: GemmShape, minSeconds: number, minReps: number) {
-  const { m, n, k, transA } = shape;
-  const a = randomTensor(transA ? [k, m] : [m, k]);
-  const b = randomTensor([k, n]);
-  const run = () => matmul(a, b, { transA });
-  for (let i = 0; i < 2; i++) run();
-  const times: number[] = [];
-  const start = now();
-  while (times.length < minReps || now() - start < minSeconds) {
-    const t = now();
-    run();
-    times.push(now() - t);
-  }
-  times.sort((x, y) => x - y);
-  const best = times[0];
-  return {
-    name: shape.name,
-    reps: times.length,
-    bestSeconds: best,
-    medianSeconds: times[Math.floor(times.length / 2)],
-    gflops: (2 * m * n * k) / best / 1e9,
-  };
 }
 
 function solverCell(data: SolverData, cell: SolverCellSpec) {

@@ -1,6 +1,9 @@
 /**
- * `npm run bench:profile [-- --backend blas] [-- --epochs N] [-- --json]`: where the Solver cell's
- * seconds go (bench/spec.json's `solverCell`, on CIFAR-10 from CIFAR10_DIR or data/).
+ * `npm run bench:profile [-- --backend blas] [-- --epochs N] [-- --fcnets] [-- --json]`: where the
+ * Solver cell's seconds go (bench/spec.json's `solverCell`, on CIFAR-10 from CIFAR10_DIR or data/),
+ * or with `--fcnets` those of the FullyConnectedNets notebook's "train a good model" cell
+ * (bench/fcNetsCells.ts; 1 epoch unless `--epochs` says more; seeded with 231 right before, so not
+ * the notebook's exact draws), where the update rule's time and the accuracy checks' are shown too.
  *
  * One process, one backend (the default one unless `--backend` names another). Every matrix
  * product and every minibatch gather is timed at the backend's interface; the rest of the step
@@ -11,8 +14,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { random } from '../lib/core/random';
+import type { Labels, Tensor } from '../lib/core/tensor';
 import { getCIFAR10Data } from '../lib/dataUtils';
 import { activeBackend, type BackendName, backendInfo, setBackend } from '../lib/kernels';
+import { type UpdateRule, updateRules } from '../lib/optim';
+import type { Solver } from '../lib/solver';
+import { newGoodModelSolver } from './fcNetsCells';
 import { newSolverCell, type SolverCellSpec } from './solverCell';
 
 const argv = process.argv.slice(2);
@@ -24,7 +32,8 @@ const backendName = option('backend');
 if (backendName !== undefined) setBackend(backendName as BackendName);
 const spec = JSON.parse(fs.readFileSync(path.join(__dirname, 'spec.json'), 'utf8'));
 const cell = spec.solverCell as SolverCellSpec;
-const epochs = Number(option('epochs') ?? cell.numEpochs);
+const fcnets = argv.includes('--fcnets');
+const epochs = Number(option('epochs') ?? (fcnets ? 1 : cell.numEpochs));
 if (!Number.isInteger(epochs) || epochs < 1) {
   throw new RangeError(
     `bench:profile: --epochs must be a positive integer, got ${option('epochs')}`,
@@ -41,6 +50,12 @@ interface Shape {
 const shapes = new Map<string, Shape>();
 let gatherSeconds = 0;
 let gatherCalls = 0;
+/** Time in the update rule (the good model's adam), and in the accuracy checks' forward passes. */
+let ruleSeconds = 0;
+let checkSeconds = 0;
+/** Products and gathers inside the accuracy checks (already in the totals above). */
+let checkInnerSeconds = 0;
+let inCheck = false;
 
 const backend = activeBackend();
 const { gemm, gatherRows } = backend;
@@ -48,6 +63,7 @@ backend.gemm = (...args) => {
   const t = now();
   gemm(...args);
   const dt = now() - t;
+  if (inCheck) checkInnerSeconds += dt;
   const [transA, transB, m, n, k] = args;
   const key = `${transA ? 'T' : 'N'}${transB ? 'T' : 'N'} m=${m} n=${n} k=${k}`;
   const s = shapes.get(key) ?? { calls: 0, seconds: 0, flops: 0, args };
@@ -59,15 +75,48 @@ backend.gemm = (...args) => {
 backend.gatherRows = (...args) => {
   const t = now();
   gatherRows(...args);
-  gatherSeconds += now() - t;
+  const dt = now() - t;
+  gatherSeconds += dt;
+  if (inCheck) checkInnerSeconds += dt;
   gatherCalls++;
 };
+
+if (fcnets) {
+  const rule = updateRules.adam;
+  const timed: UpdateRule = (w, dw, config) => {
+    const s = now();
+    const out = rule(w, dw, config);
+    ruleSeconds += now() - s;
+    return out;
+  };
+  (updateRules as Record<string, UpdateRule>).adam = timed;
+}
 
 let t = now();
 const data = getCIFAR10Data();
 const loadSeconds = now() - t;
 t = now();
-const solver = newSolverCell(data, cell, epochs);
+let solver: Solver;
+if (fcnets) {
+  random.seed(231);
+  solver = newGoodModelSolver(data, epochs, () => {});
+  const model = solver.model;
+  const loss = model.loss.bind(model) as (X: Tensor, y?: Labels) => unknown;
+  // The Solver's checks call loss(X) alone: their time is counted apart from the training steps'.
+  (model as { loss: unknown }).loss = (X: Tensor, y?: Labels) => {
+    if (y !== undefined) return loss(X, y);
+    const s = now();
+    inCheck = true;
+    try {
+      return loss(X);
+    } finally {
+      inCheck = false;
+      checkSeconds += now() - s;
+    }
+  };
+} else {
+  solver = newSolverCell(data, cell, epochs);
+}
 const constructorSeconds = now() - t;
 t = now();
 solver.train();
@@ -110,7 +159,14 @@ const result = {
   productSeconds,
   gatherSeconds,
   gatherCalls,
-  restSeconds: trainSeconds - productSeconds - gatherSeconds,
+  ruleSeconds,
+  checkSeconds,
+  restSeconds:
+    trainSeconds -
+    productSeconds -
+    gatherSeconds -
+    ruleSeconds -
+    (checkSeconds - checkInnerSeconds),
   products: rows,
 };
 
@@ -119,14 +175,23 @@ if (argv.includes('--json')) {
 } else {
   const f = (x: number) => x.toFixed(2);
   const pct = (x: number) => `${((100 * x) / trainSeconds).toFixed(0)}%`;
+  const what = fcnets
+    ? 'FullyConnectedNets good model ([512, 256], batchnorm, dropout 0.75, adam, batch 200'
+    : `Solver cell (hidden ${cell.hiddenDim}`;
   const lines = [
     `backend ${result.backend}: ${result.detail}`,
-    `Solver cell (hidden ${cell.hiddenDim}, ${epochs} epochs, ${result.iterations} iterations, best val acc ${result.bestValAcc})`,
+    `${what}, ${epochs} epochs, ${result.iterations} iterations, best val acc ${result.bestValAcc})`,
     `  data loading (not in the cell)   ${f(loadSeconds)} s`,
     `  Solver constructor (data checks) ${f(constructorSeconds)} s`,
     `  train()                          ${f(trainSeconds)} s`,
     `    matrix products                ${f(productSeconds)} s  ${pct(productSeconds)}`,
     `    minibatch gathers              ${f(gatherSeconds)} s  ${pct(gatherSeconds)}  (${gatherCalls} calls)`,
+    ...(fcnets
+      ? [
+          `    update rule (adam)             ${f(ruleSeconds)} s  ${pct(ruleSeconds)}`,
+          `    accuracy checks, beyond these  ${f(checkSeconds - checkInnerSeconds)} s  ${pct(checkSeconds - checkInnerSeconds)}`,
+        ]
+      : []),
     `    the rest                       ${f(result.restSeconds)} s  ${pct(result.restSeconds)}`,
     '  products, largest first: calls, seconds in training, GFLOP/s in training, seconds back to back',
     ...rows

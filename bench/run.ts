@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --pairs N] [-- --sweep] [-- --gemm-only] [-- --json] [-- --spec FILE]`: our compute backends
- * against numpy on the same work (bench/spec.json), measured in one run.
+ * `npm run bench [-- --pairs N] [-- --sweep] [-- --fcnets | --fcnets-only] [-- --gemm-only] [-- --json] [-- --spec FILE]`:
+ * our compute backends against numpy on the same work (bench/spec.json), measured in one run.
  *
  * Each measurement is a whole child process (numpy: bench/numpy_ref.py; ours: bench/ours.ts, one
  * backend per process), and the sides alternate: N rounds (default 3) of numpy, blas, wasm, with
@@ -10,6 +10,9 @@
  * - GEMM GFLOP/s (best of repeated calls within a process) for the shapes of the two-layer net.
  * - Wall time of the seed's Solver cell, of the same with the data loading, of a shortened tuning
  *   cell, and with `--sweep` of the notebook's full tuning sweep (9 runs, 15 epochs: long).
+ * - With `--fcnets`, also the FullyConnectedNets notebook's cells at its full budget (ours:
+ *   bench/fcNets.ts, numpy: bench/numpy_fcnets.py; several minutes per process), in rounds of their
+ *   own after the others, each cell as a row under the total; `--fcnets-only` runs just these.
  * - Next to each training time, its compute floor: the FLOPs of the matrix products that side ran
  *   divided by that side's best GEMM rate in the same process (time / floor shows what is spent
  *   beyond the products: gathers, elementwise passes, thread hand-offs, interpreter).
@@ -26,6 +29,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { NODE_FLAGS } from '../scripts/kernel/kernelspec';
 
 const root = path.resolve(__dirname, '..');
 const argv = process.argv.slice(2);
@@ -34,6 +38,8 @@ const specPath = specArg >= 0 ? path.resolve(argv[specArg + 1]) : path.join(__di
 const asJson = argv.includes('--json');
 const gemmOnly = argv.includes('--gemm-only');
 const withSweep = argv.includes('--sweep');
+const fcnetsOnly = argv.includes('--fcnets-only');
+const withFcnets = fcnetsOnly || argv.includes('--fcnets');
 const pairsArg = argv.indexOf('--pairs');
 const rounds = pairsArg >= 0 ? Number(argv[pairsArg + 1]) : 3;
 if (!Number.isInteger(rounds) || rounds < 1) {
@@ -50,6 +56,15 @@ interface CellResult {
   flops?: number;
   [key: string]: unknown;
 }
+/** The FullyConnectedNets notebook's cells as one process reports them. */
+interface FcnetsResult extends CellResult {
+  cellSeconds: Record<string, number>;
+  /** FLOPs of each cell's matrix products */
+  cellFlops?: Record<string, number>;
+  bestValAcc: number;
+  valAcc: number;
+  testAcc: number;
+}
 /** What one child process reports, plus what the parent measured around it. */
 interface Run {
   side: string;
@@ -58,6 +73,8 @@ interface Run {
   solverCell?: CellResult;
   tuningCell?: CellResult;
   sweep?: CellResult;
+  /** bench/fcNets.ts or bench/numpy_fcnets.py: the FullyConnectedNets notebook's cells */
+  fcnets?: FcnetsResult;
   loadSeconds?: number;
   detail?: string;
   processSeconds: number;
@@ -136,6 +153,7 @@ function availableBackends(): string[] {
 }
 
 const tsx = require.resolve('tsx/cli', { paths: [root] });
+const tsxHook = require.resolve('tsx/cjs', { paths: [root] });
 const python = findPython();
 const dataDir = findData();
 // js would take many minutes per training cell; its GEMM is the tests' oracle, not a contender.
@@ -188,19 +206,79 @@ function measure(side: string, round: number): Run | null {
   } as Run;
 }
 
-const sides = [...(python ? ['numpy'] : []), ...backends];
-const runs: Run[] = [];
-const numpyInfo: Record<string, unknown> = {};
-for (let round = 0; round < rounds; round++) {
-  const order = sides.map((_, i) => sides[(i + round) % sides.length]);
-  for (const side of order) {
-    log(`bench: round ${round + 1}/${rounds}: ${side} ...`);
-    const r = measure(side, round);
-    if (r === null) continue;
-    if (side === 'numpy') Object.assign(numpyInfo, r);
-    runs.push(r);
-  }
+/**
+ * One measurement of the FullyConnectedNets notebook's cells on one side, as a whole process:
+ * bench/numpy_fcnets.py for numpy, bench/fcNets.ts for a backend of ours. Ours runs as the
+ * notebook kernel runs code: node with the kernel's V8 flags (scripts/kernel/kernelspec.ts) and
+ * tsx's CommonJS hook.
+ */
+function measureFcnets(side: string, round: number): Run | null {
+  const load0 = os.loadavg()[0];
+  const t = now();
+  const out =
+    side === 'numpy'
+      ? runJson(
+          'numpy (bench/numpy_fcnets.py)',
+          python as string,
+          [
+            path.join(__dirname, 'numpy_fcnets.py'),
+            '--spec',
+            specPath,
+            '--data',
+            dataDir as string,
+          ],
+          childEnv(),
+        )
+      : runJson(
+          `ours (bench/fcNets.ts, ${side})`,
+          process.execPath,
+          [
+            ...NODE_FLAGS,
+            '--require',
+            tsxHook,
+            path.join(__dirname, 'fcNets.ts'),
+            '--spec',
+            specPath,
+            '--backend',
+            side,
+          ],
+          { ...childEnv(), ...dataEnv },
+        );
+  if (out === null) return null;
+  return {
+    ...(out as object),
+    side,
+    round,
+    processSeconds: now() - t,
+    load: [load0, os.loadavg()[0]],
+  } as Run;
 }
+
+/**
+ * `rounds` rounds of one measurement per side, the order of the sides rotated every round so
+ * that no side always runs first (or right after the same other side).
+ */
+function alternate(what: string, run: (side: string, round: number) => Run | null): Run[] {
+  const out: Run[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const order = sides.map((_, i) => sides[(i + round) % sides.length]);
+    for (const side of order) {
+      log(`bench: ${what}round ${round + 1}/${rounds}: ${side} ...`);
+      const r = run(side, round);
+      if (r === null) continue;
+      if (side === 'numpy') Object.assign(numpyInfo, r);
+      out.push(r);
+    }
+  }
+  return out;
+}
+
+const sides = [...(python ? ['numpy'] : []), ...backends];
+const numpyInfo: Record<string, unknown> = {};
+const runs: Run[] = fcnetsOnly ? [] : alternate('', measure);
+if (withFcnets && !dataDir) notes.push('the FullyConnectedNets row needs CIFAR-10: skipped');
+const fcnetsRuns: Run[] =
+  withFcnets && dataDir ? alternate('FullyConnectedNets ', measureFcnets) : [];
 
 // ---------------------------------------------------------------------------------------------
 // Summary: per row and side the median value, and per backend the per-round ratios to numpy.
@@ -218,6 +296,8 @@ interface Row {
   kind: 'rate' | 'time';
   value: (r: Run) => number | undefined;
   flops?: (r: Run) => number | undefined;
+  /** the measurements this row reads (the main rounds unless said) */
+  source?: Run[];
 }
 const gemmNames = (runs.find((r) => r.gemm)?.gemm ?? []).map((g) => g.name);
 const rows: Row[] = [
@@ -230,7 +310,7 @@ const rows: Row[] = [
   ),
 ];
 const spec = JSON.parse(fs.readFileSync(specPath, 'utf8'));
-if (dataDir) {
+if (dataDir && runs.length > 0) {
   const sc = spec.solverCell;
   const tc = spec.tuningCell;
   rows.push(
@@ -267,6 +347,27 @@ if (dataDir) {
   }
 }
 
+if (fcnetsRuns.length > 0) {
+  const fc = spec.fcnets;
+  rows.push({
+    label: `FullyConnectedNets notebook, all cells (${fc.numTraining} images, good model ${fc.bestEpochs} epochs) s`,
+    kind: 'time',
+    value: (r) => r.fcnets?.seconds,
+    flops: (r) => r.fcnets?.flops,
+    source: fcnetsRuns,
+  });
+  const cellNames = Object.keys(fcnetsRuns.find((r) => r.fcnets)?.fcnets?.cellSeconds ?? {});
+  for (const name of cellNames) {
+    rows.push({
+      label: `  ${name} s`,
+      kind: 'time',
+      value: (r) => r.fcnets?.cellSeconds[name],
+      flops: (r) => r.fcnets?.cellFlops?.[name],
+      source: fcnetsRuns,
+    });
+  }
+}
+
 interface RowSummary {
   label: string;
   sides: Record<
@@ -277,8 +378,9 @@ interface RowSummary {
 
 const summary: RowSummary[] = rows.map((row) => {
   const out: RowSummary = { label: row.label, sides: {} };
+  const source = row.source ?? runs;
   for (const side of sides) {
-    const mine = runs.filter((r) => r.side === side && row.value(r) !== undefined);
+    const mine = source.filter((r) => r.side === side && row.value(r) !== undefined);
     if (mine.length === 0) continue;
     const entry: RowSummary['sides'][string] = {
       median: median(mine.map((r) => row.value(r) as number)),
@@ -292,7 +394,7 @@ const summary: RowSummary[] = rows.map((row) => {
     if (side !== 'numpy') {
       const ratios: number[] = [];
       for (const r of mine) {
-        const np = runs.find((n) => n.side === 'numpy' && n.round === r.round);
+        const np = source.find((n) => n.side === 'numpy' && n.round === r.round);
         const v = np && row.value(np);
         if (v === undefined || v === null) continue;
         const mineV = row.value(r) as number;
@@ -311,7 +413,8 @@ const summary: RowSummary[] = rows.map((row) => {
   return out;
 });
 
-const loads = runs.flatMap((r) => r.load);
+const allRuns = [...runs, ...fcnetsRuns];
+const loads = allRuns.flatMap((r) => r.load);
 const loadRange = loads.length
   ? { min: Math.min(...loads), median: median(loads), max: Math.max(...loads) }
   : null;
@@ -334,6 +437,7 @@ if (asJson) {
     rounds,
     sides,
     runs,
+    fcnetsRuns,
     summary,
     loadAverage: { ...loadRange, cpus: os.cpus().length },
     notes,
@@ -355,7 +459,7 @@ if (asJson) {
     lines.push(`numpy ${np.numpy} (python ${np.python}): ${blas}`);
   }
   for (const b of backends) {
-    const r = runs.find((x) => x.side === b);
+    const r = allRuns.find((x) => x.side === b);
     if (r) lines.push(`${b}: ${r.detail ?? ''}`);
   }
   lines.push(
@@ -394,6 +498,14 @@ if (asJson) {
     .filter((r) => r.solverCell?.bestValAcc !== undefined)
     .map((r) => `${r.side} ${fmt(r.solverCell?.bestValAcc as number, 3)}`);
   if (accs.length) lines.push(`(Solver cell best val acc per run: ${accs.join(', ')})`);
+  const fcAccs = fcnetsRuns
+    .filter((r) => r.fcnets !== undefined)
+    .map((r) => `${r.side} ${fmt(r.fcnets?.bestValAcc, 3)} / ${fmt(r.fcnets?.testAcc, 3)}`);
+  if (fcAccs.length) {
+    lines.push(
+      `(FullyConnectedNets good model, best val acc / test acc per run: ${fcAccs.join(', ')})`,
+    );
+  }
   for (const n of notes) lines.push('', `note: ${n}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }

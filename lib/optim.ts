@@ -104,11 +104,15 @@ export function sgdMomentum(
   checkUnitInterval(fn, 'momentum', momentum, false);
   const v0 = stateData(fn, 'velocity', config.velocity, w);
   // BEGIN SOLUTION
-  const v = new Float64Array(wd.length);
-  const out = new Float64Array(wd.length);
-  for (let i = 0; i < out.length; i++) {
-    v[i] = momentum * (v0 === null ? 0 : v0[i]) - lr * dwd[i];
-    out[i] = wd[i] + v[i];
+  const n = wd.length;
+  const v = new Float64Array(n);
+  const out = new Float64Array(n);
+  // No velocity yet: zeros, which the fresh v holds until each element is written.
+  const vPrev = v0 ?? v;
+  for (let i = 0; i < n; i++) {
+    const vi = momentum * vPrev[i] - lr * dwd[i];
+    v[i] = vi;
+    out[i] = wd[i] + vi;
   }
   config.velocity = tensor(w.shape, v);
   return [tensor(w.shape, out), config];
@@ -138,12 +142,17 @@ export function rmsprop(w: Tensor, dw: Tensor, config: OptimConfig = {}): [Tenso
   checkEpsilon(fn, eps);
   const c0 = stateData(fn, 'cache', config.cache, w);
   // BEGIN SOLUTION
-  const cache = new Float64Array(wd.length);
-  const out = new Float64Array(wd.length);
-  for (let i = 0; i < out.length; i++) {
+  const n = wd.length;
+  const cache = new Float64Array(n);
+  const out = new Float64Array(n);
+  // No cache yet: zeros, which the fresh cache holds until each element is written.
+  const cPrev = c0 ?? cache;
+  const keep = 1 - decay;
+  for (let i = 0; i < n; i++) {
     const g = dwd[i];
-    cache[i] = decay * (c0 === null ? 0 : c0[i]) + (1 - decay) * (g * g);
-    out[i] = wd[i] - (lr * g) / (Math.sqrt(cache[i]) + eps);
+    const ci = decay * cPrev[i] + keep * (g * g);
+    cache[i] = ci;
+    out[i] = wd[i] - (lr * g) / (Math.sqrt(ci) + eps);
   }
   config.cache = tensor(w.shape, cache);
   return [tensor(w.shape, out), config];
@@ -186,15 +195,23 @@ export function adam(w: Tensor, dw: Tensor, config: OptimConfig = {}): [Tensor, 
   const t = t0 + 1;
   const c1 = 1 - beta1 ** t;
   const c2 = 1 - beta2 ** t;
-  const m = new Float64Array(wd.length);
-  const v = new Float64Array(wd.length);
-  const out = new Float64Array(wd.length);
-  for (let i = 0; i < out.length; i++) {
+  const n = wd.length;
+  const m = new Float64Array(n);
+  const v = new Float64Array(n);
+  const out = new Float64Array(n);
+  // No moments yet: zeros, which the fresh m and v hold until each element is written.
+  const mPrev = m0 ?? m;
+  const vPrev = v0 ?? v;
+  const keep1 = 1 - beta1;
+  const keep2 = 1 - beta2;
+  for (let i = 0; i < n; i++) {
     const g = dwd[i];
-    m[i] = beta1 * (m0 === null ? 0 : m0[i]) + (1 - beta1) * g;
-    const mt = m[i] / c1;
-    v[i] = beta2 * (v0 === null ? 0 : v0[i]) + (1 - beta2) * (g * g);
-    const vt = v[i] / c2;
+    const mi = beta1 * mPrev[i] + keep1 * g;
+    const vi = beta2 * vPrev[i] + keep2 * (g * g);
+    m[i] = mi;
+    v[i] = vi;
+    const mt = mi / c1;
+    const vt = vi / c2;
     out[i] = wd[i] - (lr * mt) / (Math.sqrt(vt) + eps);
   }
   config.m = tensor(w.shape, m);

@@ -98,12 +98,41 @@ describe('ThreadTuner', () => {
     return { tuner, call, used };
   }
 
+  /** A tuner over a fake clock running products of several shapes, each with its own costs. */
+  function fakeShapes(costs: Record<string, { mnk: number; ms: Record<number, number> }>) {
+    let now = 0;
+    let threads = 2;
+    const firstCall = new Set<string>();
+    const used: [string, number][] = [];
+    const tuner = new ThreadTuner(
+      2,
+      (n) => {
+        threads = n;
+      },
+      () => now,
+    );
+    const call = (shape: string) =>
+      tuner.run(
+        costs[shape].mnk,
+        () => {
+          used.push([shape, threads]);
+          // OpenBLAS's first product of a shape also pays for its buffers
+          now += costs[shape].ms[threads] + (firstCall.has(shape) ? 0 : 50);
+          firstCall.add(shape);
+        },
+        shape,
+      );
+    return { tuner, call, used };
+  }
+
   it('keeps the faster setting, measures again later, and follows a change', () => {
     const cost = { 1: 5, 2: 1 };
     const { tuner, call, used } = fakeTuner(cost);
     for (let i = 0; i < 20; i++) call();
     expect(tuner.chosen).toBe(2);
-    // the slow setting is dropped after one pair (5x slower), so it ran once
+    // the first product is not timed; the slow setting is dropped after one pair (5x slower), so
+    // it ran once
+    expect(used.slice(0, 3)).toEqual([2, 2, 1]);
     expect(used.filter((t) => t === 1).length).toBe(1);
     cost[1] = 1;
     cost[2] = 5; // the machine got busy: one thread is now the fast one
@@ -113,13 +142,39 @@ describe('ThreadTuner', () => {
 
   it('measures all pairs when the settings are close, and leaves small products alone', () => {
     const { tuner, call, used } = fakeTuner({ 1: 1, 2: 1.1 });
-    for (let i = 0; i < 12; i++) call();
+    for (let i = 0; i < 13; i++) call();
     expect(tuner.chosen).toBe(1);
-    expect(used.slice(0, 12)).toEqual([2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]);
+    expect(used.slice(0, 13)).toEqual([2, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]);
     const before = used.length;
     call(1000);
     expect(used.length).toBe(before + 1);
     expect(tuner.chosen).toBe(1);
+  });
+
+  it("compares the settings shape by shape, leaving out each shape's first product", () => {
+    // A net's step: a large product, faster on two threads, and a small one, a little faster on
+    // one. Alternating call by call would time the large one on two threads only and the small
+    // one on one thread only, and compare their times per multiply-add.
+    const { tuner, call, used } = fakeShapes({
+      large: { mnk: 2 ** 24, ms: { 1: 8, 2: 5 } },
+      small: { mnk: 2 ** 21, ms: { 1: 0.5, 2: 0.6 } },
+    });
+    for (let i = 0; i < 10; i++) {
+      call('large');
+      call('small');
+    }
+    expect(tuner.chosen).toBe(2);
+    expect(used.slice(0, 6)).toEqual([
+      ['large', 2],
+      ['small', 2],
+      ['large', 2],
+      ['small', 2],
+      ['large', 1],
+      ['small', 2],
+    ]);
+    // decided after the large product's first pair (1.6x slower on one thread): one thread ran
+    // that product only
+    expect(used.filter(([, t]) => t === 1).length).toBe(1);
   });
 });
 

@@ -79,8 +79,6 @@ export function checkTensor(
  */
 function checkView(fn: string, arg: string, x: NdArray): void {
   const { shape, stride, offset } = x;
-  const layout = () =>
-    `shape ${formatShape(shape)}, stride ${formatShape(stride)}, offset ${String(offset)}`;
   const problem =
     stride.length !== shape.length
       ? 'it needs one stride per dimension'
@@ -90,7 +88,7 @@ function checkView(fn: string, arg: string, x: NdArray): void {
           ? 'strides and offset must be integers'
           : null;
   if (problem !== null) {
-    throw new RangeError(`${fn}: ${arg} is a malformed view (${layout()}): ${problem}`);
+    throw new RangeError(`${fn}: ${arg} is a malformed view (${viewLayout(x)}): ${problem}`);
   }
   if (shape.includes(0)) return;
   let first = offset;
@@ -103,9 +101,18 @@ function checkView(fn: string, arg: string, x: NdArray): void {
   const length = (x.data as ArrayLike<number>).length;
   if (first < 0 || last >= length || !Number.isSafeInteger(last)) {
     throw new RangeError(
-      `${fn}: ${arg} is a view (${layout()}) that claims ${shapeSize(shape)} elements reaching buffer indices ${first} to ${last}, but its buffer holds ${length}`,
+      `${fn}: ${arg} is a view (${viewLayout(x)}) that claims ${shapeSize(shape)} elements reaching buffer indices ${first} to ${last}, but its buffer holds ${length}`,
     );
   }
+}
+
+/**
+ * A view's shape, strides and offset, for error messages. (A module-level function rather than a
+ * closure in checkView: that runs for every tensor argument, and the closure cost more than the
+ * check itself under tsx, which names each closure it creates.)
+ */
+function viewLayout(x: NdArray): string {
+  return `shape ${formatShape(x.shape)}, stride ${formatShape(x.stride)}, offset ${String(x.offset)}`;
 }
 
 /** The largest number of elements a tensor may have (as for `random.randn`): 2^31 - 1. */
@@ -137,11 +144,9 @@ export function allocating<T>(
   make: () => T,
 ): T {
   const size = shapeSize(shape);
-  const describe = () =>
-    `${what} of shape ${formatShape(shape)} (${size} elements, ${formatBytes(size * 8)})`;
   if (!(size <= MAX_ELEMENTS)) {
     throw new RangeError(
-      `${fn}: ${arg} too large: ${describe()} exceeds the ${MAX_ELEMENTS} elements a tensor may hold`,
+      `${fn}: ${arg} too large: ${describeAllocation(what, shape, size)} exceeds the ${MAX_ELEMENTS} elements a tensor may hold`,
     );
   }
   try {
@@ -149,9 +154,14 @@ export function allocating<T>(
   } catch (e) {
     if (!(e instanceof RangeError) || !/allocation|typed array length/i.test(e.message)) throw e;
     throw new RangeError(
-      `${fn}: ${arg} too large: ${describe()} could not be allocated (${e.message})`,
+      `${fn}: ${arg} too large: ${describeAllocation(what, shape, size)} could not be allocated (${e.message})`,
     );
   }
+}
+
+/** What {@link allocating} was asked for, for its error messages. */
+function describeAllocation(what: string, shape: readonly number[], size: number): string {
+  return `${what} of shape ${formatShape(shape)} (${size} elements, ${formatBytes(size * 8)})`;
 }
 
 function formatBytes(bytes: number): string {
@@ -296,19 +306,9 @@ export function checkLabels(
   numClasses?: number,
 ): ArrayLike<number> {
   const n = rows === undefined ? undefined : typeof rows === 'number' ? rows : rows.shape[0];
-  const mismatch = (shape: readonly number[]): RangeError =>
-    typeof rows === 'object'
-      ? new RangeError(
-          `${fn}: ${arg} must have shape (${n},) to match X of shape ${formatShape(rows.shape)}, got ${formatShape(shape)}`,
-        )
-      : n !== undefined && shape.length === 1
-        ? new RangeError(
-            `${fn}: ${arg} has shape ${formatShape(shape)} but there are ${n} inputs; expected (${n},)`,
-          )
-        : new RangeError(`${fn}: ${arg} must have shape (N,), got ${formatShape(shape)}`);
   let values: ArrayLike<number>;
   if (isNdArray(y)) {
-    if (y.shape.length !== 1) throw mismatch(y.shape);
+    if (y.shape.length !== 1) throw labelShapeError(fn, arg, rows, y.shape);
     checkView(fn, arg, y);
     if (y.stride[0] === 1 && ArrayBuffer.isView(y.data)) {
       values = (y.data as unknown as Int32Array).subarray(y.offset, y.offset + y.shape[0]);
@@ -324,7 +324,7 @@ export function checkLabels(
       `${fn}: ${arg} must be an array of integer labels, got ${describeValue(y)}`,
     );
   }
-  if (n !== undefined && values.length !== n) throw mismatch([values.length]);
+  if (n !== undefined && values.length !== n) throw labelShapeError(fn, arg, rows, [values.length]);
   if (numClasses === undefined) return values;
   const out = new Int32Array(values.length);
   for (let i = 0; i < values.length; i++) {
@@ -333,6 +333,29 @@ export function checkLabels(
     out[i] = v;
   }
   return out;
+}
+
+/**
+ * The error for labels of the wrong shape (see {@link checkLabels}; a module-level function, not a
+ * closure made on every call).
+ */
+function labelShapeError(
+  fn: string,
+  arg: string,
+  rows: number | NdArray | undefined,
+  shape: readonly number[],
+): RangeError {
+  const n = rows === undefined ? undefined : typeof rows === 'number' ? rows : rows.shape[0];
+  if (typeof rows === 'object') {
+    return new RangeError(
+      `${fn}: ${arg} must have shape (${n},) to match X of shape ${formatShape(rows.shape)}, got ${formatShape(shape)}`,
+    );
+  }
+  return n !== undefined && shape.length === 1
+    ? new RangeError(
+        `${fn}: ${arg} has shape ${formatShape(shape)} but there are ${n} inputs; expected (${n},)`,
+      )
+    : new RangeError(`${fn}: ${arg} must have shape (N,), got ${formatShape(shape)}`);
 }
 
 /**

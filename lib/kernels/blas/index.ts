@@ -45,19 +45,34 @@ export const blasAddonPath = process.env.CS231N_BLAS_ADDON
 
 /** Products with fewer multiply-adds (m * n * k) than this are not timed (OpenBLAS runs them on one thread anyway below 64^3). */
 export const TUNE_MIN_MNK = 2 ** 20;
-/** Timed products per setting in one measurement, at most (alternating between the settings). */
+/** Timed products per setting in one measurement, at most (each shape alternating between the settings). */
 export const PROBE_CALLS = 6;
 /** A measurement ends early once one setting is this many times slower than the other. */
 export const CLEAR_RATIO = 1.5;
 /** Products run with the chosen setting between two measurements: first, and at most (doubling while the choice holds). */
 export const RUN_CALLS = [200, 3200] as const;
 
+/** One product shape's timings in a measurement, per setting (index into the settings). */
+interface ShapeProbe {
+  calls: number;
+  seconds: [number, number];
+  work: [number, number];
+}
+
 /**
- * Chooses between one thread and `maxThreads` for large products by timing both, alternately, on
- * the products the program runs (time per multiply-add), and measures again after a while, since
- * the machine's load changes: after {@link RUN_CALLS}[0] large products, twice as many each time the
- * choice holds, up to {@link RUN_CALLS}[1]. A measurement stops as soon as one setting is clearly
- * slower, so that little time is spent on the slow one.
+ * Chooses between one thread and `maxThreads` for large products by timing both on the products
+ * the program runs, and measures again after a while, since the machine's load changes: after
+ * {@link RUN_CALLS}[0] large products, twice as many each time the choice holds, up to
+ * {@link RUN_CALLS}[1]. A measurement stops as soon as one setting is clearly slower, so that little
+ * time is spent on the slow one.
+ *
+ * The settings are compared on equal terms: each product shape alternates between them on its own
+ * (a net's step runs products of several shapes, whose time per multiply-add differs, so
+ * alternating call by call compared a large product on one setting with a small one on the other),
+ * the two are compared over the shapes timed on both, and the first product of each shape, which
+ * also pays for OpenBLAS's first use of its buffers, is not timed. (Both had this tuner put a
+ * FullyConnectedNet's step on one thread for most of a run on an idle machine, where two threads
+ * are nearly twice as fast.)
  */
 export class ThreadTuner {
   /** the setting in use between measurements */
@@ -66,9 +81,9 @@ export class ThreadTuner {
   private current: number;
   private untilProbe = 0;
   private runLength: number = RUN_CALLS[0];
-  private probeIndex = 0;
-  private readonly seconds: number[];
-  private readonly work: number[];
+  private probeCalls = 0;
+  private readonly probes = new Map<string, ShapeProbe>();
+  private readonly seen = new Set<string>();
 
   /**
    * @param maxThreads the thread count OpenBLAS started with (> 1)
@@ -80,53 +95,68 @@ export class ThreadTuner {
     private readonly setThreads: (n: number) => void,
     private readonly clock: () => number = () => performance.now(),
   ) {
-    this.settings = [maxThreads, 1]; // exactly two: rates() and decide() compare the pair
+    this.settings = [maxThreads, 1]; // exactly two: estimate() and decide() compare the pair
     this.chosen = maxThreads;
     this.current = maxThreads;
-    this.seconds = this.settings.map(() => 0);
-    this.work = this.settings.map(() => 0);
   }
 
-  /** Runs `product` (of `mnk` multiply-adds) with the thread count in force. */
-  run(mnk: number, product: () => void): void {
+  /**
+   * Runs `product` (of `mnk` multiply-adds) with the thread count in force.
+   * @param shape names the product's shape (its dimensions and transposes); products of one shape
+   *   are timed against each other (by default, those of equal `mnk`)
+   */
+  run(mnk: number, product: () => void, shape: string = String(mnk)): void {
     if (mnk < TUNE_MIN_MNK) {
       product();
       return;
     }
-    if (this.untilProbe > 0) {
-      this.untilProbe--;
+    if (this.untilProbe > 0 || !this.seen.has(shape)) {
+      if (this.untilProbe > 0) this.untilProbe--;
+      this.seen.add(shape);
       this.use(this.chosen);
       product();
       return;
     }
-    const s = this.probeIndex % this.settings.length;
+    const p = this.probes.get(shape) ?? { calls: 0, seconds: [0, 0], work: [0, 0] };
+    this.probes.set(shape, p);
+    const s = p.calls % 2;
     this.use(this.settings[s]);
     const t0 = this.clock();
     product();
-    this.seconds[s] += this.clock() - t0;
-    this.work[s] += mnk;
-    this.probeIndex++;
-    if (this.probeIndex % 2 === 0) {
-      const [fast, slow] = this.rates();
-      if (this.probeIndex === PROBE_CALLS * 2 || slow > CLEAR_RATIO * fast) this.decide();
+    p.seconds[s] += this.clock() - t0;
+    p.work[s] += mnk;
+    p.calls++;
+    this.probeCalls++;
+    if (p.calls % 2 === 0) {
+      const [a, b] = this.estimate();
+      if (this.probeCalls >= PROBE_CALLS * 2 || Math.max(a, b) > CLEAR_RATIO * Math.min(a, b)) {
+        this.decide(a, b);
+      }
     }
   }
 
-  /** Time per multiply-add of the two settings. */
-  private rates(): [number, number] {
-    const r = this.seconds.map((t, i) => t / this.work[i]);
-    return [Math.min(r[0], r[1]), Math.max(r[0], r[1])];
+  /**
+   * The time each setting would take for all the work timed so far, from its time per multiply-add
+   * on each shape timed on both settings.
+   */
+  private estimate(): [number, number] {
+    const total: [number, number] = [0, 0];
+    for (const p of this.probes.values()) {
+      if (p.work[0] === 0 || p.work[1] === 0) continue;
+      const work = p.work[0] + p.work[1];
+      total[0] += (p.seconds[0] / p.work[0]) * work;
+      total[1] += (p.seconds[1] / p.work[1]) * work;
+    }
+    return total;
   }
 
-  private decide(): void {
-    const best = this.seconds[1] / this.work[1] < this.seconds[0] / this.work[0] ? 1 : 0;
-    const next = this.settings[best];
+  private decide(a: number, b: number): void {
+    const next = this.settings[b < a ? 1 : 0];
     this.runLength =
       next === this.chosen ? Math.min(this.runLength * 2, RUN_CALLS[1]) : RUN_CALLS[0];
     this.chosen = next;
-    this.seconds.fill(0);
-    this.work.fill(0);
-    this.probeIndex = 0;
+    this.probes.clear();
+    this.probeCalls = 0;
     this.untilProbe = this.runLength;
   }
 
@@ -166,8 +196,18 @@ export function blasBackendOf(addon: BlasAddon): ComputeBackend {
     if (max > 1 && addon.setThreads(max)) {
       const tuner = new ThreadTuner(max, (n) => addon.setThreads(n));
       threads = `1 or ${max} threads, whichever is measured faster`;
-      gemm = (transA, transB, m, n, k, alpha, a, b, beta, c) =>
-        tuner.run(m * n * k, () => addon.gemm(transA, transB, m, n, k, alpha, a, b, beta, c));
+      gemm = (transA, transB, m, n, k, alpha, a, b, beta, c) => {
+        const mnk = m * n * k;
+        if (mnk < TUNE_MIN_MNK) {
+          addon.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+          return;
+        }
+        tuner.run(
+          mnk,
+          () => addon.gemm(transA, transB, m, n, k, alpha, a, b, beta, c),
+          `${transA ? 'T' : 'N'}${transB ? 'T' : 'N'} ${m} ${n} ${k}`,
+        );
+      };
     }
   }
   // An addon built before gatherRows existed still loads (`npm install` rebuilds it).
