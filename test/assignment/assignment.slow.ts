@@ -1053,6 +1053,20 @@ describe('npm run submit', () => {
     expect(notebookProblem(nb, 'features.ipynb')).not.toBeNull();
   });
 
+  it('refuses an --out in a folder that does not exist, before packing anything', () => {
+    const out = path.join(tmp, 'no-such-folder', 'submission.zip');
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'tools/assignment/submit.ts', '--out', out],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toBe(
+      `submit: --out ${out}: its folder ${path.dirname(out)} does not exist`,
+    );
+    expect(run.stdout).toBe('');
+  });
+
   it('refuses a missing notebook of the assignment, naming it', () => {
     const dir = project('submit-missing', [code('const x = 1;', [], 1)]);
     expect(() =>

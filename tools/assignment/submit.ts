@@ -186,6 +186,10 @@ async function main(argv: string[]): Promise<void> {
   const root = path.resolve(__dirname, '..', '..');
   const i = argv.indexOf('--out');
   const out = path.resolve(i >= 0 && argv[i + 1] ? argv[i + 1] : path.join(root, 'submission.zip'));
+  if (!fs.existsSync(path.dirname(out))) {
+    console.error(`submit: --out ${out}: its folder ${path.dirname(out)} does not exist`);
+    process.exit(2);
+  }
   let assignment: AssignmentNumber = 1;
   const a = argv.indexOf('--assignment');
   if (a >= 0) {
