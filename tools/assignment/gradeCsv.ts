@@ -1,8 +1,8 @@
 /**
  * The class table as CSV for a gradebook (`npm run grade -- --submissions DIR --csv FILE`): one
- * row per submission; columns `submission`, `score`, `max_score`, one per exercise graded (its points),
- * one per part (named by the part id, e.g. `knn:two_loops`), then `notes` (what of the submission
- * was ignored or replaced, joined by " | "). Written atomically.
+ * row per submission; columns `submission`, `score`, `max_score`, one per exercise graded (its
+ * points), one per part (named by the part id, e.g. `knn:two_loops`), then `notes` (what of the
+ * submission was ignored or replaced, joined by " | "). Written atomically.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -2,10 +2,11 @@
  * The Gradescope side of the autograder bundle (`npm run autograder`): run by the bundle's
  * run_autograder as `node --import tsx tools/assignment/gradescope.ts --assignment N`, it grades
  * assignment N of the submission Gradescope laid out in ROOT/submission (the files of
- * submission.zip, or the zip itself) with this project's grader and writes ROOT/results/results.json in Gradescope's format: `score`,
- * `execution_time`, `output` (the notes on the submission), `visibility`, `stdout_visibility`, and
- * `tests[]` with one test per part (`name`, `number`, `score`, `max_score`, `status`, `output`,
- * `visibility`). ROOT is AUTOGRADER_ROOT, else /autograder (Gradescope's).
+ * submission.zip, or the zip itself) with this project's grader and writes
+ * ROOT/results/results.json in Gradescope's format: `score`, `execution_time`, `output` (the notes
+ * on the submission), `visibility`, `stdout_visibility`, and `tests[]` with one test per part
+ * (`name`, `number`, `score`, `max_score`, `status`, `output`, `visibility`). ROOT is
+ * AUTOGRADER_ROOT, else /autograder (Gradescope's).
  *
  * results.json is written whatever happens (an unexpected error gives score 0 and says why), so a
  * submission always gets a result; the exit code is 0 then too.

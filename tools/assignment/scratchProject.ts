@@ -1,8 +1,8 @@
 /**
  * A scratch project for one submission (a zip made by `npm run submit`, or a folder holding lib/
  * and notebooks/): the grader's own project with the files the student writes (the graded lib/
- * files) and the graded assignment's notebooks taken from the submission. Everything else, tests and fixtures
- * included, is the grader's copy, whatever the submission holds.
+ * files) and the graded assignment's notebooks taken from the submission. Everything else, tests
+ * and fixtures included, is the grader's copy, whatever the submission holds.
  *
  * Bad input costs only its own points and leaves a note (one line) in the report:
  * - a zip over the size limit (GRADE_MAX_ZIP_MB, default 100 MiB, also for its unpacked size) is
