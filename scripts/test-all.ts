@@ -7,8 +7,9 @@
  *   3. vitest, once per compute backend that loads (blas, wasm, js): the code of test:backends
  *   4. every notebook in notebooks/ executed by real nbconvert on the tslab kernel and on Deno's
  *      (reduced budget), then vitest per backend and the notebooks again on the newest Node LTS
- *      line (installed from the npm registry, see scripts/common/nodeLines.ts), and the kernel's
- *      own test notebooks (test/kernel/: autoreload, interrupt, long output, errors)
+ *      line (installed from the npm registry, see scripts/common/nodeLines.ts; not repeated when
+ *      that line runs test:all), and the kernel's own test notebooks (test/kernel/: autoreload,
+ *      interrupt, long output, errors)
  *   5. assignment mode: the student version, its notebook, the grader, the submission zip
  *   6. the notebook in JupyterLab driven by Chromium
  * Ends with one line counting the tests that passed and failed across all steps (a type check, the
@@ -95,7 +96,11 @@ function main(): boolean {
     return runs.every((r) => r.ok);
   });
 
-  nodeLineSteps(NEWEST_LTS, artifacts);
+  // Run on the newest line already (`npm run node-lines -- run 26 -- npm run test:all`), the steps
+  // above were that line's.
+  if (Number(process.versions.node.split('.')[0]) !== NEWEST_LTS) {
+    nodeLineSteps(NEWEST_LTS, artifacts);
+  }
   vitestStep('kernel', 'test/kernel/vitest.config.ts');
   // (The student version made by npm run assignment has no test/assignment/.)
   if (fs.existsSync(path.join(ROOT, 'test', 'assignment', 'vitest.config.ts'))) {
