@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { zipSync } from 'fflate';
-import { exercisesOf, parseAssignment } from './exercises';
+import { assignmentOption, exercisesOf } from './exercises';
 import type { AssignmentNumber } from './gradingKit';
 import { buildStudentVersion } from './makeStudent';
 
@@ -118,16 +118,7 @@ function main(argv: string[]): void {
     console.error(`autograder: --out FILE is missing\n${usage}`);
     process.exit(2);
   }
-  let assignment: AssignmentNumber = 1;
-  const a = argv.indexOf('--assignment');
-  if (a >= 0) {
-    try {
-      assignment = parseAssignment('autograder: --assignment', argv[a + 1]);
-    } catch (e) {
-      console.error(`${(e as Error).message}\n${usage}`);
-      process.exit(2);
-    }
-  }
+  const assignment = assignmentOption(argv, 'autograder', usage, 1);
   const out = path.resolve(argv[i + 1]);
   if (!fs.existsSync(path.dirname(out))) {
     console.error(`autograder: folder ${path.dirname(out)} does not exist`);

@@ -17,8 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { zipSync } from 'fflate';
-import { exercisesOf, parseAssignment } from './exercises';
-import type { AssignmentNumber } from './gradingKit';
+import { assignmentOption, exercisesOf } from './exercises';
 import { cellText, type Notebook } from './notebook';
 import { findChromium, NO_BROWSER, submissionPdf } from './submitPdf';
 
@@ -190,16 +189,7 @@ async function main(argv: string[]): Promise<void> {
     console.error(`submit: --out ${out}: its folder ${path.dirname(out)} does not exist`);
     process.exit(2);
   }
-  let assignment: AssignmentNumber = 1;
-  const a = argv.indexOf('--assignment');
-  if (a >= 0) {
-    try {
-      assignment = parseAssignment('submit: --assignment', argv[a + 1]);
-    } catch (e) {
-      console.error(`${(e as Error).message}\n${usage}`);
-      process.exit(2);
-    }
-  }
+  const assignment = assignmentOption(argv, 'submit', usage, 1);
   const chosen = exercisesOf(assignment);
   const graded = new Set(chosen.flatMap((e) => e.parts.map((p) => p.file)));
   console.log(

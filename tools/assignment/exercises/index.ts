@@ -51,3 +51,23 @@ export function parseAssignment(option: string, value: string | undefined): Assi
   }
   return found;
 }
+
+/**
+ * The `--assignment N` of a command's arguments, `fallback` without it. A bad value prints the
+ * reason and `usage` on stderr and exits 2 (`command` names the command in the message).
+ */
+export function assignmentOption(
+  argv: string[],
+  command: string,
+  usage: string,
+  fallback: AssignmentNumber,
+): AssignmentNumber {
+  const i = argv.indexOf('--assignment');
+  if (i < 0) return fallback;
+  try {
+    return parseAssignment(`${command}: --assignment`, argv[i + 1]);
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${usage}`);
+    process.exit(2);
+  }
+}
