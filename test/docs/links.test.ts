@@ -4,8 +4,9 @@
  * and fenced code blocks are text, not links, and are skipped; absolute URLs are not fetched.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -191,6 +192,17 @@ describe('githubSlug', () => {
 });
 
 describe('brokenLinks', () => {
+  // A made-up repository: a README with two headings, a page under docs/ and a folder.
+  let root = '';
+  beforeAll(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'links-'));
+    fs.writeFileSync(path.join(root, 'README.md'), '# Project\n\n## Two commands\n');
+    fs.mkdirSync(path.join(root, 'docs'));
+    fs.mkdirSync(path.join(root, 'lib'));
+    fs.writeFileSync(path.join(root, 'lib', 'index.ts'), '');
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
   it('finds a missing file, a missing anchor and an anchor on a folder, and nothing in code', () => {
     const text = [
       '# Page',
@@ -204,17 +216,21 @@ describe('brokenLinks', () => {
       '```md',
       '[in a fenced block](missing-in-fence.md)',
       '```',
+      '',
+      '[a reference]: ../README.md#project',
+      '[a broken reference]: ../README.md#three-commands',
     ].join('\n');
-    const found = brokenLinks('docs/made-up.md', text, ROOT).map((b) => [b.line, b.target]);
+    const found = brokenLinks('docs/page.md', text, root).map((b) => [b.line, b.target]);
     expect(found).toEqual([
       [4, 'nowhere.md'],
       [4, '#no-such-heading'],
       [5, '../lib/#x'],
+      [14, '../README.md#three-commands'],
     ]);
   });
 
   it('refuses a link that leaves the repository', () => {
-    const found = brokenLinks('README.md', '[up](../outside.md)', ROOT);
+    const found = brokenLinks('README.md', '[up](../outside.md)', root);
     expect(found.map((b) => b.reason)).toEqual(['points outside the repository']);
   });
 });
