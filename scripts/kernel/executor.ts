@@ -13,9 +13,9 @@
  *   say where it stopped; listeners run before the next cell and get { executionCount }.
  * - Unwritten exercises (student version, `npm run assignment`): the functions a student writes
  *   throw a NotImplementedError ("affineForward is not implemented yet: write it in
- *   lib/layers.ts"). A cell stopped by one prints that sentence as one stderr line and counts as
- *   run, so "Run All" reaches the end and the declarations of the cell stay known to the next
- *   cells; any other error fails the cell.
+ *   lib/layers/affine.ts"). A cell stopped by one prints that sentence as one stderr line and
+ *   counts as run, so "Run All" reaches the end and the declarations of the cell stay known to the
+ *   next cells; any other error fails the cell.
  * - Errors: see ./messages.ts (one line for names used too early, our frames only).
  */
 import * as fs from 'node:fs';

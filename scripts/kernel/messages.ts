@@ -5,7 +5,7 @@
  *   the set-up cell) gets one line saying which cell to run first, instead of TypeScript's
  *   follow-up noise ("Exported variable 'solver' has or is using private name 'Solver'").
  * - `formatError`: a runtime error shows its message and the frames in this repository's sources
- *   (lib/layers.ts:NN through source maps, and the cell), not Node's or tslab's frames.
+ *   (lib/layers/affine.ts:NN through source maps, and the cell), not Node's or tslab's frames.
  * - `INTERRUPTED`: the one line an interrupted cell prints.
  */
 import * as path from 'node:path';

@@ -16,7 +16,7 @@
  *   name imported in the set-up cell (`import { affineForward } from './lib'`) calls the edited code
  *   on the next run of any cell.
  * - Stack traces. Each file is transpiled with an inline source map and run under its own .ts path,
- *   so with source maps enabled (process.setSourceMapsEnabled) errors name lib/layers.ts:NN.
+ *   so with source maps enabled (process.setSourceMapsEnabled) errors name lib/layers/affine.ts:NN.
  *
  * Directory imports ('./lib', './kernels') resolve to their index.ts as in the TypeScript program.
  * Everything else (node_modules packages, node: built-ins, .node addons, .json) is loaded by Node.

@@ -198,7 +198,7 @@ describe('the student version', () => {
         f,
       ).toBe(true);
     }
-    expect(files).toContain('lib/layers.ts');
+    expect(files).toContain('lib/layers/affine.ts');
     expect(files).toContain(NOTEBOOK);
     expect(files).toContain('package.json');
   });
@@ -262,12 +262,14 @@ describe('the student version', () => {
   });
 
   it('has stubs that keep the signature and TSDoc and throw one plain line naming the file', async () => {
-    const layers = fs.readFileSync(path.join(student, 'lib/layers.ts'), 'utf8');
+    const layers = fs.readFileSync(path.join(student, 'lib/layers/affine.ts'), 'utf8');
     expect(layers).toContain(
       'export function affineForward(x: Tensor, w: Tensor, b: Tensor): [Tensor, AffineCache] {',
     );
     expect(layers).toContain(' * Affine (fully-connected) layer forward pass');
-    expect(layers).toContain("throw new NotImplementedError('affineForward', 'lib/layers.ts');");
+    expect(layers).toContain(
+      "throw new NotImplementedError('affineForward', 'lib/layers/affine.ts');",
+    );
     const fcNet = fs.readFileSync(path.join(student, 'lib/classifiers/fcNet.ts'), 'utf8');
     expect(fcNet).toContain(
       "throw new NotImplementedError('TwoLayerNet constructor', 'lib/classifiers/fcNet.ts');",
@@ -276,7 +278,7 @@ describe('the student version', () => {
       "throw new NotImplementedError('TwoLayerNet.loss', 'lib/classifiers/fcNet.ts');",
     );
 
-    const lib = (await import(path.join(student, 'lib/layers.ts'))) as {
+    const lib = (await import(path.join(student, 'lib/layers/relu.ts'))) as {
       reluForward(x: unknown): unknown;
     };
     const tensor = (await import(path.join(student, 'lib/core/tensor.ts'))) as {
@@ -289,9 +291,9 @@ describe('the student version', () => {
       err = e as Error;
     }
     expect(err?.name).toBe('NotImplementedError');
-    expect(err?.message).toBe('reluForward is not implemented yet: write it in lib/layers.ts');
+    expect(err?.message).toBe('reluForward is not implemented yet: write it in lib/layers/relu.ts');
     expect(err?.stack).toBe(
-      'NotImplementedError: reluForward is not implemented yet: write it in lib/layers.ts',
+      'NotImplementedError: reluForward is not implemented yet: write it in lib/layers/relu.ts',
     );
   });
 
@@ -347,7 +349,9 @@ describe('the student version', () => {
     () => {
       const { out, stderr } = executeStudentNotebook(NOTEBOOK);
       expect(stderr.length).toBeGreaterThanOrEqual(8);
-      expect(stderr).toContain('affineForward is not implemented yet: write it in lib/layers.ts\n');
+      expect(stderr).toContain(
+        'affineForward is not implemented yet: write it in lib/layers/affine.ts\n',
+      );
       expect(stderr).toContain(
         'TwoLayerNet constructor is not implemented yet: write it in lib/classifiers/fcNet.ts\n',
       );
@@ -357,7 +361,7 @@ describe('the student version', () => {
       fs.copyFileSync(out, path.join(copy, NOTEBOOK));
       const gradedA1 = new Set(allParts(1).map((p) => p.file));
       expect(() => buildSubmission(copy, () => {}, [NOTEBOOK], gradedA1)).toThrow(
-        /^submit: notebooks\/two_layer_net.ipynb holds an error in cell \d+ \(affineForward is not implemented yet: write it in lib\/layers.ts\)/,
+        /^submit: notebooks\/two_layer_net.ipynb holds an error in cell \d+ \(affineForward is not implemented yet: write it in lib\/layers\/affine.ts\)/,
       );
     },
     700_000,
@@ -368,7 +372,7 @@ describe('the student version', () => {
     () => {
       const { out, stderr } = executeStudentNotebook('notebooks/assignment2/Dropout.ipynb');
       expect(stderr).toContain(
-        'dropoutForward is not implemented yet: write it in lib/dropout.ts\n',
+        'dropoutForward is not implemented yet: write it in lib/layers/dropout.ts\n',
       );
       // Every check cell stops at its first unwritten call: the backward check at the forward
       // pass, the experiment at the net; the chart cell after it says there is nothing to plot.
@@ -439,12 +443,17 @@ describe('the grader', () => {
 
   it("gives the student version with one solved file put back exactly that file's parts", () => {
     const files = [...new Set(allParts().map((p) => p.file))].filter((f) => f.startsWith('lib/'));
-    expect(files.length).toBe(9);
+    expect(files.length).toBe(11);
     // TwoLayerNet and FullyConnectedNet are built from the layers (as the course's fc_net.py):
-    // fcNet.ts is put back with layers.ts, normalization.ts and dropout.ts; every other file on
-    // its own.
+    // fcNet.ts is put back with the files of lib/layers/; every other file on its own.
     const withFile: Record<string, string[]> = {
-      'lib/classifiers/fcNet.ts': ['lib/layers.ts', 'lib/normalization.ts', 'lib/dropout.ts'],
+      'lib/classifiers/fcNet.ts': [
+        'lib/layers/affine.ts',
+        'lib/layers/relu.ts',
+        'lib/layers/losses.ts',
+        'lib/layers/normalization.ts',
+        'lib/layers/dropout.ts',
+      ],
     };
     for (const file of files) {
       const restored = [file, ...(withFile[file] ?? [])];
@@ -464,12 +473,15 @@ describe('the grader', () => {
 
   it('stops a hanging part at its time limit and grades the others', async () => {
     const dir = studentCopy('hanging');
-    const file = path.join(dir, 'lib/layers.ts');
+    const file = path.join(dir, 'lib/layers/relu.ts');
     fs.writeFileSync(
       file,
       fs
         .readFileSync(file, 'utf8')
-        .replace("throw new NotImplementedError('reluForward', 'lib/layers.ts');", 'for (;;) {}'),
+        .replace(
+          "throw new NotImplementedError('reluForward', 'lib/layers/relu.ts');",
+          'for (;;) {}',
+        ),
     );
     const part = allParts().find((p) => p.id === 'two_layer_net:relu_forward')!;
     process.env.GRADE_TIMEOUT_MS = '5000';
@@ -534,9 +546,11 @@ describe('the grader', () => {
 
   it('grades a folder of submissions (folders and zips) into one table', () => {
     const subs = path.join(tmp, 'submissions');
-    fs.mkdirSync(path.join(subs, 'alice', 'lib'), { recursive: true });
+    fs.mkdirSync(path.join(subs, 'alice', 'lib', 'layers'), { recursive: true });
     fs.mkdirSync(path.join(subs, 'alice', 'notebooks'));
-    fs.copyFileSync(path.join(ROOT, 'lib/layers.ts'), path.join(subs, 'alice/lib/layers.ts'));
+    for (const f of ['affine.ts', 'relu.ts', 'losses.ts']) {
+      fs.copyFileSync(path.join(ROOT, 'lib/layers', f), path.join(subs, 'alice/lib/layers', f));
+    }
     fs.copyFileSync(path.join(ROOT, NOTEBOOK), path.join(subs, 'alice', NOTEBOOK));
     // bob hands in the untouched student version's notebook and fcNet.ts only.
     fs.writeFileSync(
@@ -885,8 +899,13 @@ describe('npm run autograder (Gradescope)', () => {
     expect(setup).toMatch(/apt-get install -y nodejs/);
     expect(setup).toMatch(/cd \/autograder\/source\/grader\nnpm ci/);
     expect(spawnSync('bash', ['-n', path.join(root, 'source', 'setup.sh')]).status).toBe(0);
-    const layers = fs.readFileSync(path.join(root, 'source', 'grader', 'lib', 'layers.ts'), 'utf8');
-    expect(layers).toContain("throw new NotImplementedError('affineForward', 'lib/layers.ts');");
+    const layers = fs.readFileSync(
+      path.join(root, 'source', 'grader', 'lib', 'layers', 'affine.ts'),
+      'utf8',
+    );
+    expect(layers).toContain(
+      "throw new NotImplementedError('affineForward', 'lib/layers/affine.ts');",
+    );
     expect(layers).not.toContain('BEGIN SOLUTION');
   });
 
@@ -931,7 +950,7 @@ describe('npm run autograder (Gradescope)', () => {
       /- notebooks\/assignment2\/FullyConnectedNets.ipynb was not executed \(cell \d+ has not run\)/,
     );
     expect(fresh.tests.find((t) => t.name === 'dropout: dropoutBackward')?.output).toBe(
-      'missing: dropoutBackward is not implemented yet: write it in lib/dropout.ts',
+      'missing: dropoutBackward is not implemented yet: write it in lib/layers/dropout.ts',
     );
   }, 600_000);
 
@@ -950,7 +969,7 @@ describe('npm run autograder (Gradescope)', () => {
       (sub) => {
         copyFrom(ROOT, [...graded, ...notebooks], sub);
         fs.rmSync(path.join(sub, 'lib/classifiers/softmax.ts'));
-        const layers = path.join(sub, 'lib/layers.ts');
+        const layers = path.join(sub, 'lib/layers/losses.ts');
         fs.writeFileSync(
           layers,
           fs
@@ -1105,8 +1124,8 @@ describe('npm run submit', () => {
           .flatMap((e) => [e.notebook, e.notebook.replace(/\.ipynb$/, '.html')])
           .sort(),
       );
-      expect(names).toContain('lib/normalization.ts');
-      expect(names).toContain('lib/layers.ts');
+      expect(names).toContain('lib/layers/normalization.ts');
+      expect(names).toContain('lib/layers/affine.ts');
     },
     600_000,
   );

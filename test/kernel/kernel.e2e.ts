@@ -102,7 +102,7 @@ function expectCounts(nb: Notebook) {
 }
 
 describe('autoreload', () => {
-  const layers = path.join(ROOT, 'lib', 'layers.ts');
+  const layers = path.join(ROOT, 'lib', 'layers', 'relu.ts');
   let original = '';
   beforeAll(() => {
     original = fs.readFileSync(layers, 'utf8');
@@ -132,7 +132,7 @@ describe('autoreload', () => {
 
 describe('rerun right after a failure', () => {
   it('edit, rerun (fails), restore in the same second, rerun at once: output each time, as JupyterLab sends them', () => {
-    const layers = path.join(ROOT, 'lib', 'layers.ts');
+    const layers = path.join(ROOT, 'lib', 'layers', 'affine.ts');
     const original = fs.readFileSync(layers, 'utf8');
     const r = spawnSync(
       path.join(VENV, 'bin', 'python'),
@@ -154,7 +154,7 @@ describe('rerun right after a failure', () => {
     expect(result.edited.status).toBe('error');
     expect(result.edited.stdout).toBe('');
     expect(result.edited.stderr).toMatch(
-      /^Error: affineForward was edited on disk\n {4}at affineForward \(lib\/layers\.ts:\d+:\d+\)/,
+      /^Error: affineForward was edited on disk\n {4}at affineForward \(lib\/layers\/affine\.ts:\d+:\d+\)/,
     );
     // Sent the moment the error reply came: not aborted, and it runs the restored file.
     expect(result.restored).toMatchObject({ status: 'ok', stdout: expected, stderr: '' });
@@ -269,13 +269,13 @@ describe('errors', () => {
       const frames = lines.slice(1);
       expect(frames.length).toBeGreaterThan(0);
       expect(frames.length).toBeLessThanOrEqual(4);
-      expect(frames[0]).toMatch(/^ {4}at checkAffine \(lib\/layers\.ts:\d+:\d+\)$/);
-      expect(frames[1]).toMatch(/^ {4}at affineForward \(lib\/layers\.ts:\d+:\d+\)$/);
+      expect(frames[0]).toMatch(/^ {4}at checkAffine \(lib\/layers\/affine\.ts:\d+:\d+\)$/);
+      expect(frames[1]).toMatch(/^ {4}at affineForward \(lib\/layers\/affine\.ts:\d+:\d+\)$/);
       for (const f of frames) expect(f).not.toMatch(/node:|node_modules|tslab|\.js:|scripts\//);
     }
-    // The frame's line is where lib/layers.ts throws (source maps, not the transpiled line).
-    const src = fs.readFileSync(path.join(ROOT, 'lib', 'layers.ts'), 'utf8').split('\n');
-    const line = Number(/layers\.ts:(\d+)/.exec(stream(cells[2], 'stderr'))?.[1]);
+    // The frame's line is where lib/layers/affine.ts throws (source maps, not the transpiled line).
+    const src = fs.readFileSync(path.join(ROOT, 'lib', 'layers', 'affine.ts'), 'utf8').split('\n');
+    const line = Number(/affine\.ts:(\d+)/.exec(stream(cells[2], 'stderr'))?.[1]);
     expect(src[line - 1]).toMatch(/throw new RangeError/);
     expect(stream(cells[3], 'stderr')).toContain('at deeper (cell)');
 

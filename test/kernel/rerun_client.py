@@ -2,7 +2,7 @@
 
 Run by test/kernel/kernel.e2e.ts with the project venv's Python. nbconvert cannot drive this: it
 sends stop_on_error false for a cell allowed to fail, and stops at any other failing cell. Like the
-browser loop test: a check cell runs, lib/layers.ts is edited on disk so that affineForward throws,
+browser loop test: a check cell runs, lib/layers/affine.ts is edited on disk so that affineForward throws,
 the cell is rerun (it must fail with the edit's message), the file is restored within the same
 second and the cell is rerun the moment its error reply arrives (it must print its result again),
 then rerun once more. Last, "Run All" after a failure: three requests sent together, the first
@@ -14,7 +14,7 @@ import pathlib
 
 import jupyter_client
 
-LAYERS = pathlib.Path(__file__).resolve().parents[2] / "lib" / "layers.ts"
+LAYERS = pathlib.Path(__file__).resolve().parents[2] / "lib" / "layers" / "affine.ts"
 SETUP = "import { affineForward, linspace, reshape, relError, tensor } from './lib';"
 CHECK = """const x = reshape(linspace(-0.1, 0.5, 240), [2, 4, 5, 6]);
 const w = reshape(linspace(-0.2, 0.3, 360), [120, 3]);
@@ -31,7 +31,7 @@ def main():
         "checkAffine('affineForward', x, w, b);",
         "checkAffine('affineForward', x, w, b);\n  throw new Error('affineForward was edited on disk');",
     )
-    assert edited != original, "the affineForward line to edit was not found in lib/layers.ts"
+    assert edited != original, "the affineForward line to edit was not found in lib/layers/affine.ts"
     km, kc = jupyter_client.manager.start_new_kernel(kernel_name="tslab", startup_timeout=120)
 
     def finish(msg_id):

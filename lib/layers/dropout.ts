@@ -3,9 +3,9 @@
  * activation is kept with probability p and scaled by 1 / p, so test time is the identity.
  */
 
-import { checkOptions } from './core/options';
-import { random } from './core/random';
-import { checkSameShape, checkTensor, contiguousData, type Tensor, tensor } from './core/tensor';
+import { checkOptions } from '../core/options';
+import { random } from '../core/random';
+import { checkSameShape, checkTensor, contiguousData, type Tensor, tensor } from '../core/tensor';
 
 /** The options of a dropout layer (the course's `dropout_param` dict). */
 export interface DropoutParam {

@@ -8,7 +8,7 @@
  * or by D for layer norm), as numpy's `x.var(axis)`.
  */
 
-import { checkOptions } from './core/options';
+import { checkOptions } from '../core/options';
 import {
   checkNonEmptyBatch,
   checkSameShape,
@@ -17,7 +17,7 @@ import {
   formatShape,
   type Tensor,
   tensor,
-} from './core/tensor';
+} from '../core/tensor';
 
 /**
  * The state of one batch normalization layer (the course's `bn_param` dict). The forward pass reads
