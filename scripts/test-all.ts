@@ -5,8 +5,8 @@
  *      backend is then rebuilt against)
  *   2. tsc --noEmit (strict) and the linter
  *   3. vitest, once per compute backend that loads (blas, wasm, js): the code of test:backends
- *   4. every notebook in notebooks/ executed by real nbconvert on the tslab kernel and on Deno's
- *      (reduced budget), then vitest per backend and the notebooks again on the newest Node LTS
+ *   4. every notebook (notebooks/assignment1, notebooks/assignment2) executed by real nbconvert
+ *      on the tslab kernel and on Deno's (reduced budget), then vitest per backend and the notebooks again on the newest Node LTS
  *      line (installed from the npm registry, see scripts/common/nodeLines.ts; not repeated when
  *      that line runs test:all), and the kernel's own test notebooks (test/kernel/: autoreload,
  *      interrupt, long output, errors)
@@ -15,6 +15,7 @@
  * Ends with one line counting the tests that passed and failed across all steps (a type check, the
  * lint and each notebook count as one test each), and exits non-zero on any failure.
  */
+
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runVitestPerBackend, vitestCounts } from './common/backends';

@@ -3,7 +3,7 @@
  * .venv runs it as `node --max-semi-space-size=64 --require <tsx's CommonJS hook>
  * scripts/tslab-kernel.ts kernel --config-path <connection file>` (scripts/kernel/kernelspec.ts).
  *
- * What stock tslab 1.0 does not do for notebooks/*.ipynb, set up here before tslab starts:
+ * What stock tslab 1.0 does not do for the notebooks, set up here before tslab starts:
  *
  * 1. Working directory. tslab compiles only .ts files under its working directory (its TypeScript
  *    rootDir is the cwd), and Jupyter starts kernels in the notebook's folder, where ../lib is out
@@ -20,6 +20,7 @@
  *    collection every few steps; on Node 24 and later also V8's
  *    --external-memory-accounted-in-global-limit (below).
  */
+
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { kernelArgs } from './kernel/kernelArgs';

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { declarationKindChanges, topLevelDeclarations } from './helpers/notebookDeclarations';
 
-const dir = path.resolve(__dirname, '..', 'notebooks');
+const dir = path.resolve(__dirname, '..', 'notebooks', 'assignment1');
 const notebooks = fs.readdirSync(dir).filter((f) => f.endsWith('.ipynb'));
 
 function codeCells(file: string): Array<{ index: number; source: string }> {
@@ -55,7 +55,7 @@ describe('top-level declarations of the notebooks', () => {
     ]);
   });
 
-  it('notebooks/ holds the five notebooks', () => {
+  it('notebooks/assignment1/ holds the five notebooks', () => {
     expect(notebooks.sort()).toEqual([
       'features.ipynb',
       'knn.ipynb',

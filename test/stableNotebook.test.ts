@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NOTEBOOK_METADATA, notebookText, stableNotebook } from '../scripts/stable-notebook';
 
-const NOTEBOOK = path.join(__dirname, '..', 'notebooks', 'two_layer_net.ipynb');
+const NOTEBOOK = path.join(__dirname, '..', 'notebooks', 'assignment1', 'two_layer_net.ipynb');
 
 describe('stable notebook metadata (npm run notebook -- --in-place)', () => {
   it('drops run timestamps and fixes the kernel metadata, keeping everything else', () => {

@@ -122,15 +122,17 @@ export function executeNotebook(
   );
 }
 
-/** The `.ipynb` files of notebooks/ (assignment 1), then of notebooks/assignment2/, each sorted. */
+/** The `.ipynb` files of notebooks/assignment1/, then of notebooks/assignment2/, each sorted. */
 export function allNotebooks(): string[] {
-  return ['notebooks', path.join('notebooks', 'assignment2')].flatMap((sub) => {
-    const dir = path.join(ROOT, sub);
-    if (!fs.existsSync(dir)) return [];
-    return fs
-      .readdirSync(dir)
-      .filter((f) => f.endsWith('.ipynb'))
-      .sort()
-      .map((f) => path.join(dir, f));
-  });
+  return ['assignment1', 'assignment2']
+    .map((a) => path.join('notebooks', a))
+    .flatMap((sub) => {
+      const dir = path.join(ROOT, sub);
+      if (!fs.existsSync(dir)) return [];
+      return fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.ipynb'))
+        .sort()
+        .map((f) => path.join(dir, f));
+    });
 }

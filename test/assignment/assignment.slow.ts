@@ -36,7 +36,7 @@ import { buildSubmission, notebookProblem } from '../../tools/assignment/submit'
 import { NO_BROWSER } from '../../tools/assignment/submitPdf';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const NOTEBOOK = 'notebooks/two_layer_net.ipynb';
+const NOTEBOOK = 'notebooks/assignment1/two_layer_net.ipynb';
 const JUPYTER = path.join(ROOT, '.venv', 'bin', 'jupyter');
 const CIFAR = process.env.CIFAR10_DIR ?? path.join(ROOT, 'data', 'cifar-10-batches-bin');
 const haveJupyter = fs.existsSync(JUPYTER);
@@ -361,7 +361,7 @@ describe('the student version', () => {
       fs.copyFileSync(out, path.join(copy, NOTEBOOK));
       const gradedA1 = new Set(allParts(1).map((p) => p.file));
       expect(() => buildSubmission(copy, () => {}, [NOTEBOOK], gradedA1)).toThrow(
-        /^submit: notebooks\/two_layer_net.ipynb holds an error in cell \d+ \(affineForward is not implemented yet: write it in lib\/layers\/affine.ts\)/,
+        /^submit: notebooks\/assignment1\/two_layer_net.ipynb holds an error in cell \d+ \(affineForward is not implemented yet: write it in lib\/layers\/affine.ts\)/,
       );
     },
     700_000,
@@ -547,7 +547,7 @@ describe('the grader', () => {
   it('grades a folder of submissions (folders and zips) into one table', () => {
     const subs = path.join(tmp, 'submissions');
     fs.mkdirSync(path.join(subs, 'alice', 'lib', 'layers'), { recursive: true });
-    fs.mkdirSync(path.join(subs, 'alice', 'notebooks'));
+    fs.mkdirSync(path.join(subs, 'alice', path.dirname(NOTEBOOK)), { recursive: true });
     for (const f of ['affine.ts', 'relu.ts', 'losses.ts']) {
       fs.copyFileSync(path.join(ROOT, 'lib/layers', f), path.join(subs, 'alice/lib/layers', f));
     }
@@ -644,13 +644,13 @@ describe('the grader', () => {
     );
     // A folder with one of each other problem, beside solved files that must keep their points.
     const mixed = path.join(subs, 'mixed');
-    for (const d of ['lib/classifiers', 'notebooks', 'test/fixtures/grading']) {
+    for (const d of ['lib/classifiers', 'notebooks/assignment1', 'test/fixtures/grading']) {
       fs.mkdirSync(path.join(mixed, d), { recursive: true });
     }
     const put = (f: string, text: string | Buffer): void =>
       fs.writeFileSync(path.join(mixed, f), text);
-    put('notebooks/knn.ipynb', '{ "cells": [ not JSON');
-    put('notebooks/svm.ipynb', solved('notebooks/svm.ipynb'));
+    put('notebooks/assignment1/knn.ipynb', '{ "cells": [ not JSON');
+    put('notebooks/assignment1/svm.ipynb', solved('notebooks/assignment1/svm.ipynb'));
     put('lib/classifiers/linearClassifier.ts', solved('lib/classifiers/linearClassifier.ts'));
     put(
       'lib/classifiers/softmax.ts',
@@ -715,7 +715,7 @@ describe('the grader', () => {
     expect(bad.notes).toEqual([
       'lib/classifiers/softmax.ts does not compile (line 25: Expression expected.): graded as not written',
       'lib/classifiers/linearSvm.ts does not finish loading within 5 s (a loop at import time?): graded as not written',
-      'notebooks/knn.ipynb is not JSON (not a notebook): its parts get no points',
+      'notebooks/assignment1/knn.ipynb is not JSON (not a notebook): its parts get no points',
       'ignored 1 edited or added file the grader keeps its own copy of (test/fixtures/grading/svm.json)',
     ]);
     const parts = byId(bad);
@@ -728,7 +728,7 @@ describe('the grader', () => {
     expect(parts.get('softmax:loss_naive')?.status).toBe('missing');
     expect(parts.get('svm:loss_vectorized')?.status).toBe('missing');
     expect(parts.get('knn:inline_question_1')?.detail).toMatch(
-      /^notebooks\/knn.ipynb is not a notebook: not JSON/,
+      /^notebooks\/assignment1\/knn.ipynb is not a notebook: not JSON/,
     );
     expect(run.stdout).toContain('mixed: lib/classifiers/softmax.ts does not compile');
     // In the CSV the notes are the last field; a field with a comma or a quote is quoted.
@@ -957,7 +957,9 @@ describe('npm run autograder (Gradescope)', () => {
   it('gives the fresh student version 0, saying its notebooks were not executed', () => {
     const r = runAutograder((sub) => copyFrom(student, [...graded, ...notebooks], sub));
     expect(r.score).toBe(0);
-    expect(r.output).toMatch(/- notebooks\/knn.ipynb was not executed \(cell \d+ has not run\)/);
+    expect(r.output).toMatch(
+      /- notebooks\/assignment1\/knn.ipynb was not executed \(cell \d+ has not run\)/,
+    );
     const knn = r.tests.find((t) => t.name === 'knn: computeDistancesTwoLoops');
     expect(knn?.output).toBe(
       'missing: KNearestNeighbor.computeDistancesTwoLoops is not implemented yet: write it in lib/classifiers/kNearestNeighbor.ts',
@@ -979,7 +981,7 @@ describe('npm run autograder (Gradescope)', () => {
               'export function svmLoss(x: Tensor, y: Labels): [number, Tensor] {\n  for (;;) {}',
             ),
         );
-        const svmNb = path.join(sub, 'notebooks/svm.ipynb');
+        const svmNb = path.join(sub, 'notebooks/assignment1/svm.ipynb');
         const nb = JSON.parse(fs.readFileSync(svmNb, 'utf8')) as Notebook;
         const cell = nb.cells.find((c) => c.cell_type === 'code' && (c.outputs ?? []).length > 0);
         cell?.outputs?.push({
@@ -998,7 +1000,7 @@ describe('npm run autograder (Gradescope)', () => {
     );
     expect(byName.get('two_layer_net: svmLoss')?.output).toBe('timeout: no result within 5 s');
     expect(r.output).toMatch(
-      /- notebooks\/svm.ipynb holds an error in cell \d+ \(RangeError: bad\)/,
+      /- notebooks\/assignment1\/svm.ipynb holds an error in cell \d+ \(RangeError: bad\)/,
     );
     const lost = allParts(1)
       .filter((p) => p.file === 'lib/classifiers/softmax.ts' || p.id === 'two_layer_net:svm_loss')
@@ -1190,7 +1192,7 @@ describe('npm run submit', () => {
       let at = -1;
       for (const name of ['knn', 'svm', 'softmax', 'two_layer_net', 'features']) {
         const nb = JSON.parse(
-          fs.readFileSync(path.join(ROOT, 'notebooks', `${name}.ipynb`), 'utf8'),
+          fs.readFileSync(path.join(ROOT, 'notebooks', 'assignment1', `${name}.ipynb`), 'utf8'),
         ) as Notebook;
         // The title: the first heading; it comes after the previous notebook's.
         const title = cellText(
@@ -1267,18 +1269,24 @@ describe('npm run submit', () => {
     'exports the real HTML page of an executed notebook',
     async () => {
       const dir = path.join(tmp, 'submit-real');
-      fs.mkdirSync(path.join(dir, 'notebooks'), { recursive: true });
+      fs.mkdirSync(path.join(dir, path.dirname(NOTEBOOK)), { recursive: true });
       fs.cpSync(path.join(ROOT, 'lib'), path.join(dir, 'lib'), { recursive: true });
       fs.copyFileSync(path.join(ROOT, NOTEBOOK), path.join(dir, NOTEBOOK));
       const { exportNotebookHtml } = (await import(
         path.join(ROOT, 'scripts/export-notebook-html.ts')
       )) as { exportNotebookHtml(n: string, o: string): string };
-      const { zip, names } = buildSubmission(dir, (nb, out) => {
-        exportNotebookHtml(nb, out);
-      });
-      expect(names).toContain('notebooks/two_layer_net.html');
+      const { zip, names } = buildSubmission(
+        dir,
+        (nb, out) => {
+          exportNotebookHtml(nb, out);
+        },
+        [NOTEBOOK],
+      );
+      expect(names).toContain('notebooks/assignment1/two_layer_net.html');
       expect(names.filter((n) => n.includes('/build/'))).toEqual([]);
-      const html = Buffer.from(unzipSync(zip)['notebooks/two_layer_net.html']).toString('utf8');
+      const html = Buffer.from(unzipSync(zip)['notebooks/assignment1/two_layer_net.html']).toString(
+        'utf8',
+      );
       expect(html).toContain('Test set accuracy');
     },
     600_000,

@@ -45,7 +45,7 @@ declare const window: {
 };
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const COMMITTED = path.join(ROOT, 'notebooks', 'two_layer_net.ipynb');
+const COMMITTED = path.join(ROOT, 'notebooks', 'assignment1', 'two_layer_net.ipynb');
 /** For the export test: the committed notebook, or E2E_NOTEBOOK (another executed copy). */
 const NOTEBOOK = path.resolve(process.env.E2E_NOTEBOOK ?? COMMITTED);
 const ARTIFACTS = path.join(ROOT, 'artifacts');

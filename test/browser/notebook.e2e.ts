@@ -3,7 +3,7 @@
  * Chromium through playwright-core, with every request off this machine refused (charts must
  * work offline).
  *
- * 1. Live: opens notebooks/two_layer_net.ipynb (a temp copy), runs all cells with the reduced
+ * 1. Live: opens notebooks/assignment1/two_layer_net.ipynb (a temp copy), runs all cells with the reduced
  *    budget (CS231N_BUDGET=ci), and checks that every chart shows its static PNG and becomes the
  *    Plotly chart on mouse-over (JupyterLab's plotly renderer), and that no cell shows an error.
  *    Screenshot: artifacts/notebook.png.
@@ -43,7 +43,7 @@ declare const document: {
 declare const window: { jupyterapp?: JupyterLabApp };
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const NOTEBOOK = path.join(ROOT, 'notebooks', 'two_layer_net.ipynb');
+const NOTEBOOK = path.join(ROOT, 'notebooks', 'assignment1', 'two_layer_net.ipynb');
 const ARTIFACTS = path.join(ROOT, 'artifacts');
 const RUN_ALL_TIMEOUT_MS = 20 * 60 * 1000;
 const CHROMIUM_FLAGS = [

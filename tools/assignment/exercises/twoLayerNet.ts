@@ -1,5 +1,5 @@
 /**
- * The two-layer net exercise (notebooks/two_layer_net.ipynb): what the student writes in
+ * The two-layer net exercise (notebooks/assignment1/two_layer_net.ipynb): what the student writes in
  * lib/layers/ and lib/classifiers/fcNet.ts, the notebook's Solver and tuning cells, and its two
  * inline answers. Library parts are checked against test/fixtures/grading/two_layer_net.json
  * (numpy, scripts/fixtures/make_grading_fixtures.py): the notebook's own seeded check and further
@@ -20,7 +20,7 @@ import {
   printedAccuracyPart,
 } from '../gradingKit';
 
-const NOTEBOOK = 'notebooks/two_layer_net.ipynb';
+const NOTEBOOK = 'notebooks/assignment1/two_layer_net.ipynb';
 const AFFINE = 'lib/layers/affine.ts';
 const RELU = 'lib/layers/relu.ts';
 const LOSSES = 'lib/layers/losses.ts';
