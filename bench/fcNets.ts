@@ -15,7 +15,7 @@
  */
 import * as fs from 'node:fs';
 import * as v8 from 'node:v8';
-import { type BackendName, backendInfo, setBackend } from '../lib/kernels';
+import { type BackendName, backendInfo, setBackend } from '../lib/backends';
 import { type FcNetsBudget, fcNetsCells } from './fcNetsCells';
 import { countFlops, takeFlops } from './flops';
 import { type GemmShape, timeGemm } from './gemmRate';

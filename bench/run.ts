@@ -145,7 +145,7 @@ function availableBackends(): string[] {
     [
       require.resolve('tsx/cli', { paths: [root] }),
       '-e',
-      "console.log(JSON.stringify(require('./lib/kernels').availableBackends()))",
+      "console.log(JSON.stringify(require('./lib/backends').availableBackends()))",
     ],
     { cwd: root, encoding: 'utf8', env: { ...childEnv(), CS231N_BACKEND: '' } },
   );

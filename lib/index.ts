@@ -14,6 +14,8 @@
  * importable from its own module path but is not part of this API.
  */
 
+// Which compute backend runs the matrix products
+export { availableBackends, type BackendName, backendInfo, setBackend } from './backends';
 // The assignment's modules
 export {
   FullyConnectedNet,
@@ -117,8 +119,6 @@ export {
   dropLastColumn,
   standardize,
 } from './imageFeatures/preprocess';
-// Which compute backend runs the matrix products
-export { availableBackends, type BackendName, backendInfo, setBackend } from './kernels';
 export {
   type AffineCache,
   affineBackward,

@@ -20,7 +20,7 @@ import {
   tensor,
   zeros,
 } from '../lib';
-import { matmul } from '../lib/kernels';
+import { matmul } from '../lib/backends';
 
 const x = reshape(linspace(-1, 1, 10 * 60), [10, 60]);
 const w = reshape(linspace(-1, 1, 12 * 5), [12, 5]);

@@ -4,7 +4,7 @@
  * same message everywhere, before any work (huge dimensions fail at once).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { activeBackend, availableBackends, type BackendName, setBackend } from '../lib/kernels';
+import { activeBackend, availableBackends, type BackendName, setBackend } from '../lib/backends';
 
 const backends = availableBackends();
 afterAll(() => setBackend(backends[0]));

@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import ndarray from 'ndarray';
 import { afterAll, describe, expect, it } from 'vitest';
 import { linspace, TwoLayerNet, tensor, visualizeGrid, zeros } from '../lib';
+import { availableBackends, matmul, setBackend } from '../lib/backends';
 import { allocating, type Tensor } from '../lib/core/tensor';
-import { availableBackends, matmul, setBackend } from '../lib/kernels';
 
 describe('sizes too large name the function and the argument', () => {
   it.each([
@@ -107,8 +107,8 @@ describe('a blas addon that does not load says why', () => {
   /** Loads the library in a fresh process whose blas loader opens the broken file. */
   function probe(env: string, call: string): string {
     const script = [
-      "const k = require('./lib/kernels');",
-      `k.backendLoaders.blas = () => require('./lib/kernels/blas').loadBlasBackend(${JSON.stringify(broken)});`,
+      "const k = require('./lib/backends');",
+      `k.backendLoaders.blas = () => require('./lib/backends/blas').loadBlasBackend(${JSON.stringify(broken)});`,
       `try { console.log(JSON.stringify(${call})) } catch (e) { console.log('ERROR ' + e.message) }`,
     ].join(' ');
     const r = spawnSync(process.execPath, [tsx, '-e', script], {
@@ -137,7 +137,7 @@ describe('a blas addon that does not load says why', () => {
 
   it('a missing build is named as such', () => {
     const script =
-      "const k = require('./lib/kernels'); k.backendLoaders.blas = () => null; console.log(JSON.stringify(k.backendInfo().unavailable))";
+      "const k = require('./lib/backends'); k.backendLoaders.blas = () => null; console.log(JSON.stringify(k.backendInfo().unavailable))";
     // Without CS231N_BACKEND: the per-backend runs set it to blas, which this child cannot load.
     const r = spawnSync(process.execPath, [tsx, '-e', script], {
       cwd: root,

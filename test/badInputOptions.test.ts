@@ -16,8 +16,8 @@ import {
   TwoLayerNet,
   tensor,
 } from '../lib';
+import { matmul } from '../lib/backends';
 import { checkOptions, closestName } from '../lib/core/options';
-import { matmul } from '../lib/kernels';
 import { liveTrainingView } from '../lib/notebook/liveView';
 
 const X = tensor(

@@ -24,8 +24,8 @@ import {
   tensor,
   zeros,
 } from '../lib';
+import { matmul } from '../lib/backends';
 import { checkTensor, contiguousData, firstNonFinite, type Tensor } from '../lib/core/tensor';
-import { matmul } from '../lib/kernels';
 
 /** Three well-separated blobs in 12 dimensions: n points each for train, m for val. */
 function blobs(n: number, seed: number) {

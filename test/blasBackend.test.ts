@@ -13,8 +13,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { availableBackends, backendInfo, setBackend } from '../lib/kernels';
-import { type BlasAddon, blasAddonPath, RUN_CALLS, ThreadTuner } from '../lib/kernels/blas';
+import { availableBackends, backendInfo, setBackend } from '../lib/backends';
+import { type BlasAddon, blasAddonPath, RUN_CALLS, ThreadTuner } from '../lib/backends/blas';
 
 const root = path.resolve(__dirname, '..');
 
@@ -36,7 +36,7 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 describe.skipIf(wheel === null)('blas addon built against the scipy-openblas32 wheel', () => {
   it('builds with the wheel forced, links no system BLAS, and multiplies', () => {
     for (const f of ['blas.c', 'binding.gyp']) {
-      fs.copyFileSync(path.join(root, 'lib', 'kernels', 'blas', f), path.join(tmp, f));
+      fs.copyFileSync(path.join(root, 'lib', 'backends', 'blas', f), path.join(tmp, f));
     }
     const build = spawnSync(
       process.execPath,

@@ -15,9 +15,9 @@ import {
   dot,
   matmul,
   setBackend,
-} from '../lib/kernels';
-import { jsBackend } from '../lib/kernels/js';
-import { startWasmWorker } from '../lib/kernels/wasm';
+} from '../lib/backends';
+import { jsBackend } from '../lib/backends/js';
+import { startWasmWorker } from '../lib/backends/wasm';
 
 /** A deterministic generator of values in [-1, 1) (so the test needs no library RNG). */
 function filler(seed: number): () => number {
@@ -264,7 +264,7 @@ describe('backend selection', () => {
    */
   function probe(value: string, hide?: BackendName) {
     const script = [
-      "const k = require('./lib/kernels');",
+      "const k = require('./lib/backends');",
       hide ? `k.backendLoaders['${hide}'] = () => null;` : '',
       "try { console.log(JSON.stringify(k.backendInfo())) } catch (e) { console.log('ERROR ' + e.message) }",
     ].join(' ');

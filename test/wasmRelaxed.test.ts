@@ -9,15 +9,15 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { wasmModulePath, wasmRelaxedModulePath } from '../lib/kernels/wasm';
+import { wasmModulePath, wasmRelaxedModulePath } from '../lib/backends/wasm';
 
 const root = path.resolve(__dirname, '..');
 
 /** Runs in the child: the wasm backend's detail, the worst GEMM error, and the seed loss. */
 const probe = `
-const { setBackend, backendInfo, activeBackend } = require('./lib/kernels');
-const { jsBackend } = require('./lib/kernels/js');
-const { startWasmWorker } = require('./lib/kernels/wasm');
+const { setBackend, backendInfo, activeBackend } = require('./lib/backends');
+const { jsBackend } = require('./lib/backends/js');
+const { startWasmWorker } = require('./lib/backends/wasm');
 const { TwoLayerNet, linspace, reshape } = require('./lib');
 (async () => {
   setBackend('wasm');

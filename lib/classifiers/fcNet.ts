@@ -4,6 +4,7 @@
  * optional batch/layer normalization and dropout.
  */
 
+import { axpy, dot } from '../backends';
 import { mul } from '../core/numpy';
 import { checkOptions } from '../core/options';
 import { random } from '../core/random';
@@ -19,7 +20,6 @@ import {
   shapeSize,
   type Tensor,
 } from '../core/tensor';
-import { axpy, dot } from '../kernels';
 import { affineBackward, affineForward, softmaxLoss } from '../layers';
 import {
   type DropoutCache,

@@ -8,6 +8,7 @@
  * are always checked.
  */
 
+import { matmul } from '../backends';
 import { checkOptions } from '../core/options';
 import {
   checkCache,
@@ -18,7 +19,6 @@ import {
   type Tensor,
   tensor,
 } from '../core/tensor';
-import { matmul } from '../kernels';
 
 /** What {@link affineForward} keeps for the backward pass: `[x, w, b]`. */
 export type AffineCache = [x: Tensor, w: Tensor, b: Tensor];

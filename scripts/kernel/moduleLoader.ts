@@ -8,7 +8,7 @@
  *   hash with what was loaded; a changed file is dropped from the cache together with every module
  *   that imports it, directly or not. Modules that import nothing changed stay loaded and keep their
  *   state: the random generator (lib/core/random/) keeps its seed and position, and the compute
- *   backend (lib/kernels/) stays the one chosen, unless one of their own files changed (then that
+ *   backend (lib/backends/) stays the one chosen, unless one of their own files changed (then that
  *   module starts afresh, as in a new kernel: the generator is reseeded from entropy and the backend
  *   is chosen again).
  * - Live bindings. Cells never hold a module's exports object: `require('./lib')` in a cell returns
@@ -18,7 +18,7 @@
  * - Stack traces. Each file is transpiled with an inline source map and run under its own .ts path,
  *   so with source maps enabled (process.setSourceMapsEnabled) errors name lib/layers/affine.ts:NN.
  *
- * Directory imports ('./lib', './kernels') resolve to their index.ts as in the TypeScript program.
+ * Directory imports ('./lib', './backends') resolve to their index.ts as in the TypeScript program.
  * Everything else (node_modules packages, node: built-ins, .node addons, .json) is loaded by Node.
  */
 import * as crypto from 'node:crypto';

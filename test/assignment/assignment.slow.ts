@@ -1014,10 +1014,10 @@ describe('npm run submit', () => {
   /** A small project: lib sources, a build folder, and one notebook. */
   function project(name: string, cells: Notebook['cells']): string {
     const dir = path.join(tmp, name);
-    fs.mkdirSync(path.join(dir, 'lib/kernels/wasm/build'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'lib/backends/wasm/build'), { recursive: true });
     fs.mkdirSync(path.join(dir, 'notebooks'));
     fs.writeFileSync(path.join(dir, 'lib/layers.ts'), 'export const a = 1;\n');
-    fs.writeFileSync(path.join(dir, 'lib/kernels/wasm/build/gemm.wasm'), 'binary');
+    fs.writeFileSync(path.join(dir, 'lib/backends/wasm/build/gemm.wasm'), 'binary');
     const nb: Notebook = { cells, metadata: {}, nbformat: 4, nbformat_minor: 5 };
     fs.writeFileSync(path.join(dir, 'notebooks/demo.ipynb'), JSON.stringify(nb));
     return dir;

@@ -1,13 +1,16 @@
 /**
  * The one interface every compute backend implements. Layers never call a backend directly: they
- * call {@link matmul} in `lib/kernels/index.ts`, which checks shapes and dispatches here (as
+ * call {@link matmul} in `lib/backends/index.ts`, which checks shapes and dispatches here (as
  * `takeRows` in `lib/core/numpy.ts` does for its row copies).
  */
 
 /** Names of the available backends, fastest first. */
 export type BackendName = 'blas' | 'wasm' | 'js';
 
-/** A compute backend: float64 matrix multiply, vector kernels and a row gather over packed buffers. */
+/**
+ * A compute backend: float64 matrix multiply, vector operations and a row gather over packed
+ * buffers.
+ */
 export interface ComputeBackend {
   readonly name: BackendName;
   /** One line on what runs underneath (library, threads, SIMD). */

@@ -1,8 +1,8 @@
 // AssemblyScript source of the `wasm` backend's float64 matrix multiply (compiled to
-// lib/kernels/wasm/build/gemm.wasm by `npm run build:wasm`).
+// lib/backends/wasm/build/gemm.wasm by `npm run build:wasm`).
 //
 // Row-major C = alpha * op(A) @ op(B) + beta * C over the imported (shared) memory. The caller
-// (lib/kernels/wasm/index.ts) places A, B and C in memory and splits C between threads; each thread
+// (lib/backends/wasm/index.ts) places A, B and C in memory and splits C between threads; each thread
 // calls `gemm` on its own block of C with its own packing buffers.
 //
 // Blocking follows GotoBLAS: a KC x NC slice of op(B) is packed into NR-wide column panels, an
@@ -148,7 +148,7 @@ function madd(a: v128, b: v128, c: v128): v128 {
 
 // C[0:MR, 0:NR] (row stride ldc bytes) += alpha * Apanel @ Bpanel over kc steps. When the tile is
 // partial (rows < MR or cols < NR) the product goes through `tile` and only the valid part is added.
-function kernel(
+function multiplyTile(
   kc: i32,
   pa: usize,
   pb: usize,
@@ -270,7 +270,17 @@ export function gemm(
           for (let jr = 0; jr < nc; jr += NR) {
             const cols = min(NR, nc - jr);
             const cTile = c + <usize>(ic + ir) * ldc + <usize>(jc + jr) * 8;
-            kernel(kc, aPanel, pb + <usize>(jr * kc) * 8, cTile, ldc, alpha, rows, cols, tile);
+            multiplyTile(
+              kc,
+              aPanel,
+              pb + <usize>(jr * kc) * 8,
+              cTile,
+              ldc,
+              alpha,
+              rows,
+              cols,
+              tile,
+            );
           }
         }
       }

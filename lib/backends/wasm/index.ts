@@ -1,9 +1,9 @@
 /**
  * The `wasm` backend: the WebAssembly SIMD (f64x2) GEMM compiled from `assembly/gemm.ts` (beside this file) into
- * `lib/kernels/wasm/build/gemm.wasm` by `npm run build:wasm` (also run at `npm install`). Nothing is
+ * `lib/backends/wasm/build/gemm.wasm` by `npm run build:wasm` (also run at `npm install`). Nothing is
  * built at run time: without the .wasm file the loader returns null and the next backend is used.
  *
- * The build also makes `gemm-relaxed.wasm`, the same kernel with relaxed SIMD's fused multiply-add
+ * The build also makes `gemm-relaxed.wasm`, the same GEMM with relaxed SIMD's fused multiply-add
  * (`f64x2.relaxed_madd`). The loader uses it where the runtime validates it (Node 22 and later, or
  * Node 20 with `--experimental-wasm-relaxed-simd`), else `gemm.wasm`; `CS231N_WASM_RELAXED=0` keeps
  * `gemm.wasm` everywhere.
@@ -23,11 +23,11 @@ import { axpyLoop, dotLoop, gatherLoop, gemmLoops } from '../js';
 import type { ComputeBackend } from '../types';
 
 /** Where the build puts the modules: build/ beside this file. */
-const BUILD_DIR = path.join(LIB_DIR, 'kernels', 'wasm', 'build');
+const BUILD_DIR = path.join(LIB_DIR, 'backends', 'wasm', 'build');
 
-/** The kernel's wasm module. */
+/** The GEMM's wasm module. */
 export const wasmModulePath = path.join(BUILD_DIR, 'gemm.wasm');
-/** The relaxed-SIMD build of the same kernel (fused multiply-add). */
+/** The relaxed-SIMD build of the same GEMM (fused multiply-add). */
 export const wasmRelaxedModulePath = path.join(BUILD_DIR, 'gemm-relaxed.wasm');
 
 /** Products with `2 * m * n * k` below this run on the calling thread only. */
@@ -291,7 +291,7 @@ export function loadWasmBackend(): ComputeBackend | null {
       checkGemmArgs('wasm', args);
       e.gemm(...args);
     },
-    // Vector kernels are memory-bound: a copy into wasm memory would cost as much as the loop.
+    // Vector operations are memory-bound: a copy into wasm memory would cost as much as the loop.
     axpy(...args) {
       checkVectorArgs('wasm', 'axpy', args);
       axpyLoop(...args);

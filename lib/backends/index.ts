@@ -1,5 +1,5 @@
 /**
- * The compute core: picks a backend once at load time and exposes the kernels the layers use.
+ * The compute core: picks a backend once at load time and exposes the operations the layers use.
  *
  * Choice: the environment variable `CS231N_BACKEND` (`blas`, `wasm` or `js`) if set, else the
  * fastest backend that loads. `backendInfo()` tells which one runs; `setBackend()` switches.

@@ -41,7 +41,7 @@ export interface BlasAddon {
  */
 export const blasAddonPath = process.env.CS231N_BLAS_ADDON
   ? path.resolve(process.env.CS231N_BLAS_ADDON)
-  : path.join(LIB_DIR, 'kernels', 'blas', 'build', 'Release', 'cs231n_blas.node');
+  : path.join(LIB_DIR, 'backends', 'blas', 'build', 'Release', 'cs231n_blas.node');
 
 /** Products with fewer multiply-adds (m * n * k) than this are not timed (OpenBLAS runs them on one thread anyway below 64^3). */
 export const TUNE_MIN_MNK = 2 ** 20;

@@ -1,5 +1,5 @@
 /**
- * The argument checks of the low-level kernel interface ({@link ComputeBackend}'s gemm, axpy, dot
+ * The argument checks of the low-level backend interface ({@link ComputeBackend}'s gemm, axpy, dot
  * and gatherRows), shared by every backend so each refuses the same calls with the same message.
  * They mirror the blas addon's own checks in blas.c (which stay there as the last guard before C):
  * dimensions are integers in [0, 2^31 - 1], buffers are Float64Arrays long enough for their
@@ -9,7 +9,7 @@
  */
 import type { BackendName } from './types';
 
-/** The largest dimension a kernel accepts (as the blas addon: a 32-bit signed int). */
+/** The largest dimension a backend operation accepts (as the blas addon: a 32-bit signed int). */
 export const MAX_DIM = 2147483647;
 
 /**

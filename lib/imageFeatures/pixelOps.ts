@@ -1,9 +1,9 @@
 /**
- * The per-image feature kernels behind `lib/features.ts`, on packed (H, W, 3) row-major pixels.
+ * The per-image pixel operations behind `lib/features.ts`, on packed (H, W, 3) row-major pixels.
  *
  * These functions are also the code of the feature worker threads (`pool.ts` puts their source
  * text into the worker), so each one may use only its arguments, `Math`, and the other functions
- * listed in {@link KERNEL_FUNCTIONS}: no imports, no module constants, no nested functions.
+ * listed in {@link PIXEL_OP_FUNCTIONS}: no imports, no module constants, no nested functions.
  *
  * They reproduce the course's `features.py` operation by operation (numpy, scipy and matplotlib
  * as it calls them), so the results agree with a numpy run to rounding:
@@ -285,7 +285,7 @@ export function featuresInto(
 }
 
 /** The functions a feature worker needs, in an order where each is defined before use. */
-export const KERNEL_FUNCTIONS: ReadonlyArray<(...args: never[]) => unknown> = [
+export const PIXEL_OP_FUNCTIONS: ReadonlyArray<(...args: never[]) => unknown> = [
   fusedMultiplyAdd,
   grayInto,
   hogInto,
