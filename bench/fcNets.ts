@@ -37,7 +37,7 @@ function now(): number {
 
 /** Runs the cells in order, timed one by one, then the GEMM rate; prints the JSON line. */
 function main(): void {
-  // As the notebook kernel does on Node 24 and later (scripts/tslab-kernel.ts says why); its other
+  // As the notebook kernel does on Node 24 and later (jupyter/kernel/tslabKernel.ts says why); its other
   // V8 flag comes from bench/run.ts's command line.
   if (Number(process.versions.node.split('.')[0]) >= 24) {
     v8.setFlagsFromString('--external-memory-accounted-in-global-limit');

@@ -1,5 +1,5 @@
 /**
- * How the kernel starts (scripts/tslab-kernel.ts, scripts/kernel/kernelspec.ts, kernelArgs.ts,
+ * How the kernel starts (jupyter/kernel/tslabKernel.ts, jupyter/kernel/kernelspec.ts, kernelArgs.ts,
  * plainRequire.ts), without Jupyter: the kernelspec's command, the connection file made absolute,
  * the compilers loaded past tsx's hook, and the kernelspec's command started for real, answering
  * kernel_info and running a cell over zeromq.
@@ -10,16 +10,16 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { kernelArgs } from '../scripts/kernel/kernelArgs';
+import { kernelArgs } from '../jupyter/kernel/kernelArgs';
 import {
   kernelArgv,
   kernelSpec,
   launcherPath,
   NODE_FLAGS,
   writeKernelSpecs,
-} from '../scripts/kernel/kernelspec';
-import { requirePlain } from '../scripts/kernel/plainRequire';
-import { tslabAt } from '../scripts/kernel/tslab';
+} from '../jupyter/kernel/kernelspec';
+import { requirePlain } from '../jupyter/kernel/plainRequire';
+import { tslabAt } from '../jupyter/kernel/tslab';
 import { decodeFrames, signedFrames, type WireMessage } from './helpers/kernelWire';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -51,7 +51,7 @@ describe('the kernelspec', () => {
       '--max-semi-space-size=64',
       '--require',
       require.resolve('tsx/cjs'),
-      path.join(ROOT, 'scripts', 'tslab-kernel.ts'),
+      path.join(ROOT, 'jupyter', 'kernel', 'tslabKernel.ts'),
       'kernel',
       '--config-path',
       '{connection_file}',

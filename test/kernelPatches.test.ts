@@ -1,5 +1,5 @@
 /**
- * The kernel's patches of tslab and zeromq (scripts/kernel/patches.ts), each against the installed
+ * The kernel's patches of tslab and zeromq (jupyter/kernel/patches.ts), each against the installed
  * packages, without Jupyter: that the member a patch replaces or wraps is still there with the
  * shape and the behaviour the patch assumes (tested on tslab's own code, before the patch), and
  * that the patched kernel does what the patch says. The installed versions must be the ones the
@@ -11,8 +11,8 @@ import * as path from 'node:path';
 import { format } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type * as Zmq from 'zeromq';
-import { INTERRUPTED_EVENT } from '../scripts/kernel/executor';
-import { INTERRUPTED } from '../scripts/kernel/messages';
+import { INTERRUPTED_EVENT } from '../jupyter/kernel/executor';
+import { INTERRUPTED } from '../jupyter/kernel/messages';
 import {
   applyPatches,
   installedVersions,
@@ -22,8 +22,8 @@ import {
   type Patch,
   type PatchName,
   WRITTEN_FOR,
-} from '../scripts/kernel/patches';
-import { ABORT_WINDOW_MS } from '../scripts/kernel/requests';
+} from '../jupyter/kernel/patches';
+import { ABORT_WINDOW_MS } from '../jupyter/kernel/requests';
 import {
   type Converter,
   type ConverterSet,
@@ -31,7 +31,7 @@ import {
   type JupyterHandlerInternals,
   type Tslab,
   tslabAt,
-} from '../scripts/kernel/tslab';
+} from '../jupyter/kernel/tslab';
 import { decodeFrames, signedFrames, type WireMessage } from './helpers/kernelWire';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -83,7 +83,7 @@ afterEach(() => {
 
 const patchNamed = (name: PatchName): Patch => {
   const patch = PATCHES.find((p) => p.name === name);
-  if (!patch) throw new Error(`no patch '${name}' in scripts/kernel/patches.ts`);
+  if (!patch) throw new Error(`no patch '${name}' in jupyter/kernel/patches.ts`);
   return patch;
 };
 
@@ -113,7 +113,7 @@ describe('the list of patches', () => {
     for (const { name, installed, writtenFor } of installedVersions(tslab)) {
       expect(
         installed,
-        `${name} ${installed} is installed; the kernel's patches (scripts/kernel/patches.ts) were ` +
+        `${name} ${installed} is installed; the kernel's patches (jupyter/kernel/patches.ts) were ` +
           `written for ${name} ${writtenFor}. Re-verify what each patch assumes against the new ` +
           'code, run npm run test:kernel, then update WRITTEN_FOR.',
       ).toBe(writtenFor);

@@ -1,5 +1,5 @@
 /**
- * The notebook kernel's pure parts (scripts/kernel/): stream shortening and ordering, the messages
+ * The notebook kernel's pure parts (jupyter/kernel/): stream shortening and ordering, the messages
  * for failed cells, and the declarations kept after an interrupted cell. The kernel as a whole runs
  * in test/kernel/kernel.e2e.ts (real nbconvert).
  */
@@ -12,10 +12,10 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(__dirname, '..');
 
-import { cellDeclaredNames, keepAssignedDeclarations } from '../scripts/kernel/executor';
-import * as messages from '../scripts/kernel/messages';
-import { createModuleLoader } from '../scripts/kernel/moduleLoader';
-import * as requests from '../scripts/kernel/streamBuffer';
+import { cellDeclaredNames, keepAssignedDeclarations } from '../jupyter/kernel/executor';
+import * as messages from '../jupyter/kernel/messages';
+import { createModuleLoader } from '../jupyter/kernel/moduleLoader';
+import * as requests from '../jupyter/kernel/streamBuffer';
 
 type Sent = [string, string][];
 
@@ -142,7 +142,7 @@ describe('formatError', () => {
       `    at Proxy.affineForward (${ROOT}/lib/layers.ts:45:3)`,
       '    at tslab-cell-4:3:20',
       '    at Script.runInThisContext (node:vm:137:12)',
-      `    at Object.execute (${ROOT}/scripts/kernel/executor.ts:145:21)`,
+      `    at Object.execute (${ROOT}/jupyter/kernel/executor.ts:145:21)`,
       `    at run (${ROOT}/node_modules/tslab/dist/executor.js:10:1)`,
     ].join('\n');
     expect(messages.formatError(err, ROOT, 'tslab-cell-')).toBe(
@@ -276,7 +276,7 @@ describe('createModuleLoader', () => {
     );
     const script = `
       process.setSourceMapsEnabled(true);
-      const { createModuleLoader } = require(${JSON.stringify(path.join(ROOT, 'scripts', 'kernel', 'moduleLoader.ts'))});
+      const { createModuleLoader } = require(${JSON.stringify(path.join(ROOT, 'jupyter', 'kernel', 'moduleLoader.ts'))});
       const ts = require(${JSON.stringify(require.resolve('typescript'))});
       const lib = createModuleLoader({ rootDir: ${JSON.stringify(dir)}, ts }).cellRequire('./lib');
       try { lib.viaB(); } catch (err) { console.log(err.stack); }`;

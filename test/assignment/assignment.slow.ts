@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kernelSpec } from '../../scripts/kernel/kernelspec';
+import { kernelSpec } from '../../jupyter/kernel/kernelspec';
 import { allParts, exercisesOf } from '../../tools/assignment/exercises';
 import { type GradeReport, gradePart } from '../../tools/assignment/grade';
 import { csvField } from '../../tools/assignment/gradeCsv';

@@ -83,7 +83,7 @@ beforeAll(
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-e2e-'));
     const root = path.join(tmp, 'root');
     fs.mkdirSync(root);
-    // The kernel runs at the repository root (scripts/tslab-kernel.ts), so copies elsewhere import
+    // The kernel runs at the repository root (jupyter/kernel/tslabKernel.ts), so copies elsewhere import
     // ./lib just the same; the UI can save them without touching the committed notebooks.
     fs.copyFileSync(NOTEBOOK, path.join(root, 'live.ipynb'));
     fs.copyFileSync(NOTEBOOK, path.join(root, 'reopened.ipynb'));

@@ -1,5 +1,5 @@
 /**
- * The notebook kernel (scripts/tslab-kernel.ts and scripts/kernel/) through real nbconvert: each
+ * The notebook kernel (jupyter/kernel/tslabKernel.ts and jupyter/kernel/) through real nbconvert: each
  * notebook in test/kernel/notebooks/ is executed on the tslab kernel as `npm run notebook` does,
  * and the executed copy's outputs are checked.
  *
@@ -271,7 +271,7 @@ describe('errors', () => {
       expect(frames.length).toBeLessThanOrEqual(4);
       expect(frames[0]).toMatch(/^ {4}at checkAffine \(lib\/layers\/affine\.ts:\d+:\d+\)$/);
       expect(frames[1]).toMatch(/^ {4}at affineForward \(lib\/layers\/affine\.ts:\d+:\d+\)$/);
-      for (const f of frames) expect(f).not.toMatch(/node:|node_modules|tslab|\.js:|scripts\//);
+      for (const f of frames) expect(f).not.toMatch(/node:|node_modules|tslab|\.js:|jupyter\//);
     }
     // The frame's line is where lib/layers/affine.ts throws (source maps, not the transpiled line).
     const src = fs.readFileSync(path.join(ROOT, 'lib', 'layers', 'affine.ts'), 'utf8').split('\n');

@@ -1,5 +1,5 @@
 /**
- * How the kernel handles an execute request: the functions scripts/kernel/patches.ts puts in
+ * How the kernel handles an execute request: the functions jupyter/kernel/patches.ts puts in
  * place of tslab's ZmqServer.handleExecute and JupyterHandlerImpl.handleExecute, and around
  * JupyterHandlerImpl.handleExecuteImpl, and the iopub socket class it gives tslab.
  *

@@ -1,7 +1,7 @@
 /**
  * Every change the kernel makes to tslab and to the packages tslab runs on, in one list: for each,
  * the module and member it replaces or wraps, what it changes and why, and the versions it was
- * written against. scripts/tslab-kernel.ts applies them in this order before tslab starts;
+ * written against. jupyter/kernel/tslabKernel.ts applies them in this order before tslab starts;
  * test/kernelPatches.test.ts checks, for each, that the member still has the shape the patch
  * assumes and that the patch does what it says.
  *
@@ -104,7 +104,7 @@ export const PATCHES: readonly Patch[] = [
     member: 'createExecutor',
     how: 'replaces',
     changes:
-      'Cells run with scripts/kernel/executor.ts: lib/ autoreloaded before every cell, live ' +
+      'Cells run with jupyter/kernel/executor.ts: lib/ autoreloaded before every cell, live ' +
       'imports, declarations that survive an interrupted or failing cell, one-line messages, ' +
       'source-mapped stack traces without Node and tslab frames, a NotImplementedError (student ' +
       "version) printed as the cell's output.",
@@ -244,7 +244,7 @@ function requireFunction<F>(patch: Patch, member: F): F & ((...args: never[]) =>
     throw new Error(
       `tslab-kernel: patch '${patch.name}' expects ${patch.module} ${patch.member} to be a ` +
         `function (written for ${patch.writtenFor.map((p) => `${p} ${WRITTEN_FOR[p]}`).join(', ')}); ` +
-        `found ${member === undefined ? 'undefined' : typeof member}. See scripts/kernel/patches.ts.`,
+        `found ${member === undefined ? 'undefined' : typeof member}. See jupyter/kernel/patches.ts.`,
     );
   }
   return member as F & ((...args: never[]) => unknown);

@@ -98,7 +98,7 @@ export function formatError(err: unknown, rootDir: string, cellFile: string): st
   // line and a caret above the message.
   const head = [`${err.name || 'Error'}: ${err.message}`];
   const frames = firstFrame < 0 ? [] : lines.slice(firstFrame);
-  const kernelDir = path.join(rootDir, 'scripts');
+  const kernelDir = path.join(rootDir, 'jupyter');
   const ours: string[] = [];
   for (const frame of frames) {
     if (frame.includes(cellFile)) {

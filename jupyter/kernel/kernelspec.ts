@@ -2,9 +2,9 @@
  * The kernelspecs of this clone's kernel: `tslab` (TypeScript) and its `jslab` twin (JavaScript),
  * as scripts/setup-python.sh registers them in .venv (share/jupyter/kernels/<name>/kernel.json).
  *
- *   tsx scripts/kernel/kernelspec.ts <kernels dir>   writes both, each atomically
+ *   tsx jupyter/kernel/kernelspec.ts <kernels dir>   writes both, each atomically
  *
- * The kernel runs scripts/tslab-kernel.ts with node and tsx's CommonJS hook (absolute paths into
+ * The kernel runs jupyter/kernel/tslabKernel.ts with node and tsx's CommonJS hook (absolute paths into
  * this clone, so any notebook folder works; ./plainRequire.ts says what the hook costs and how the
  * kernel avoids most of it). Worker threads inherit the hook (about 25 ms more to start each).
  * Node runs with one V8 flag, --max-semi-space-size=64: each training step drops a few MB of
@@ -31,7 +31,7 @@ export interface KernelSpec {
 
 /** The launcher of the clone at `root`. */
 export function launcherPath(root: string): string {
-  return path.join(root, 'scripts', 'tslab-kernel.ts');
+  return path.join(root, 'jupyter', 'kernel', 'tslabKernel.ts');
 }
 
 /**
@@ -86,7 +86,7 @@ export function writeKernelSpecs(kernelsDir: string, root: string): string[] {
 if (require.main === module) {
   const [kernelsDir, ...rest] = process.argv.slice(2);
   if (!kernelsDir || rest.length > 0) {
-    console.error('usage: tsx scripts/kernel/kernelspec.ts <kernels dir>');
+    console.error('usage: tsx jupyter/kernel/kernelspec.ts <kernels dir>');
     process.exit(2);
   }
   for (const file of writeKernelSpecs(
