@@ -3,7 +3,7 @@
  *   1. system packages (Chromium), npm packages (builds the wasm backend, and the blas one when a
  *      BLAS is already there), the project-local venv (Jupyter, and the OpenBLAS wheel the blas
  *      backend is then rebuilt against)
- *   2. tsc --noEmit (strict) and the linter
+ *   2. tsc --noEmit (strict), the linter and the runtime import-circle check (check:imports)
  *   3. vitest, once per compute backend that loads (blas, wasm, js): the code of test:backends
  *   4. every notebook (notebooks/assignment1, notebooks/assignment2) executed by real nbconvert
  *      on the tslab kernel and on Deno's (reduced budget), then vitest per backend and the notebooks again on the newest Node LTS
@@ -75,6 +75,7 @@ function main(): boolean {
   }
   check('typecheck', () => run(bin('tsc'), ['--noEmit']));
   check('lint', () => run(bin('biome'), ['check', '.']));
+  check('import circles', () => run(bin('tsx'), [path.join(ROOT, 'scripts', 'check-imports.ts')]));
 
   step('vitest per backend', () => {
     const runs = runVitestPerBackend([], artifacts);
