@@ -8,7 +8,7 @@
  *   4. every notebook (notebooks/assignment1, notebooks/assignment2) executed by real nbconvert
  *      on the tslab kernel and on Deno's (reduced budget), then vitest per backend and the notebooks again on the newest Node LTS
  *      line (installed from the npm registry, see scripts/common/nodeLines.ts; not repeated when
- *      that line runs test:all), and the kernel's own test notebooks (test/kernel/: autoreload,
+ *      that line runs test:all), and the kernel's own test notebooks (test/jupyter/: autoreload,
  *      interrupt, long output, errors)
  *   5. assignment mode: the student version, its notebook, the grader, the submission zip
  *   6. the notebook in JupyterLab driven by Chromium
@@ -103,7 +103,7 @@ function main(): boolean {
   if (Number(process.versions.node.split('.')[0]) !== NEWEST_LTS) {
     nodeLineSteps(NEWEST_LTS, artifacts);
   }
-  vitestStep('kernel', 'test/kernel/vitest.config.ts');
+  vitestStep('kernel', 'test/jupyter/vitest.config.ts');
   // (The student version made by npm run assignment has no test/assignment/.)
   if (fs.existsSync(path.join(ROOT, 'test', 'assignment', 'vitest.config.ts'))) {
     vitestStep('assignment', 'test/assignment/vitest.config.ts');

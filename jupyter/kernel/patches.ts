@@ -2,8 +2,8 @@
  * Every change the kernel makes to tslab and to the packages tslab runs on, in one list: for each,
  * the module and member it replaces or wraps, what it changes and why, and the versions it was
  * written against. jupyter/kernel/tslabKernel.ts applies them in this order before tslab starts;
- * test/kernelPatches.test.ts checks, for each, that the member still has the shape the patch
- * assumes and that the patch does what it says.
+ * test/jupyter/kernelPatches.test.ts checks, for each, that the member still has the shape the
+ * patch assumes and that the patch does what it says.
  *
  * tslab 1.0.22 (the last release, 2024) compiles cells with its own TypeScript 5.0.4. When an
  * update changes an installed version below, the tests say so: read the new tslab (or zeromq)
