@@ -10,24 +10,10 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import ndarray from 'ndarray';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RandomState, Solver, type SolverOptions, TwoLayerNet, tensor } from '../../lib';
+import { RandomState, Solver, type SolverOptions, TwoLayerNet } from '../../lib';
 import { loadCheckpoint } from '../../lib/io/checkpoint';
-
-/** Gaussian blobs: n points of each of c classes in d dimensions. */
-function blobs(n: number, d: number, c: number, seed: number) {
-  const rng = new RandomState(seed);
-  const centres = new RandomState(0).randn(c, d);
-  const noise = rng.randn(n * c, d);
-  const X = new Float64Array(n * c * d);
-  const y = new Int32Array(n * c);
-  for (let i = 0; i < n * c; i++) {
-    y[i] = i % c;
-    for (let j = 0; j < d; j++) X[i * d + j] = 3 * centres.get(y[i], j) + noise.get(i, j);
-  }
-  return { X: tensor([n * c, d], X), y: ndarray(y, [n * c]) };
-}
+import { blobs } from '../helpers/blobs';
 
 const train = blobs(40, 12, 3, 1);
 const val = blobs(20, 12, 3, 2);

@@ -1,6 +1,6 @@
 /**
- * Properties of assignment 2's layers on random inputs: what batch and layer normalization make of
- * their input, what dropout keeps, and backward passes against centred differences.
+ * Batch and layer normalization (lib/layers/normalization.ts) on random inputs: what they make of
+ * their input, and backward passes against centred differences.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -9,68 +9,27 @@ import {
   batchnormBackward,
   batchnormBackwardAlt,
   batchnormForward,
-  dropoutBackward,
-  dropoutForward,
-  evalNumericalGradient,
   evalNumericalGradientArray,
-  FullyConnectedNet,
   layernormBackward,
   layernormForward,
-  RandomState,
   type Tensor,
   tensor,
 } from '../../lib';
+import { expectAllClose, tensorArb } from '../helpers/arbitraries';
+import { moments } from '../helpers/moments';
 
-/** A tensor of the given shape with values k / 997 in [-4, 4] plus an offset per column. */
-function tensorArb(shape: number[]): fc.Arbitrary<Tensor> {
-  const size = shape.reduce((a, b) => a * b, 1);
-  return fc
-    .array(fc.integer({ min: -3988, max: 3988 }), { minLength: size, maxLength: size })
-    .map((v) =>
-      tensor(
-        shape,
-        Float64Array.from(v, (k) => k / 997),
-      ),
-    );
-}
-
-/** Mean and biased variance of each column (axis 0) or each row (axis 1) of an (n, d) tensor. */
-function moments(x: Tensor, axis: 0 | 1): { mean: number[]; variance: number[] } {
-  const [n, d] = x.shape;
-  const [count, len] = axis === 0 ? [d, n] : [n, d];
-  const at = (k: number, i: number) => (axis === 0 ? x.get(i, k) : x.get(k, i));
-  const mean: number[] = [];
-  const variance: number[] = [];
-  for (let k = 0; k < count; k++) {
-    let s = 0;
-    for (let i = 0; i < len; i++) s += at(k, i);
-    const m = s / len;
-    let v = 0;
-    for (let i = 0; i < len; i++) v += (at(k, i) - m) ** 2;
-    mean.push(m);
-    variance.push(v / len);
-  }
-  return { mean, variance };
-}
-
-/** |a - b| <= atol + rtol * |b| elementwise (numpy's allclose). */
-function expectClose(a: Tensor, b: Tensor, rtol = 1e-5, atol = 1e-7): void {
-  expect(a.shape).toEqual(b.shape);
-  for (let i = 0; i < b.data.length; i++) {
-    if (!(Math.abs(a.data[i] - b.data[i]) <= atol + rtol * Math.abs(b.data[i]))) {
-      throw new Error(`element ${i}: ${a.data[i]} vs ${b.data[i]}`);
-    }
-  }
-}
+/** numpy's allclose, with this file's default tolerances. */
+const expectClose = (a: Tensor, b: Tensor, rtol = 1e-5, atol = 1e-7): void =>
+  expectAllClose(a, b, rtol, atol);
 
 const normCase = fc
   .record({ n: fc.integer({ min: 2, max: 8 }), d: fc.integer({ min: 1, max: 6 }) })
   .chain(({ n, d }) =>
     fc.record({
-      x: tensorArb([n, d]),
-      gamma: tensorArb([d]),
-      beta: tensorArb([d]),
-      dout: tensorArb([n, d]),
+      x: tensorArb([n, d], 4),
+      gamma: tensorArb([d], 4),
+      beta: tensorArb([d], 4),
+      dout: tensorArb([n, d], 4),
     }),
   );
 
@@ -217,122 +176,6 @@ describe('layer normalization', () => {
   });
 });
 
-describe('dropout', () => {
-  it('train mode keeps x / p or drops to 0, about a fraction p kept; test mode is the identity', () => {
-    fc.assert(
-      fc.property(
-        fc.double({ min: 0.05, max: 1, noNaN: true }),
-        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
-        (p, seed) => {
-          const size = 20000;
-          const x = tensor(
-            [100, size / 100],
-            Float64Array.from({ length: size }, (_, i) => 1 + (i % 7)),
-          );
-          const [out, cache] = dropoutForward(x, { mode: 'train', p, seed });
-          let kept = 0;
-          let sum = 0;
-          let wrong = 0;
-          for (let i = 0; i < size; i++) {
-            const v = out.data[i];
-            if (v !== 0) {
-              kept++;
-              if (v !== x.data[i] * (1 / p)) wrong++;
-            }
-            sum += v;
-          }
-          expect(wrong).toBe(0);
-          // Binomial(size, p): 6 standard deviations.
-          const sd = Math.sqrt(size * p * (1 - p));
-          expect(Math.abs(kept - size * p)).toBeLessThanOrEqual(6 * sd + 1e-9);
-          // The expected value of the output is the input: E[sum(out)] = sum(x).
-          let xs = 0;
-          for (const v of x.data) xs += v;
-          expect(Math.abs(sum - xs)).toBeLessThanOrEqual((6 * 7 * sd) / p + 1e-9);
-          // Backward multiplies by the same mask.
-          const dout = tensor(
-            x.shape,
-            Float64Array.from({ length: size }, (_, i) => i % 3),
-          );
-          const dx = dropoutBackward(dout, cache);
-          let wrongDx = 0;
-          for (let i = 0; i < size; i++) {
-            if (dx.data[i] !== (out.data[i] === 0 ? 0 : dout.data[i] * (1 / p))) wrongDx++;
-          }
-          expect(wrongDx).toBe(0);
-          const [same] = dropoutForward(x, { mode: 'test', p, seed });
-          expect(Array.from(same.data)).toEqual(Array.from(x.data));
-        },
-      ),
-      { numRuns: 30 },
-    );
-  });
-
-  it('the same seed gives the same mask', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), (seed) => {
-        const x = tensor(
-          [10, 10],
-          Float64Array.from({ length: 100 }, (_, i) => i + 1),
-        );
-        const [a] = dropoutForward(x, { mode: 'train', p: 0.5, seed });
-        const [b] = dropoutForward(x, { mode: 'train', p: 0.5, seed });
-        expect(Array.from(a.data)).toEqual(Array.from(b.data));
-      }),
-      { numRuns: 20 },
-    );
-  });
-});
-
-describe('FullyConnectedNet', () => {
-  it('gradients match centred differences for random depths, normalizations and dropout', () => {
-    const netCase = fc.record({
-      hidden: fc.array(fc.integer({ min: 3, max: 6 }), { minLength: 0, maxLength: 3 }),
-      normalization: fc.constantFrom(null, 'batchnorm', 'layernorm'),
-      keep: fc.constantFrom(1, 0.7),
-      reg: fc.constantFrom(0, 0.3),
-      seed: fc.integer({ min: 0, max: 1000 }),
-    });
-    fc.assert(
-      fc.property(netCase, ({ hidden, normalization, keep, reg, seed }) => {
-        const rng = new RandomState(seed);
-        const X = rng.randn(5, 4);
-        const y = rng.randint(3, null, [5]);
-        const model = new FullyConnectedNet(hidden, {
-          inputDim: 4,
-          numClasses: 3,
-          weightScale: 0.5,
-          normalization: normalization as 'batchnorm' | 'layernorm' | null,
-          dropoutKeepRatio: keep,
-          reg,
-          seed: 7,
-          rng,
-        });
-        // Non-zero biases and betas: with zero ones, a layer whose inputs are all dropped or
-        // dead sits exactly on the ReLU's kink, where centred differences see half a slope.
-        for (const [name, v] of Object.entries(model.params)) {
-          if (/^(b|beta)\d/.test(name))
-            for (let i = 0; i < v.data.length; i++) v.data[i] = rng.randn();
-        }
-        const [, grads] = model.loss(X, y);
-        for (const [name, g] of Object.entries(grads)) {
-          const num = evalNumericalGradient(() => model.loss(X, y)[0], model.params[name], false);
-          // ReLU kinks and small normalized batches make a few elements noisy; compare with an
-          // absolute tolerance on the gradient's scale.
-          let scale = 1e-3;
-          for (const v of num.data) scale = Math.max(scale, Math.abs(v));
-          for (let i = 0; i < g.data.length; i++) {
-            if (!(Math.abs(g.data[i] - num.data[i]) <= 1e-5 * scale)) {
-              throw new Error(`${name}[${i}]: analytic ${g.data[i]} vs numerical ${num.data[i]}`);
-            }
-          }
-        }
-      }),
-      { numRuns: 40 },
-    );
-  });
-});
-
 function ones(d: number): Tensor {
   return tensor([d], new Float64Array(d).fill(1));
 }
@@ -340,3 +183,53 @@ function ones(d: number): Tensor {
 function zeros(d: number): Tensor {
   return tensor([d]);
 }
+
+describe('batchnormForward on a worked example', () => {
+  // Two samples of two features: feature 0 is [1, 3] (mean 2, variance 1), feature 1 is [4, 4].
+  const x = (): Tensor => tensor([2, 2], new Float64Array([1, 4, 3, 4]));
+  const gamma = tensor([2], new Float64Array([2, 1]));
+  const beta = tensor([2], new Float64Array([0.5, -1]));
+
+  it('train mode standardises each feature with the batch statistics, then scales and shifts', () => {
+    const eps = 1e-5;
+    const [out] = batchnormForward(x(), gamma, beta, { mode: 'train', eps });
+    const s = Math.sqrt(1 + eps);
+    // Feature 1 has variance 0: (x - mean) is 0, the output is beta.
+    expect(Array.from(out.data)).toEqual([(2 * -1) / s + 0.5, -1, (2 * 1) / s + 0.5, -1]);
+  });
+
+  it('updates the running averages with the momentum and uses them in test mode', () => {
+    const param: BatchnormParam = { mode: 'train', momentum: 0.75 };
+    batchnormForward(x(), gamma, beta, param);
+    // running = 0.75 * 0 + 0.25 * batch: mean [2, 4] -> [0.5, 1]; variance [1, 0] -> [0.25, 0].
+    expect(Array.from(param.runningMean?.data ?? [])).toEqual([0.5, 1]);
+    expect(Array.from(param.runningVar?.data ?? [])).toEqual([0.25, 0]);
+    batchnormForward(x(), gamma, beta, param);
+    expect(Array.from(param.runningMean?.data ?? [])).toEqual([0.875, 1.75]);
+    expect(Array.from(param.runningVar?.data ?? [])).toEqual([0.4375, 0]);
+
+    const eps = 1e-5;
+    const [out] = batchnormForward(x(), gamma, beta, { ...param, mode: 'test', eps });
+    const expected = [
+      (2 * (1 - 0.875)) / Math.sqrt(0.4375 + eps) + 0.5,
+      (4 - 1.75) / Math.sqrt(eps) - 1,
+      (2 * (3 - 0.875)) / Math.sqrt(0.4375 + eps) + 0.5,
+      (4 - 1.75) / Math.sqrt(eps) - 1,
+    ];
+    expectClose(out, tensor([2, 2], Float64Array.from(expected)), 1e-14, 0);
+  });
+});
+
+describe('layernormForward on a worked example', () => {
+  it('standardises each sample over its features, then scales and shifts per feature', () => {
+    // Row 0 is [0, 2, 4] (mean 2, variance 8/3); row 1 is [1, 1, 1] (variance 0).
+    const x = tensor([2, 3], new Float64Array([0, 2, 4, 1, 1, 1]));
+    const gamma = tensor([3], new Float64Array([1, 2, 3]));
+    const beta = tensor([3], new Float64Array([0, 0, 1]));
+    const eps = 1e-5;
+    const [out] = layernormForward(x, gamma, beta, { eps });
+    const s = Math.sqrt(8 / 3 + eps);
+    const expected = [-2 / s, 0, (3 * 2) / s + 1, 0, 0, 1];
+    expectClose(out, tensor([2, 3], Float64Array.from(expected)), 1e-14, 0);
+  });
+});

@@ -25,6 +25,7 @@ import {
   type Tensor,
   tensor,
 } from '../../lib';
+import { moments } from '../helpers/moments';
 
 /** The course notebooks' printed values. */
 const printed = {
@@ -118,21 +119,8 @@ function record(check: string, ours: number, course: number | string): void {
 
 /** Per-column (axis 0) or per-row (axis 1) means and standard deviations, as numpy's. */
 function meanStd(x: Tensor, axis: 0 | 1): { means: number[]; stds: number[] } {
-  const [n, d] = x.shape;
-  const [count, len] = axis === 0 ? [d, n] : [n, d];
-  const at = (k: number, i: number) => (axis === 0 ? x.get(i, k) : x.get(k, i));
-  const means: number[] = [];
-  const stds: number[] = [];
-  for (let k = 0; k < count; k++) {
-    let s = 0;
-    for (let i = 0; i < len; i++) s += at(k, i);
-    const m = s / len;
-    let v = 0;
-    for (let i = 0; i < len; i++) v += (at(k, i) - m) ** 2;
-    means.push(m);
-    stds.push(Math.sqrt(v / len));
-  }
-  return { means, stds };
+  const { mean, variance } = moments(x, axis);
+  return { means: mean, stds: variance.map(Math.sqrt) };
 }
 
 /** `relu(X W1) W2` after the draws of X (n, d1), W1 (d1, d2), W2 (d2, d3), as the notebooks do. */
