@@ -1,6 +1,5 @@
 /**
- * The beyond-the-course pipeline (lib/imageFeatures/featureNet.ts) and the notebook's
- * preprocessing helpers, on small synthetic images.
+ * The beyond-the-course pipeline (lib/imageFeatures/featureNet.ts), on small synthetic images.
  */
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
@@ -13,13 +12,7 @@ import {
   featureNetData,
   trainFeatureNet,
 } from '../../lib/imageFeatures/featureNet';
-import { misclassifiedGrid } from '../../lib/imageFeatures/mistakes';
-import {
-  appendOnesColumn,
-  columnMeanStd,
-  dropLastColumn,
-  standardize,
-} from '../../lib/imageFeatures/preprocess';
+import { columnMeanStd, standardize } from '../../lib/imageFeatures/preprocess';
 
 /** n random channels-first images (values 0..255, integers) and labels. */
 function split(rng: RandomState, n: number): [Tensor, ndarray.NdArray<Int32Array>] {
@@ -84,44 +77,4 @@ describe('featureNetData', () => {
     expect(run.testAcc).toBeLessThanOrEqual(1);
     expect(run.model.params.W1.shape).toEqual([data.X_train.shape[1], 20]);
   }, 120_000);
-});
-
-describe('preprocessing helpers', () => {
-  const X = tensor([3, 2], Float64Array.from([1, 5, 2, 5, 6, 5]));
-
-  it('columnMeanStd / standardize as numpy (population std); constant columns stay 0', () => {
-    const { mean, std } = columnMeanStd(X);
-    expect(Array.from(mean.data)).toEqual([3, 5]);
-    expect(std.get(0, 0)).toBeCloseTo(Math.sqrt(14 / 3), 14);
-    const Z = standardize(X, mean, std);
-    expect(Z.get(0, 0)).toBeCloseTo(-2 / Math.sqrt(14 / 3), 14);
-    expect([Z.get(0, 1), Z.get(1, 1), Z.get(2, 1)]).toEqual([0, 0, 0]);
-    expect(() => standardize(X, tensor([1, 3]), std)).toThrow(/standardize: X has 2 columns/);
-  });
-
-  it('appendOnesColumn and dropLastColumn undo each other', () => {
-    const B = appendOnesColumn(X);
-    expect(B.shape).toEqual([3, 3]);
-    expect([B.get(0, 2), B.get(2, 2), B.get(1, 0)]).toEqual([1, 1, 2]);
-    expect(Array.from(dropLastColumn(B).data)).toEqual(Array.from(X.data));
-  });
-});
-
-describe('misclassifiedGrid', () => {
-  it('puts images predicted as c but labelled otherwise in column c', () => {
-    const n = 6;
-    const images = tensor([n, 2, 2, 3]);
-    for (let i = 0; i < n; i++) images.data.fill(10 * (i + 1), i * 12, i * 12 + 12);
-    const yTrue = [0, 1, 1, 2, 0, 2];
-    const yPred = [1, 1, 0, 0, 1, 2];
-    const { grid, picked } = misclassifiedGrid(images, yTrue, yPred, 3, 2, new RandomState(0), 1);
-    expect(picked[0].sort()).toEqual([2, 3]);
-    expect(picked[1].sort()).toEqual([0, 4]);
-    expect(picked[2]).toEqual([]);
-    expect(grid.shape).toEqual([5, 8, 3]);
-    // column 0 holds images 2 and 3 (values 30 and 40) in a random order
-    expect([grid.get(0, 0, 0), grid.get(3, 0, 0)].sort()).toEqual([30, 40]);
-    expect(grid.get(0, 6, 0)).toBe(0); // column 2 is empty
-    expect(() => misclassifiedGrid(images, [0], yPred, 3)).toThrow(/misclassifiedGrid: 6 images/);
-  });
 });
