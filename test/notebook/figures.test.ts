@@ -1,12 +1,6 @@
-import * as zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tensor } from '../../lib/core/tensor';
-import {
-  type DisplayMessage,
-  figureBundle,
-  PLOTLY_MIME,
-  setDisplaySink,
-} from '../../lib/notebook/display';
+import { type DisplayMessage, PLOTLY_MIME, setDisplaySink } from '../../lib/notebook/display';
 import {
   accuracyFigure,
   lossFigure,
@@ -16,61 +10,8 @@ import {
 } from '../../lib/notebook/figures';
 import { showNetWeights } from '../../lib/notebook/helpers';
 import { liveTrainingView } from '../../lib/notebook/liveView';
-import { encodePNG, toUint8Image } from '../../lib/notebook/png';
 import { netWeightsGrid } from '../../lib/notebook/weightsFigure';
-
-/** Parses a PNG into its chunks, checking every CRC with node's own zlib.crc32. */
-function readPNG(png: Uint8Array) {
-  const buf = Buffer.from(png);
-  expect([...buf.subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
-  const chunks: { type: string; data: Buffer }[] = [];
-  for (let p = 8; p < buf.length; ) {
-    const len = buf.readUInt32BE(p);
-    const type = buf.toString('latin1', p + 4, p + 8);
-    const data = buf.subarray(p + 8, p + 8 + len);
-    expect(buf.readUInt32BE(p + 8 + len)).toBe(zlib.crc32(buf.subarray(p + 4, p + 8 + len)));
-    chunks.push({ type, data });
-    p += 12 + len;
-  }
-  const ihdr = chunks[0].data;
-  const idat = Buffer.concat(chunks.filter((c) => c.type === 'IDAT').map((c) => c.data));
-  const width = ihdr.readUInt32BE(0);
-  const height = ihdr.readUInt32BE(4);
-  const bpp = { 0: 1, 2: 3, 6: 4 }[ihdr[9]] ?? 0;
-  return {
-    types: chunks.map((c) => c.type),
-    width,
-    height,
-    bitDepth: ihdr[8],
-    colourType: ihdr[9],
-    pixels: unfilter(zlib.inflateSync(idat), width * bpp, height, bpp),
-  };
-}
-
-/** Undoes PNG row filters (RFC 2083 section 6) the way a decoder does. */
-function unfilter(raw: Uint8Array, stride: number, height: number, bpp: number): number[] {
-  const out = new Uint8Array(stride * height);
-  for (let y = 0; y < height; y++) {
-    const type = raw[y * (stride + 1)];
-    for (let i = 0; i < stride; i++) {
-      const x = raw[y * (stride + 1) + 1 + i];
-      const a = i >= bpp ? out[y * stride + i - bpp] : 0;
-      const b = y > 0 ? out[(y - 1) * stride + i] : 0;
-      const c = y > 0 && i >= bpp ? out[(y - 1) * stride + i - bpp] : 0;
-      const p = a + b - c;
-      const paeth =
-        Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c)
-          ? a
-          : Math.abs(p - b) <= Math.abs(p - c)
-            ? b
-            : c;
-      const predictor = [0, a, b, (a + b) >> 1, paeth][type];
-      if (predictor === undefined) throw new Error(`bad filter type ${type} in row ${y}`);
-      out[y * stride + i] = (x + predictor) & 0xff;
-    }
-  }
-  return [...out];
-}
+import { readPNG } from '../helpers/readPng';
 
 let messages: { message: DisplayMessage; update: boolean }[] = [];
 afterEach(() => {
@@ -80,31 +21,6 @@ afterEach(() => {
 function captureDisplays() {
   setDisplaySink((message, update) => messages.push({ message, update }));
 }
-
-describe('png', () => {
-  it('encodes RGB and grey pixels that decode back exactly', () => {
-    const pixels = Uint8Array.from({ length: 3 * 2 * 3 }, (_, i) => (i * 37) % 256);
-    const png = readPNG(encodePNG({ width: 3, height: 2, channels: 3, pixels }));
-    expect(png.types).toEqual(['IHDR', 'IDAT', 'IEND']);
-    expect([png.width, png.height, png.bitDepth, png.colourType]).toEqual([3, 2, 8, 2]);
-    expect(png.pixels).toEqual([...pixels]);
-    // smooth and noisy rows, so that every row filter gets picked somewhere
-    const grey = Uint8Array.from({ length: 40 * 30 }, (_, i) =>
-      i % 7 === 0 ? (i * 97) % 256 : (Math.floor(i / 40) * 3 + (i % 40) * 5) % 256,
-    );
-    const g = readPNG(encodePNG({ width: 40, height: 30, channels: 1, pixels: grey }));
-    expect(g.colourType).toBe(0);
-    expect(g.pixels).toEqual([...grey]);
-  });
-
-  it('converts floats like astype(uint8) (truncation) and rejects bad sizes', () => {
-    const x = tensor([1, 2, 3], Float64Array.of(0.9, 1.99, 254.7, 255, -3, 300));
-    expect([...toUint8Image(x).pixels]).toEqual([0, 1, 254, 255, 0, 255]);
-    expect(() =>
-      encodePNG({ width: 2, height: 2, channels: 3, pixels: new Uint8Array(5) }),
-    ).toThrow(/encodePNG: pixels must be a Uint8Array of 12 bytes/);
-  });
-});
 
 describe('figures', () => {
   it('plots the loss as markers per iteration, non-finite losses as gaps', () => {
@@ -221,22 +137,6 @@ describe('first-layer weights', () => {
     // between enlarged columns 39 and 40
     expect(png.pixels[(8 * 536 + 39) * 3]).toBe(2);
     expect(png.pixels[(8 * 536 + 40) * 3]).toBe(3);
-  });
-});
-
-describe('display bundles', () => {
-  it('carries plotly JSON, an HTML fallback with script-safe JSON, and text/plain', () => {
-    const fig = lossFigure([1, 2]);
-    fig.layout.title = { text: '</script><b>x' };
-    const bundle = figureBundle(fig, { elementId: 'abc' });
-    expect(bundle[PLOTLY_MIME]).toBe(fig);
-    const html = bundle['text/html'] as string;
-    expect(html).toContain('<div id="abc"');
-    expect(html).toContain('window.Plotly.newPlot(el, fig.data, fig.layout');
-    expect(html.match(/<\/script>/g)).toHaveLength(1);
-    const json = html.match(/var fig = (.*);\n/)?.[1] ?? '';
-    expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(fig)));
-    expect(bundle['text/plain']).toBe('<Plotly chart: </script><b>x>');
   });
 });
 
