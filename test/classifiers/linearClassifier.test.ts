@@ -1,75 +1,12 @@
 /**
- * The SVM and softmax losses of a linear classifier and the SGD training loop against numpy
- * (test/fixtures/linear, made by scripts/fixtures/make_knn_linear_fixtures.py), naive against
- * vectorized, a numerical gradient check, and bad input.
+ * The SGD training loop and prediction of a linear classifier (lib/classifiers/linearClassifier.ts)
+ * against numpy (test/fixtures/linear, made by scripts/fixtures/make_knn_linear_fixtures.py).
  */
 import { describe, expect, it } from 'vitest';
 import { LinearSVM, Softmax } from '../../lib/classifiers/linearClassifier';
-import { svmLossNaive, svmLossVectorized } from '../../lib/classifiers/linearSvm';
-import { softmaxLossNaive, softmaxLossVectorized } from '../../lib/classifiers/softmax';
 import { RandomState, random } from '../../lib/core/random';
 import { tensor } from '../../lib/core/tensor';
-import { evalNumericalGradient } from '../../lib/gradientCheck';
 import { fixture, relErr, toLabels, toTensor } from '../helpers/linearFixture';
-
-const LOSSES = {
-  svm: [svmLossNaive, svmLossVectorized],
-  softmax: [softmaxLossNaive, softmaxLossVectorized],
-} as const;
-
-describe.each(['svm', 'softmax'] as const)('%s loss', (name) => {
-  const [naive, vectorized] = LOSSES[name];
-  it.each(fixture.losses.map((c, i) => [i, c] as const))(
-    'case %i equals numpy; naive and vectorized agree',
-    (_, c) => {
-      const W = toTensor(c.W);
-      const X = toTensor(c.X);
-      const y = toLabels(c.y);
-      const want = c[name];
-      const [ln, gn] = naive(W, X, y, c.reg);
-      const [lv, gv] = vectorized(W, X, y, c.reg);
-      expect(relErr([ln], [want.loss_naive])).toBeLessThan(1e-12);
-      expect(relErr([lv], [want.loss_vectorized])).toBeLessThan(1e-12);
-      expect(relErr(gn.data, want.dW_naive.data)).toBeLessThan(1e-10);
-      expect(relErr(gv.data, want.dW_vectorized.data)).toBeLessThan(1e-10);
-      // ours against each other
-      expect(relErr([ln], [lv])).toBeLessThan(1e-12);
-      expect(relErr(gn.data, gv.data)).toBeLessThan(1e-10);
-      expect(gv.shape).toEqual(c.W.shape);
-    },
-  );
-
-  it('the gradient matches a numerical one', () => {
-    random.seed(1);
-    const W = random.randn(8, 4);
-    const X = random.randn(10, 8);
-    const y = random.randint(0, 4, 10);
-    const [, dW] = vectorized(W, X, y, 0.1);
-    const num = evalNumericalGradient((w) => vectorized(w, X, y, 0.1)[0], W, false);
-    expect(relErr(num.data, dW.data)).toBeLessThan(1e-7);
-  });
-
-  it('names the function and the argument on bad input', () => {
-    const fn = naive.name;
-    expect(() => naive(tensor([5, 3]), tensor([2, 4]), [0, 1], 0)).toThrow(
-      `${fn}: X with 4 features (shape (2, 4)) does not match W with 5 rows (shape (5, 3))`,
-    );
-    expect(() => vectorized(tensor([4, 3]), tensor([2, 4]), [0, 3], 0)).toThrow(
-      /y\[1\] = 3 is not an integer class label in \[0, 3\)/,
-    );
-    expect(() => vectorized(tensor([4, 3]), tensor([2, 4]), [0], 0)).toThrow(
-      /y has shape \(1,\) but there are 2 inputs/,
-    );
-    expect(() => naive(tensor([4, 3]), tensor([2, 4]), [0, 1], Number.NaN)).toThrow(
-      `${fn}: reg must be a finite number, got NaN`,
-    );
-    const W = tensor([4, 3]);
-    W.data[5] = Number.NaN;
-    expect(() => vectorized(W, tensor([2, 4]), [0, 1], 0)).toThrow(
-      /W with shape \(4, 3\) holds NaN/,
-    );
-  });
-});
 
 describe('LinearClassifier.train and predict', () => {
   const X = toTensor(fixture.train_data.X);
