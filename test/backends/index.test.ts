@@ -305,72 +305,75 @@ describe('backend selection', () => {
   }, 30_000);
 });
 
-describe.each(availableBackends())('vector kernels of backend %s against the js oracle', (name) => {
-  const backend = () => {
-    setBackend(name);
-    return activeBackend();
-  };
-  afterAll(() => setBackend(availableBackends()[0]));
+describe.each(availableBackends())(
+  'vector operations of backend %s against the js oracle',
+  (name) => {
+    const backend = () => {
+      setBackend(name);
+      return activeBackend();
+    };
+    afterAll(() => setBackend(availableBackends()[0]));
 
-  it.each([0, 1, 7, 1000, 393_216])('axpy and dot on %i elements', (n) => {
-    const x = randomArray(n, 11 + n);
-    const y = randomArray(n, 12 + n);
-    const want = Float64Array.from(y);
-    jsBackend.axpy(-0.37, x, want);
-    const got = Float64Array.from(y);
-    backend().axpy(-0.37, x, got);
-    // One expect for the whole array (393,216 expect calls take seconds on a loaded machine).
-    let firstOff = -1;
-    for (let i = 0; i < n && firstOff < 0; i++) {
-      const bound = 1e-15 * (Math.abs(y[i]) + 0.37 * Math.abs(x[i]));
-      if (!(Math.abs(got[i] - want[i]) <= bound)) firstOff = i;
-    }
-    expect(
-      firstOff,
-      `axpy: element ${firstOff} is ${got[firstOff]}, the oracle gives ${want[firstOff]}`,
-    ).toBe(-1);
-    const wantDot = jsBackend.dot(x, y);
-    let scale = 0;
-    for (let i = 0; i < n; i++) scale += Math.abs(x[i] * y[i]);
-    expect(Math.abs(backend().dot(x, y) - wantDot)).toBeLessThanOrEqual(1e-12 * scale);
-  });
+    it.each([0, 1, 7, 1000, 393_216])('axpy and dot on %i elements', (n) => {
+      const x = randomArray(n, 11 + n);
+      const y = randomArray(n, 12 + n);
+      const want = Float64Array.from(y);
+      jsBackend.axpy(-0.37, x, want);
+      const got = Float64Array.from(y);
+      backend().axpy(-0.37, x, got);
+      // One expect for the whole array (393,216 expect calls take seconds on a loaded machine).
+      let firstOff = -1;
+      for (let i = 0; i < n && firstOff < 0; i++) {
+        const bound = 1e-15 * (Math.abs(y[i]) + 0.37 * Math.abs(x[i]));
+        if (!(Math.abs(got[i] - want[i]) <= bound)) firstOff = i;
+      }
+      expect(
+        firstOff,
+        `axpy: element ${firstOff} is ${got[firstOff]}, the oracle gives ${want[firstOff]}`,
+      ).toBe(-1);
+      const wantDot = jsBackend.dot(x, y);
+      let scale = 0;
+      for (let i = 0; i < n; i++) scale += Math.abs(x[i] * y[i]);
+      expect(Math.abs(backend().dot(x, y) - wantDot)).toBeLessThanOrEqual(1e-12 * scale);
+    });
 
-  it.each([
-    [0, 3072],
-    [1, 1],
-    [200, 3072],
-    [37, 5],
-  ])('gatherRows of %i rows of %i against row-by-row copies', (count, rowSize) => {
-    const srcRows = 300;
-    const src = randomArray(srcRows * rowSize, 21 + count);
-    const next = filler(31 + rowSize);
-    // repeated rows, the first and the last row: as a minibatch sampled with replacement
-    const rows = Int32Array.from({ length: count }, (_, i) =>
-      i === 0 ? srcRows - 1 : i === 1 ? 0 : Math.floor(((next() + 1) / 2) * srcRows),
-    );
-    if (count > 3) rows[3] = rows[2];
-    const got = new Float64Array(count * rowSize + 2).fill(-7);
-    backend().gatherRows(src, rowSize, rows, got);
-    let firstOff = -1;
-    for (let i = 0; i < count * rowSize && firstOff < 0; i++) {
-      const r = rows[Math.floor(i / rowSize)];
-      if (got[i] !== src[r * rowSize + (i % rowSize)]) firstOff = i;
-    }
-    expect(firstOff, `gatherRows: element ${firstOff} differs`).toBe(-1);
-    expect(Array.from(got.subarray(count * rowSize))).toEqual([-7, -7]); // nothing past the rows
-  });
+    it.each([
+      [0, 3072],
+      [1, 1],
+      [200, 3072],
+      [37, 5],
+    ])('gatherRows of %i rows of %i against row-by-row copies', (count, rowSize) => {
+      const srcRows = 300;
+      const src = randomArray(srcRows * rowSize, 21 + count);
+      const next = filler(31 + rowSize);
+      // repeated rows, the first and the last row: as a minibatch sampled with replacement
+      const rows = Int32Array.from({ length: count }, (_, i) =>
+        i === 0 ? srcRows - 1 : i === 1 ? 0 : Math.floor(((next() + 1) / 2) * srcRows),
+      );
+      if (count > 3) rows[3] = rows[2];
+      const got = new Float64Array(count * rowSize + 2).fill(-7);
+      backend().gatherRows(src, rowSize, rows, got);
+      let firstOff = -1;
+      for (let i = 0; i < count * rowSize && firstOff < 0; i++) {
+        const r = rows[Math.floor(i / rowSize)];
+        if (got[i] !== src[r * rowSize + (i % rowSize)]) firstOff = i;
+      }
+      expect(firstOff, `gatherRows: element ${firstOff} differs`).toBe(-1);
+      expect(Array.from(got.subarray(count * rowSize))).toEqual([-7, -7]); // nothing past the rows
+    });
 
-  it('axpy and dot on tensors: shapes checked, y written in place, strided x read correctly', () => {
-    backend();
-    const x = ndarray(Float64Array.from([1, 2, 3, 4, 5, 6]), [2, 3]);
-    const y = ndarray(new Float64Array(6), [3, 2]);
-    axpy(2, x.transpose(1, 0), y);
-    expect(Array.from(y.data)).toEqual([2, 8, 4, 10, 6, 12]);
-    expect(dot(x, x)).toBe(91);
-    expect(() => axpy(1, x, y)).toThrow('axpy: x has shape (2, 3) but y has shape (3, 2)');
-    expect(() => axpy(1, y, x.transpose(1, 0))).toThrow(
-      'axpy: y (shape (3, 2)) must be a packed row-major tensor',
-    );
-    expect(() => dot(x, y)).toThrow('dot: x has shape (2, 3) but y has shape (3, 2)');
-  });
-});
+    it('axpy and dot on tensors: shapes checked, y written in place, strided x read correctly', () => {
+      backend();
+      const x = ndarray(Float64Array.from([1, 2, 3, 4, 5, 6]), [2, 3]);
+      const y = ndarray(new Float64Array(6), [3, 2]);
+      axpy(2, x.transpose(1, 0), y);
+      expect(Array.from(y.data)).toEqual([2, 8, 4, 10, 6, 12]);
+      expect(dot(x, x)).toBe(91);
+      expect(() => axpy(1, x, y)).toThrow('axpy: x has shape (2, 3) but y has shape (3, 2)');
+      expect(() => axpy(1, y, x.transpose(1, 0))).toThrow(
+        'axpy: y (shape (3, 2)) must be a packed row-major tensor',
+      );
+      expect(() => dot(x, y)).toThrow('dot: x has shape (2, 3) but y has shape (3, 2)');
+    });
+  },
+);
