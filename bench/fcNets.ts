@@ -15,7 +15,7 @@
  */
 import * as fs from 'node:fs';
 import * as v8 from 'node:v8';
-import { type BackendName, backendInfo, setBackend } from '../lib/kernels';
+import { type BackendName, backendInfo, setBackend } from '../lib/backends';
 import { type FcNetsBudget, fcNetsCells } from './fcNetsCells';
 import { countFlops, takeFlops } from './flops';
 import { type GemmShape, timeGemm } from './gemmRate';
@@ -37,7 +37,7 @@ function now(): number {
 
 /** Runs the cells in order, timed one by one, then the GEMM rate; prints the JSON line. */
 function main(): void {
-  // As the notebook kernel does on Node 24 and later (scripts/tslab-kernel.ts says why); its other
+  // As the notebook kernel does on Node 24 and later (jupyter/kernel/tslabKernel.ts says why); its other
   // V8 flag comes from bench/run.ts's command line.
   if (Number(process.versions.node.split('.')[0]) >= 24) {
     v8.setFlagsFromString('--external-memory-accounted-in-global-limit');

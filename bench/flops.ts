@@ -3,7 +3,7 @@
  * backend's gemm (2 m n k per product): bench/ours.ts and bench/fcNets.ts report them, and
  * bench/run.ts divides them by the best GEMM rate of the same process for the compute floor.
  */
-import { activeBackend } from '../lib/kernels';
+import { activeBackend } from '../lib/backends';
 
 /** Floating-point operations of the matrix products run since the last {@link takeFlops}. */
 let flops = 0;

@@ -2,8 +2,9 @@
  * The GEMM rate of one product shape on the active backend: the best of repeated back-to-back
  * calls (bench/ours.ts's GEMM rows; bench/fcNets.ts's rate for the compute floor).
  */
+
+import { matmul } from '../lib/backends';
 import { type Tensor, tensor } from '../lib/core/tensor';
-import { matmul } from '../lib/kernels';
 
 /** One product shape of bench/spec.json: (m x k) @ (k x n), A given transposed with `transA`. */
 export interface GemmShape {

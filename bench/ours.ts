@@ -9,7 +9,7 @@
  * ran (counted at the backend's gemm), from which run.ts derives the compute floor.
  */
 import * as fs from 'node:fs';
-import { availableBackends, type BackendName, backendInfo, setBackend } from '../lib/kernels';
+import { availableBackends, type BackendName, backendInfo, setBackend } from '../lib/backends';
 import type { SolverData } from '../lib/solver';
 import { countFlops, takeFlops } from './flops';
 import { type GemmShape, timeGemm } from './gemmRate';

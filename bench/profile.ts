@@ -14,10 +14,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { activeBackend, type BackendName, backendInfo, setBackend } from '../lib/backends';
 import { random } from '../lib/core/random';
 import type { Labels, Tensor } from '../lib/core/tensor';
 import { getCIFAR10Data } from '../lib/dataUtils';
-import { activeBackend, type BackendName, backendInfo, setBackend } from '../lib/kernels';
 import { type UpdateRule, updateRules } from '../lib/optim';
 import type { Solver } from '../lib/solver';
 import { newGoodModelSolver } from './fcNetsCells';

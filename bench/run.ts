@@ -29,7 +29,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { NODE_FLAGS } from '../scripts/kernel/kernelspec';
+import { NODE_FLAGS } from '../jupyter/kernel/kernelspec';
 
 const root = path.resolve(__dirname, '..');
 const argv = process.argv.slice(2);
@@ -145,7 +145,7 @@ function availableBackends(): string[] {
     [
       require.resolve('tsx/cli', { paths: [root] }),
       '-e',
-      "console.log(JSON.stringify(require('./lib/kernels').availableBackends()))",
+      "console.log(JSON.stringify(require('./lib/backends').availableBackends()))",
     ],
     { cwd: root, encoding: 'utf8', env: { ...childEnv(), CS231N_BACKEND: '' } },
   );
@@ -209,7 +209,7 @@ function measure(side: string, round: number): Run | null {
 /**
  * One measurement of the FullyConnectedNets notebook's cells on one side, as a whole process:
  * bench/numpy_fcnets.py for numpy, bench/fcNets.ts for a backend of ours. Ours runs as the
- * notebook kernel runs code: node with the kernel's V8 flags (scripts/kernel/kernelspec.ts) and
+ * notebook kernel runs code: node with the kernel's V8 flags (jupyter/kernel/kernelspec.ts) and
  * tsx's CommonJS hook.
  */
 function measureFcnets(side: string, round: number): Run | null {

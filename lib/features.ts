@@ -6,16 +6,16 @@
  * Images are (H, W, 3) tensors as in the course (rows, columns, RGB channels), with values in
  * 0..255. The CIFAR-10 loader gives (N, 3, 32, 32); `X.transpose(0, 2, 3, 1)` is the (N, 32, 32, 3)
  * view of the same data (no copy). The arithmetic is the course's, operation by operation (see
- * `imageFeatures/kernels.ts`), so values agree with a numpy run of `features.py` to rounding.
+ * `imageFeatures/pixelOps.ts`), so values agree with a numpy run of `features.py` to rounding.
  */
 import * as os from 'node:os';
 import ndarray from 'ndarray';
 import { checkTensor, formatShape, type Tensor, tensor } from './core/tensor';
-import { type FeatureSpec, featuresInto, grayInto, specLength } from './imageFeatures/kernels';
+import { type FeatureSpec, featuresInto, grayInto, specLength } from './imageFeatures/pixelOps';
 import { extractOnThisThread, extractOnWorkers } from './imageFeatures/pool';
 import { progressReporter } from './imageFeatures/progress';
 
-export type { FeatureSpec } from './imageFeatures/kernels';
+export type { FeatureSpec } from './imageFeatures/pixelOps';
 
 /**
  * A feature function: a spec (`{ name: 'colorHistogramHsv', nbin: 10 }`, `hogFeature` itself, ...)

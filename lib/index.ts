@@ -1,8 +1,8 @@
 /**
  * The public API: CS231n's assignment 1 in TypeScript (kNN, SVM, Softmax, two-layer net) and the
  * first part of assignment 2 (fully-connected nets, batch/layer normalization, dropout).
- * Module map (assignment file -> ours): layers.py -> layers, normalization (batchnorm_*,
- * layernorm_*) and dropout (dropout_*), layer_utils.py -> layerUtils,
+ * Module map (assignment file -> ours): layers.py -> layers/ (affine, relu, losses, normalization,
+ * dropout), layer_utils.py -> layerUtils,
  * classifiers/fc_net.py -> classifiers/fcNet, classifiers/k_nearest_neighbor.py ->
  * classifiers/kNearestNeighbor, classifiers/linear_svm.py -> classifiers/linearSvm,
  * classifiers/softmax.py -> classifiers/softmax, classifiers/linear_classifier.py ->
@@ -14,6 +14,8 @@
  * importable from its own module path but is not part of this API.
  */
 
+// Which compute backend runs the matrix products
+export { availableBackends, type BackendName, backendInfo, setBackend } from './backends';
 // The assignment's modules
 export {
   FullyConnectedNet,
@@ -80,7 +82,6 @@ export {
   getCIFAR10Data,
   loadCIFAR10,
 } from './dataUtils';
-export { type DropoutCache, type DropoutParam, dropoutBackward, dropoutForward } from './dropout';
 // features.py and the features notebook
 export {
   colorHistogramHsv,
@@ -118,8 +119,6 @@ export {
   dropLastColumn,
   standardize,
 } from './imageFeatures/preprocess';
-// Which compute backend runs the matrix products
-export { availableBackends, type BackendName, backendInfo, setBackend } from './kernels';
 export {
   type AffineCache,
   affineBackward,
@@ -132,15 +131,11 @@ export {
   svmLoss,
 } from './layers';
 export {
-  type AffineNormReluCache,
-  type AffineReluCache,
-  affineBatchnormReluBackward,
-  affineBatchnormReluForward,
-  affineLayernormReluBackward,
-  affineLayernormReluForward,
-  affineReluBackward,
-  affineReluForward,
-} from './layerUtils';
+  type DropoutCache,
+  type DropoutParam,
+  dropoutBackward,
+  dropoutForward,
+} from './layers/dropout';
 export {
   type BatchnormParam,
   batchnormBackward,
@@ -150,7 +145,17 @@ export {
   layernormBackward,
   layernormForward,
   type NormCache,
-} from './normalization';
+} from './layers/normalization';
+export {
+  type AffineNormReluCache,
+  type AffineReluCache,
+  affineBatchnormReluBackward,
+  affineBatchnormReluForward,
+  affineLayernormReluBackward,
+  affineLayernormReluForward,
+  affineReluBackward,
+  affineReluForward,
+} from './layerUtils';
 // The kNN, SVM and Softmax notebooks' pictures and charts
 export {
   plotLossCurve,

@@ -20,7 +20,7 @@ import {
   layernormBackward,
   layernormForward,
   type NormCache,
-} from './normalization';
+} from './layers/normalization';
 
 /** What {@link affineReluForward} keeps: `[affine cache, relu cache]`. */
 export type AffineReluCache = [fcCache: AffineCache, reluCache: ReluCache];

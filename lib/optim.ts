@@ -14,6 +14,7 @@
  * config (each step stores new ones), matching the numpy code where `v = momentum * v - ...` rebinds.
  */
 
+import { axpy } from './backends';
 import { checkOptions } from './core/options';
 import {
   checkSameShape,
@@ -23,7 +24,6 @@ import {
   type Tensor,
   tensor,
 } from './core/tensor';
-import { axpy } from './kernels';
 
 /** Hyperparameters and running state of an update rule (camelCase of the assignment's keys). */
 export interface OptimConfig {

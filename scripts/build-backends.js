@@ -5,8 +5,8 @@
  * be built is reported in one line and the library falls back to the next one (blas -> wasm -> js).
  *
  *   node scripts/build-backends.js            both backends
- *   node scripts/build-backends.js --wasm     only lib/kernels/wasm/build/gemm.wasm and gemm-relaxed.wasm (AssemblyScript)
- *   node scripts/build-backends.js --native   only lib/kernels/blas/build/Release/cs231n_blas.node (node-gyp)
+ *   node scripts/build-backends.js --wasm     only lib/backends/wasm/build/gemm.wasm and gemm-relaxed.wasm (AssemblyScript)
+ *   node scripts/build-backends.js --native   only lib/backends/blas/build/Release/cs231n_blas.node (node-gyp)
  *
  * Which BLAS the addon links (`--blas=auto|wheel|system`, else the CS231N_BLAS variable, else auto):
  *   wheel   the OpenBLAS of PyPI's scipy-openblas32 wheel in the project's .venv (installed by
@@ -17,7 +17,7 @@
  * `--if-not-wheel` skips the native build when the addon is already linked against the installed
  * wheel, or when no wheel is installed (setup-python.sh runs it after installing the wheel: npm
  * install runs before the venv exists on a fresh clone). `--native-dir DIR` builds the addon
- * sources in DIR instead of lib/kernels/blas (the tests build a throwaway copy).
+ * sources in DIR instead of lib/backends/blas (the tests build a throwaway copy).
  *
  * Nothing is downloaded: node-gyp is pointed at the headers of the running Node (`--nodedir`).
  * Exit code is 0 unless `--strict` is given (then a failed build exits 1).
@@ -38,7 +38,7 @@ const ifNotWheel = args.includes('--if-not-wheel');
 const dirIndex = args.indexOf('--native-dir');
 const nativeDir = path.resolve(
   root,
-  dirIndex >= 0 ? args[dirIndex + 1] : path.join('lib', 'kernels', 'blas'),
+  dirIndex >= 0 ? args[dirIndex + 1] : path.join('lib', 'backends', 'blas'),
 );
 
 /** Resolves a file inside an installed package, or null when the package is not installed. */
@@ -78,14 +78,14 @@ function reason(output) {
   return (lines[lines.length - 1] ?? 'unknown error').slice(0, 200);
 }
 
-/** Compiles the AssemblyScript GEMM into `file` (in lib/kernels/wasm/build/) with extra features. */
+/** Compiles the AssemblyScript GEMM into `file` (in lib/backends/wasm/build/) with extra features. */
 function compileWasm(asc, file, features) {
-  const outDir = path.join(root, 'lib', 'kernels', 'wasm', 'build');
+  const outDir = path.join(root, 'lib', 'backends', 'wasm', 'build');
   fs.mkdirSync(outDir, { recursive: true });
   const out = path.join(outDir, file);
   const tmp = path.join(outDir, `${file}.${process.pid}.tmp`);
   const r = runNode(asc, [
-    'lib/kernels/wasm/assembly/gemm.ts',
+    'lib/backends/wasm/assembly/gemm.ts',
     '--outFile',
     tmp,
     '-O3',
@@ -234,7 +234,7 @@ function buildNative() {
 
 let failed = false;
 const steps = [
-  ['wasm', buildWasm, 'lib/kernels/wasm/build/gemm.wasm'],
+  ['wasm', buildWasm, 'lib/backends/wasm/build/gemm.wasm'],
   [
     'native',
     buildNative,

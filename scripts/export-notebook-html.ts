@@ -4,7 +4,7 @@
  *   tsx scripts/export-notebook-html.ts <notebook.ipynb> <out.html>
  *
  * Runs `jupyter nbconvert --to html` (the venv's) with the offline_plotly template
- * (scripts/nbconvert/offline_plotly: the lab page without CDN scripts), then puts two bundles into
+ * (jupyter/nbconvert/offline_plotly: the lab page without CDN scripts), then puts two bundles into
  * the page once each, where the template left its markers: the minified plotly.js
  * (node_modules/plotly.js-dist-min), which draws every chart (text/html outputs that call
  * window.Plotly), and MathJax 3 (node_modules/mathjax, the TeX-to-SVG build with every TeX
@@ -93,7 +93,7 @@ export function exportNotebookHtml(notebook: string, outFile: string): string {
         'nbconvert',
         '--to',
         'html',
-        `--TemplateExporter.extra_template_basedirs=${path.join(ROOT, 'scripts', 'nbconvert')}`,
+        `--TemplateExporter.extra_template_basedirs=${path.join(ROOT, 'jupyter', 'nbconvert')}`,
         '--template',
         'offline_plotly',
         '--output-dir',

@@ -30,7 +30,7 @@ function majors(arg: string | undefined): number[] {
 /** Prints the Node version and the backends that load under `env` (run by that Node). */
 function describe(env: NodeJS.ProcessEnv): void {
   const code = [
-    "const k = require('./lib/kernels');",
+    "const k = require('./lib/backends');",
     'const names = k.availableBackends();',
     "k.setBackend(names.includes('wasm') ? 'wasm' : names[0]);",
     "const relaxed = names.includes('wasm') ? (/relaxed-SIMD/.test(k.backendInfo().detail) ? 'yes' : 'no') : 'no wasm';",

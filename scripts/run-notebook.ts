@@ -1,8 +1,8 @@
 /**
  * `npm run notebook [-- --kernel deno] [-- --in-place] [-- NOTEBOOK]`: executes
- * notebooks/two_layer_net.ipynb (or NOTEBOOK) headlessly on the tslab kernel, or Deno's with
- * `--kernel deno` (jupyter nbconvert --execute), exports it to offline HTML and prints the
- * accuracies it reports.
+ * notebooks/assignment1/two_layer_net.ipynb (or NOTEBOOK) headlessly on the tslab kernel, or
+ * Deno's with `--kernel deno` (jupyter nbconvert --execute), exports it to offline HTML and prints
+ * the accuracies it reports.
  *
  * Works on a fresh clone: package.json runs npm install first when node_modules is missing; this
  * sets up the project venv (scripts/setup-python.sh) and finds the dataset (CIFAR10_DIR, else
@@ -35,7 +35,7 @@ function parseArgs(argv: string[]): { kernel: KernelName; inPlace: boolean; note
   argv = [...argv];
   const kernel = takeKernelOption(argv, USAGE);
   let inPlace = false;
-  let notebook = path.join(ROOT, 'notebooks', 'two_layer_net.ipynb');
+  let notebook = path.join(ROOT, 'notebooks', 'assignment1', 'two_layer_net.ipynb');
   for (const arg of argv) {
     if (arg === '--in-place') inPlace = true;
     else if (arg.startsWith('-')) {

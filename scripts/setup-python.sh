@@ -11,7 +11,7 @@
 # Idempotent and quick when already done: pip runs only when requirements-jupyter.txt, the Python
 # version or the repository path changed (a venv is not relocatable, so a moved clone gets a fresh
 # one); the kernelspecs are rewritten on every run, so they always point at this clone's launchers
-# (scripts/tslab-kernel.ts, scripts/deno-kernel.sh).
+# (jupyter/kernel/tslabKernel.ts, jupyter/deno-kernel.sh).
 #
 # Environment: PYTHON (default python3) picks the interpreter used to create the venv.
 set -euo pipefail
@@ -24,7 +24,7 @@ STAMP="$VENV/.setup-stamp"
 PYTHON="${PYTHON:-python3}"
 TSX="$ROOT/node_modules/.bin/tsx"
 # The kernel starts through this launcher (repository root as cwd, tslab's patches); see the file.
-LAUNCHER="$ROOT/scripts/tslab-kernel.ts"
+LAUNCHER="$ROOT/jupyter/kernel/tslabKernel.ts"
 
 log() { printf '[setup-python] %s\n' "$*" >&2; }
 
@@ -70,10 +70,10 @@ if [[ ! -x "$TSX" || ! -d "$ROOT/node_modules/tslab" ]]; then
 fi
 
 # Register tslab (and its jslab twin) in the venv: .venv/share/jupyter/kernels/{tslab,jslab}, as
-# `tslab install --sys-prefix` would, with the command of scripts/kernel/kernelspec.ts (node, its
+# `tslab install --sys-prefix` would, with the command of jupyter/kernel/kernelspec.ts (node, its
 # GC flag and tsx running the launcher). Regenerated every time so the absolute paths to this
 # clone's launcher are always right.
-"$TSX" "$ROOT/scripts/kernel/kernelspec.ts" "$VENV/share/jupyter/kernels" >/dev/null
+"$TSX" "$ROOT/jupyter/kernel/kernelspec.ts" "$VENV/share/jupyter/kernels" >/dev/null
 spec="$VENV/share/jupyter/kernels/tslab/kernel.json"
 if ! grep -qF "\"$LAUNCHER\"" "$spec"; then
   log "error: $spec does not point at $LAUNCHER"
@@ -82,7 +82,7 @@ fi
 log "tslab kernel registered: $spec"
 
 # Deno's kernel (the npm package deno) beside it: .venv/share/jupyter/kernels/deno, started through
-# scripts/deno-kernel.sh (repository root as cwd, deno.json). Written atomically, every time.
+# jupyter/deno-kernel.sh (repository root as cwd, deno.json). Written atomically, every time.
 DENO="$ROOT/node_modules/.bin/deno"
 if [[ ! -x "$DENO" ]]; then
   log "error: $DENO not found; run npm install first"
@@ -92,7 +92,7 @@ deno_dir="$VENV/share/jupyter/kernels/deno"
 mkdir -p "$deno_dir"
 cat >"$deno_dir/kernel.json.tmp" <<JSON
 {
-  "argv": ["$ROOT/scripts/deno-kernel.sh", "{connection_file}"],
+  "argv": ["$ROOT/jupyter/deno-kernel.sh", "{connection_file}"],
   "display_name": "TypeScript (Deno)",
   "language": "typescript"
 }

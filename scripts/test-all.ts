@@ -3,18 +3,19 @@
  *   1. system packages (Chromium), npm packages (builds the wasm backend, and the blas one when a
  *      BLAS is already there), the project-local venv (Jupyter, and the OpenBLAS wheel the blas
  *      backend is then rebuilt against)
- *   2. tsc --noEmit (strict) and the linter
+ *   2. tsc --noEmit (strict), the linter and the runtime import-circle check (check:imports)
  *   3. vitest, once per compute backend that loads (blas, wasm, js): the code of test:backends
- *   4. every notebook in notebooks/ executed by real nbconvert on the tslab kernel and on Deno's
- *      (reduced budget), then vitest per backend and the notebooks again on the newest Node LTS
+ *   4. every notebook (notebooks/assignment1, notebooks/assignment2) executed by real nbconvert
+ *      on the tslab kernel and on Deno's (reduced budget), then vitest per backend and the notebooks again on the newest Node LTS
  *      line (installed from the npm registry, see scripts/common/nodeLines.ts; not repeated when
- *      that line runs test:all), and the kernel's own test notebooks (test/kernel/: autoreload,
+ *      that line runs test:all), and the kernel's own test notebooks (test/jupyter/: autoreload,
  *      interrupt, long output, errors)
  *   5. assignment mode: the student version, its notebook, the grader, the submission zip
  *   6. the notebook in JupyterLab driven by Chromium
  * Ends with one line counting the tests that passed and failed across all steps (a type check, the
  * lint and each notebook count as one test each), and exits non-zero on any failure.
  */
+
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runVitestPerBackend, vitestCounts } from './common/backends';
@@ -74,6 +75,7 @@ function main(): boolean {
   }
   check('typecheck', () => run(bin('tsc'), ['--noEmit']));
   check('lint', () => run(bin('biome'), ['check', '.']));
+  check('import circles', () => run(bin('tsx'), [path.join(ROOT, 'scripts', 'check-imports.ts')]));
 
   step('vitest per backend', () => {
     const runs = runVitestPerBackend([], artifacts);
@@ -101,7 +103,7 @@ function main(): boolean {
   if (Number(process.versions.node.split('.')[0]) !== NEWEST_LTS) {
     nodeLineSteps(NEWEST_LTS, artifacts);
   }
-  vitestStep('kernel', 'test/kernel/vitest.config.ts');
+  vitestStep('kernel', 'test/jupyter/vitest.config.ts');
   // (The student version made by npm run assignment has no test/assignment/.)
   if (fs.existsSync(path.join(ROOT, 'test', 'assignment', 'vitest.config.ts'))) {
     vitestStep('assignment', 'test/assignment/vitest.config.ts');

@@ -1,7 +1,7 @@
 /**
  * `npm run test:backends`: runs the whole vitest suite once per compute backend that loads on this
  * machine (CS231N_BACKEND=blas, then wasm, then js). Extra arguments go to vitest
- * (e.g. `npm run test:backends -- test/kernels.test.ts`). Exits non-zero if any run fails.
+ * (e.g. `npm run test:backends -- test/backends/index.test.ts`). Exits non-zero if any run fails.
  */
 import { runVitestPerBackend } from './common/backends';
 

@@ -1,6 +1,6 @@
 /**
- * `npm run test:notebooks [-- --kernel deno]`: executes every notebook (notebooks/*.ipynb and
- * notebooks/assignment2/*.ipynb) on the tslab kernel (or Deno's) with real Jupyter (jupyter
+ * `npm run test:notebooks [-- --kernel deno]`: executes every notebook (notebooks/assignment1/*.ipynb
+ * and notebooks/assignment2/*.ipynb) on the tslab kernel (or Deno's) with real Jupyter (jupyter
  * nbconvert --execute) and the reduced budget (CS231N_BUDGET=ci), writing the executed copies and
  * their offline HTML exports to artifacts/notebooks/ (artifacts/notebooks-deno/ for Deno; never over
  * the committed notebooks), then prints each one's accuracies. The notebooks are the same files on

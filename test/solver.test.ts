@@ -3,22 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ndarray from 'ndarray';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RandomState, Solver, type SolverOptions, TwoLayerNet, tensor } from '../lib';
+import { RandomState, Solver, type SolverOptions, TwoLayerNet } from '../lib';
 import type { Labels, Tensor } from '../lib/core/tensor';
-
-/** Gaussian blobs: N points of each of C classes in D dimensions around fixed class centres. */
-function blobs(n: number, d: number, c: number, seed: number) {
-  const centres = new RandomState(0).randn(c, d);
-  const rng = new RandomState(seed);
-  const X = new Float64Array(n * c * d);
-  const y = new Int32Array(n * c);
-  const noise = rng.randn(n * c, d);
-  for (let i = 0; i < n * c; i++) {
-    y[i] = i % c;
-    for (let j = 0; j < d; j++) X[i * d + j] = 3 * centres.get(y[i], j) + noise.get(i, j);
-  }
-  return { X: tensor([n * c, d], X), y: ndarray(y, [n * c]) };
-}
+import { blobs } from './helpers/blobs';
 
 const train = blobs(40, 12, 3, 1);
 const val = blobs(20, 12, 3, 2);

@@ -4,6 +4,7 @@
  * optional batch/layer normalization and dropout.
  */
 
+import { axpy, dot } from '../backends';
 import { mul } from '../core/numpy';
 import { checkOptions } from '../core/options';
 import { random } from '../core/random';
@@ -19,9 +20,14 @@ import {
   shapeSize,
   type Tensor,
 } from '../core/tensor';
-import { type DropoutCache, type DropoutParam, dropoutBackward, dropoutForward } from '../dropout';
-import { axpy, dot } from '../kernels';
 import { affineBackward, affineForward, softmaxLoss } from '../layers';
+import {
+  type DropoutCache,
+  type DropoutParam,
+  dropoutBackward,
+  dropoutForward,
+} from '../layers/dropout';
+import type { BatchnormParam } from '../layers/normalization';
 import {
   type AffineNormReluCache,
   type AffineReluCache,
@@ -32,7 +38,6 @@ import {
   affineReluBackward,
   affineReluForward,
 } from '../layerUtils';
-import type { BatchnormParam } from '../normalization';
 
 /** The learnable parameters: W1 (D, H), b1 (H,), W2 (H, C), b2 (C,). */
 export interface TwoLayerNetParams {

@@ -6,6 +6,8 @@
  * Euclidean distances (three ways, from a double loop to one matrix product) and lets the k
  * nearest training points vote.
  */
+
+import { matmul } from '../backends';
 import {
   checkLabels,
   checkNoNaN,
@@ -16,7 +18,6 @@ import {
   type Tensor,
   tensor,
 } from '../core/tensor';
-import { matmul } from '../kernels';
 
 /** Largest label value a kNN vote accepts (labels are counted in an array of this size + 1). */
 const MAX_LABEL = 1 << 20;

@@ -3,6 +3,8 @@
  * `cs231n/classifiers/linear_classifier.py`): `LinearClassifier` holds the weights, the SGD loop
  * and prediction; `LinearSVM` and `Softmax` supply the loss.
  */
+
+import { matmul } from '../backends';
 import { takeLabels, takeRows } from '../core/numpy';
 import { RandomState, random } from '../core/random';
 import {
@@ -14,7 +16,6 @@ import {
   type Tensor,
   tensor,
 } from '../core/tensor';
-import { matmul } from '../kernels';
 import { svmLossVectorized } from './linearSvm';
 import { softmaxLossVectorized } from './softmax';
 

@@ -5,9 +5,10 @@
  * For scores `s = x_i W`, the loss of example i is `sum_{j != y_i} max(0, s_j - s_{y_i} + 1)`
  * (margin delta = 1); the total is the mean over the N examples plus `reg * sum(W^2)`.
  */
+
+import { matmul } from '../backends';
 import type { Labels, Tensor } from '../core/tensor';
 import { tensor } from '../core/tensor';
-import { matmul } from '../kernels';
 import { checkLinearLossArgs, sumOfSquares } from './linearLossChecks';
 
 /**

@@ -6,9 +6,10 @@
  * total is the mean over the N examples plus `reg * sum(W^2)`. Scores are shifted by their row
  * maximum before exponentiating, so large scores cannot overflow.
  */
+
+import { matmul } from '../backends';
 import type { Labels, Tensor } from '../core/tensor';
 import { tensor } from '../core/tensor';
-import { matmul } from '../kernels';
 import { checkLinearLossArgs, sumOfSquares } from './linearLossChecks';
 
 /**

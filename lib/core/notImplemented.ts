@@ -1,13 +1,13 @@
 /**
  * The error a student-version stub throws: "affineForward is not implemented yet: write it in
- * lib/layers.ts". Its stack is that one line, so a notebook cell, a test or the grader shows a plain
- * sentence instead of a trace into the stub (the notebook kernel prints it and lets the next cells
- * run; see scripts/kernel/executor.ts).
+ * lib/layers/affine.ts". Its stack is that one line, so a notebook cell, a test or the grader shows
+ * a plain sentence instead of a trace into the stub (the notebook kernel prints it and lets the next cells
+ * run; see jupyter/kernel/executor.ts).
  */
 export class NotImplementedError extends Error {
   /** What is missing, e.g. `affineForward` or `TwoLayerNet constructor`. */
   readonly what: string;
-  /** The file to write it in, relative to the project root, e.g. `lib/layers.ts`. */
+  /** The file to write it in, relative to the project root, e.g. `lib/layers/affine.ts`. */
   readonly file: string;
 
   /**

@@ -4,7 +4,7 @@
  * Not a general numpy clone: every function works on whole tensors and returns fresh ones.
  */
 import ndarray, { type NdArray } from 'ndarray';
-import { activeBackend } from '../kernels';
+import { activeBackend } from '../backends';
 import {
   allocate,
   checkLabels,

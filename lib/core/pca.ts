@@ -3,7 +3,7 @@
  * every product with it go through the compute backend's `matmul` (GEMM); only the small
  * Rayleigh-Ritz eigenproblem at the end runs in plain loops (cyclic Jacobi).
  */
-import { matmul } from '../kernels';
+import { matmul } from '../backends';
 import { RandomState } from './random';
 import { checkTensor, contiguousData, formatShape, type Tensor, tensor } from './tensor';
 

@@ -14,7 +14,7 @@
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DisplaySink } from '../notebook/display';
+import type { DisplaySink } from './displaySink';
 
 /** The part of Deno's global the library uses. */
 interface DenoGlobal {

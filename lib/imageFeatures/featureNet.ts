@@ -19,7 +19,7 @@ import { type Tensor, tensor } from '../core/tensor';
 import type { CIFAR10Data } from '../dataUtils';
 import { type ExtractFeaturesOptions, extractFeatures, hogFeature } from '../features';
 import { Solver, type SolverOptions } from '../solver';
-import type { FeatureSpec } from './kernels';
+import type { FeatureSpec } from './pixelOps';
 
 /** The configuration of {@link featureNetData} and the net trained on it. */
 export interface FeatureNetConfig {

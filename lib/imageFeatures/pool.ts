@@ -1,11 +1,11 @@
 /**
  * Feature extraction on worker threads. The main thread packs chunks of images into fresh
  * `Float64Array`s and hands them over (transferred, not copied) to the workers, which run the
- * kernels of `kernels.ts` (their source text is the worker's code) and hand the feature rows back.
- * Each worker keeps two chunks queued so it never waits for the main thread.
+ * pixel operations of `pixelOps.ts` (their source text is the worker's code) and hand the feature
+ * rows back. Each worker keeps two chunks queued so it never waits for the main thread.
  */
 import { Worker } from 'node:worker_threads';
-import { type FeatureSpec, featuresInto, KERNEL_FUNCTIONS } from './kernels';
+import { type FeatureSpec, featuresInto, PIXEL_OP_FUNCTIONS } from './pixelOps';
 
 /**
  * The worker's program. `__name` is a no-op stand-in for the helper some TypeScript transpilers
@@ -13,7 +13,7 @@ import { type FeatureSpec, featuresInto, KERNEL_FUNCTIONS } from './kernels';
  */
 const workerSource = `
 var __name = function (target) { return target; };
-${KERNEL_FUNCTIONS.map((f) => f.toString()).join('\n')}
+${PIXEL_OP_FUNCTIONS.map((f) => f.toString()).join('\n')}
 const { parentPort, workerData } = require('worker_threads');
 const { specs, H, W, dim } = workerData;
 parentPort.on('message', (job) => {

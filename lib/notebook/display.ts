@@ -23,6 +23,7 @@
  * Outside a kernel the text/plain part is printed instead.
  */
 import { randomBytes } from 'node:crypto';
+import type { DisplaySink, MimeBundle } from '../core/displaySink';
 import { kernelDisplaySink } from '../core/runtime';
 import type { PlotlyFigure } from './figures';
 import { base64 } from './png';
@@ -31,18 +32,7 @@ import { svgToPng } from './raster';
 /** The mimetype JupyterLab's plotly renderer draws. */
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
-/** A Jupyter display bundle: mimetype -> data (strings, base64 for images, JSON objects). */
-export type MimeBundle = Record<string, unknown>;
-
-/** Content of a display_data / update_display_data message. */
-export interface DisplayMessage {
-  data: MimeBundle;
-  metadata: Record<string, unknown>;
-  transient: { display_id?: string };
-}
-
-/** Receives display messages; `update` true replaces the output with the same display id. */
-export type DisplaySink = (message: DisplayMessage, update: boolean) => void;
+export type { DisplayMessage, DisplaySink, MimeBundle } from '../core/displaySink';
 
 let nextId = 0;
 

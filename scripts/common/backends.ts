@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { availableBackends } from '../../lib/kernels';
+import { availableBackends } from '../../lib/backends';
 import { bin, ROOT, run } from './run';
 
 /** One vitest run: the backend, whether it passed, and the test counts of its JSON report. */

@@ -3,8 +3,8 @@
  * environment, the set-up steps a fresh clone needs, and executing a notebook with real nbconvert.
  *
  * The environment only sees this repository's venv (its kernels, its labextensions), whatever the
- * user has in ~/.jupyter. Two kernels are registered there: tslab (through scripts/tslab-kernel.ts)
- * and Deno's (through scripts/deno-kernel.sh); both run at the repository root, so the notebooks'
+ * user has in ~/.jupyter. Two kernels are registered there: tslab (through jupyter/kernel/tslabKernel.ts)
+ * and Deno's (through jupyter/deno-kernel.sh); both run at the repository root, so the notebooks'
  * './lib' and the default data folder resolve the same from every notebook.
  */
 import * as fs from 'node:fs';
@@ -87,7 +87,7 @@ export function ensureDataset(tag: string, download = true): string {
  * Runs every cell of `notebook` on `kernel` (whatever kernel its metadata names) with real
  * nbconvert/nbclient, writing the executed copy to `<outDir>/<name>.ipynb`; false when a cell
  * fails (nbconvert stops there). On Deno's kernel the cells run through
- * scripts/nbconvert/late_output (nbconvert's executor, waiting for the output Deno sends after a
+ * jupyter/nbconvert/late_output (nbconvert's executor, waiting for the output Deno sends after a
  * cell's idle status, which nbconvert would drop).
  */
 export function executeNotebook(
@@ -96,7 +96,7 @@ export function executeNotebook(
   env: NodeJS.ProcessEnv = {},
   kernel: KernelName = 'tslab',
 ): boolean {
-  const lateOutput = path.join(ROOT, 'scripts', 'nbconvert', 'late_output');
+  const lateOutput = path.join(ROOT, 'jupyter', 'nbconvert', 'late_output');
   const execute =
     kernel === 'deno'
       ? [
@@ -122,15 +122,17 @@ export function executeNotebook(
   );
 }
 
-/** The `.ipynb` files of notebooks/ (assignment 1), then of notebooks/assignment2/, each sorted. */
+/** The `.ipynb` files of notebooks/assignment1/, then of notebooks/assignment2/, each sorted. */
 export function allNotebooks(): string[] {
-  return ['notebooks', path.join('notebooks', 'assignment2')].flatMap((sub) => {
-    const dir = path.join(ROOT, sub);
-    if (!fs.existsSync(dir)) return [];
-    return fs
-      .readdirSync(dir)
-      .filter((f) => f.endsWith('.ipynb'))
-      .sort()
-      .map((f) => path.join(dir, f));
-  });
+  return ['assignment1', 'assignment2']
+    .map((a) => path.join('notebooks', a))
+    .flatMap((sub) => {
+      const dir = path.join(ROOT, sub);
+      if (!fs.existsSync(dir)) return [];
+      return fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.ipynb'))
+        .sort()
+        .map((f) => path.join(dir, f));
+    });
 }

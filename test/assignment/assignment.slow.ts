@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kernelSpec } from '../../scripts/kernel/kernelspec';
+import { kernelSpec } from '../../jupyter/kernel/kernelspec';
 import { allParts, exercisesOf } from '../../tools/assignment/exercises';
 import { type GradeReport, gradePart } from '../../tools/assignment/grade';
 import { csvField } from '../../tools/assignment/gradeCsv';
@@ -36,7 +36,7 @@ import { buildSubmission, notebookProblem } from '../../tools/assignment/submit'
 import { NO_BROWSER } from '../../tools/assignment/submitPdf';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const NOTEBOOK = 'notebooks/two_layer_net.ipynb';
+const NOTEBOOK = 'notebooks/assignment1/two_layer_net.ipynb';
 const JUPYTER = path.join(ROOT, '.venv', 'bin', 'jupyter');
 const CIFAR = process.env.CIFAR10_DIR ?? path.join(ROOT, 'data', 'cifar-10-batches-bin');
 const haveJupyter = fs.existsSync(JUPYTER);
@@ -198,7 +198,7 @@ describe('the student version', () => {
         f,
       ).toBe(true);
     }
-    expect(files).toContain('lib/layers.ts');
+    expect(files).toContain('lib/layers/affine.ts');
     expect(files).toContain(NOTEBOOK);
     expect(files).toContain('package.json');
   });
@@ -262,12 +262,14 @@ describe('the student version', () => {
   });
 
   it('has stubs that keep the signature and TSDoc and throw one plain line naming the file', async () => {
-    const layers = fs.readFileSync(path.join(student, 'lib/layers.ts'), 'utf8');
+    const layers = fs.readFileSync(path.join(student, 'lib/layers/affine.ts'), 'utf8');
     expect(layers).toContain(
       'export function affineForward(x: Tensor, w: Tensor, b: Tensor): [Tensor, AffineCache] {',
     );
     expect(layers).toContain(' * Affine (fully-connected) layer forward pass');
-    expect(layers).toContain("throw new NotImplementedError('affineForward', 'lib/layers.ts');");
+    expect(layers).toContain(
+      "throw new NotImplementedError('affineForward', 'lib/layers/affine.ts');",
+    );
     const fcNet = fs.readFileSync(path.join(student, 'lib/classifiers/fcNet.ts'), 'utf8');
     expect(fcNet).toContain(
       "throw new NotImplementedError('TwoLayerNet constructor', 'lib/classifiers/fcNet.ts');",
@@ -276,7 +278,7 @@ describe('the student version', () => {
       "throw new NotImplementedError('TwoLayerNet.loss', 'lib/classifiers/fcNet.ts');",
     );
 
-    const lib = (await import(path.join(student, 'lib/layers.ts'))) as {
+    const lib = (await import(path.join(student, 'lib/layers/relu.ts'))) as {
       reluForward(x: unknown): unknown;
     };
     const tensor = (await import(path.join(student, 'lib/core/tensor.ts'))) as {
@@ -289,9 +291,9 @@ describe('the student version', () => {
       err = e as Error;
     }
     expect(err?.name).toBe('NotImplementedError');
-    expect(err?.message).toBe('reluForward is not implemented yet: write it in lib/layers.ts');
+    expect(err?.message).toBe('reluForward is not implemented yet: write it in lib/layers/relu.ts');
     expect(err?.stack).toBe(
-      'NotImplementedError: reluForward is not implemented yet: write it in lib/layers.ts',
+      'NotImplementedError: reluForward is not implemented yet: write it in lib/layers/relu.ts',
     );
   });
 
@@ -347,7 +349,9 @@ describe('the student version', () => {
     () => {
       const { out, stderr } = executeStudentNotebook(NOTEBOOK);
       expect(stderr.length).toBeGreaterThanOrEqual(8);
-      expect(stderr).toContain('affineForward is not implemented yet: write it in lib/layers.ts\n');
+      expect(stderr).toContain(
+        'affineForward is not implemented yet: write it in lib/layers/affine.ts\n',
+      );
       expect(stderr).toContain(
         'TwoLayerNet constructor is not implemented yet: write it in lib/classifiers/fcNet.ts\n',
       );
@@ -357,7 +361,7 @@ describe('the student version', () => {
       fs.copyFileSync(out, path.join(copy, NOTEBOOK));
       const gradedA1 = new Set(allParts(1).map((p) => p.file));
       expect(() => buildSubmission(copy, () => {}, [NOTEBOOK], gradedA1)).toThrow(
-        /^submit: notebooks\/two_layer_net.ipynb holds an error in cell \d+ \(affineForward is not implemented yet: write it in lib\/layers.ts\)/,
+        /^submit: notebooks\/assignment1\/two_layer_net.ipynb holds an error in cell \d+ \(affineForward is not implemented yet: write it in lib\/layers\/affine.ts\)/,
       );
     },
     700_000,
@@ -368,7 +372,7 @@ describe('the student version', () => {
     () => {
       const { out, stderr } = executeStudentNotebook('notebooks/assignment2/Dropout.ipynb');
       expect(stderr).toContain(
-        'dropoutForward is not implemented yet: write it in lib/dropout.ts\n',
+        'dropoutForward is not implemented yet: write it in lib/layers/dropout.ts\n',
       );
       // Every check cell stops at its first unwritten call: the backward check at the forward
       // pass, the experiment at the net; the chart cell after it says there is nothing to plot.
@@ -439,12 +443,17 @@ describe('the grader', () => {
 
   it("gives the student version with one solved file put back exactly that file's parts", () => {
     const files = [...new Set(allParts().map((p) => p.file))].filter((f) => f.startsWith('lib/'));
-    expect(files.length).toBe(9);
+    expect(files.length).toBe(11);
     // TwoLayerNet and FullyConnectedNet are built from the layers (as the course's fc_net.py):
-    // fcNet.ts is put back with layers.ts, normalization.ts and dropout.ts; every other file on
-    // its own.
+    // fcNet.ts is put back with the files of lib/layers/; every other file on its own.
     const withFile: Record<string, string[]> = {
-      'lib/classifiers/fcNet.ts': ['lib/layers.ts', 'lib/normalization.ts', 'lib/dropout.ts'],
+      'lib/classifiers/fcNet.ts': [
+        'lib/layers/affine.ts',
+        'lib/layers/relu.ts',
+        'lib/layers/losses.ts',
+        'lib/layers/normalization.ts',
+        'lib/layers/dropout.ts',
+      ],
     };
     for (const file of files) {
       const restored = [file, ...(withFile[file] ?? [])];
@@ -464,12 +473,15 @@ describe('the grader', () => {
 
   it('stops a hanging part at its time limit and grades the others', async () => {
     const dir = studentCopy('hanging');
-    const file = path.join(dir, 'lib/layers.ts');
+    const file = path.join(dir, 'lib/layers/relu.ts');
     fs.writeFileSync(
       file,
       fs
         .readFileSync(file, 'utf8')
-        .replace("throw new NotImplementedError('reluForward', 'lib/layers.ts');", 'for (;;) {}'),
+        .replace(
+          "throw new NotImplementedError('reluForward', 'lib/layers/relu.ts');",
+          'for (;;) {}',
+        ),
     );
     const part = allParts().find((p) => p.id === 'two_layer_net:relu_forward')!;
     process.env.GRADE_TIMEOUT_MS = '5000';
@@ -534,9 +546,11 @@ describe('the grader', () => {
 
   it('grades a folder of submissions (folders and zips) into one table', () => {
     const subs = path.join(tmp, 'submissions');
-    fs.mkdirSync(path.join(subs, 'alice', 'lib'), { recursive: true });
-    fs.mkdirSync(path.join(subs, 'alice', 'notebooks'));
-    fs.copyFileSync(path.join(ROOT, 'lib/layers.ts'), path.join(subs, 'alice/lib/layers.ts'));
+    fs.mkdirSync(path.join(subs, 'alice', 'lib', 'layers'), { recursive: true });
+    fs.mkdirSync(path.join(subs, 'alice', path.dirname(NOTEBOOK)), { recursive: true });
+    for (const f of ['affine.ts', 'relu.ts', 'losses.ts']) {
+      fs.copyFileSync(path.join(ROOT, 'lib/layers', f), path.join(subs, 'alice/lib/layers', f));
+    }
     fs.copyFileSync(path.join(ROOT, NOTEBOOK), path.join(subs, 'alice', NOTEBOOK));
     // bob hands in the untouched student version's notebook and fcNet.ts only.
     fs.writeFileSync(
@@ -630,13 +644,13 @@ describe('the grader', () => {
     );
     // A folder with one of each other problem, beside solved files that must keep their points.
     const mixed = path.join(subs, 'mixed');
-    for (const d of ['lib/classifiers', 'notebooks', 'test/fixtures/grading']) {
+    for (const d of ['lib/classifiers', 'notebooks/assignment1', 'test/fixtures/grading']) {
       fs.mkdirSync(path.join(mixed, d), { recursive: true });
     }
     const put = (f: string, text: string | Buffer): void =>
       fs.writeFileSync(path.join(mixed, f), text);
-    put('notebooks/knn.ipynb', '{ "cells": [ not JSON');
-    put('notebooks/svm.ipynb', solved('notebooks/svm.ipynb'));
+    put('notebooks/assignment1/knn.ipynb', '{ "cells": [ not JSON');
+    put('notebooks/assignment1/svm.ipynb', solved('notebooks/assignment1/svm.ipynb'));
     put('lib/classifiers/linearClassifier.ts', solved('lib/classifiers/linearClassifier.ts'));
     put(
       'lib/classifiers/softmax.ts',
@@ -701,7 +715,7 @@ describe('the grader', () => {
     expect(bad.notes).toEqual([
       'lib/classifiers/softmax.ts does not compile (line 25: Expression expected.): graded as not written',
       'lib/classifiers/linearSvm.ts does not finish loading within 5 s (a loop at import time?): graded as not written',
-      'notebooks/knn.ipynb is not JSON (not a notebook): its parts get no points',
+      'notebooks/assignment1/knn.ipynb is not JSON (not a notebook): its parts get no points',
       'ignored 1 edited or added file the grader keeps its own copy of (test/fixtures/grading/svm.json)',
     ]);
     const parts = byId(bad);
@@ -714,7 +728,7 @@ describe('the grader', () => {
     expect(parts.get('softmax:loss_naive')?.status).toBe('missing');
     expect(parts.get('svm:loss_vectorized')?.status).toBe('missing');
     expect(parts.get('knn:inline_question_1')?.detail).toMatch(
-      /^notebooks\/knn.ipynb is not a notebook: not JSON/,
+      /^notebooks\/assignment1\/knn.ipynb is not a notebook: not JSON/,
     );
     expect(run.stdout).toContain('mixed: lib/classifiers/softmax.ts does not compile');
     // In the CSV the notes are the last field; a field with a comma or a quote is quoted.
@@ -885,8 +899,13 @@ describe('npm run autograder (Gradescope)', () => {
     expect(setup).toMatch(/apt-get install -y nodejs/);
     expect(setup).toMatch(/cd \/autograder\/source\/grader\nnpm ci/);
     expect(spawnSync('bash', ['-n', path.join(root, 'source', 'setup.sh')]).status).toBe(0);
-    const layers = fs.readFileSync(path.join(root, 'source', 'grader', 'lib', 'layers.ts'), 'utf8');
-    expect(layers).toContain("throw new NotImplementedError('affineForward', 'lib/layers.ts');");
+    const layers = fs.readFileSync(
+      path.join(root, 'source', 'grader', 'lib', 'layers', 'affine.ts'),
+      'utf8',
+    );
+    expect(layers).toContain(
+      "throw new NotImplementedError('affineForward', 'lib/layers/affine.ts');",
+    );
     expect(layers).not.toContain('BEGIN SOLUTION');
   });
 
@@ -931,14 +950,16 @@ describe('npm run autograder (Gradescope)', () => {
       /- notebooks\/assignment2\/FullyConnectedNets.ipynb was not executed \(cell \d+ has not run\)/,
     );
     expect(fresh.tests.find((t) => t.name === 'dropout: dropoutBackward')?.output).toBe(
-      'missing: dropoutBackward is not implemented yet: write it in lib/dropout.ts',
+      'missing: dropoutBackward is not implemented yet: write it in lib/layers/dropout.ts',
     );
   }, 600_000);
 
   it('gives the fresh student version 0, saying its notebooks were not executed', () => {
     const r = runAutograder((sub) => copyFrom(student, [...graded, ...notebooks], sub));
     expect(r.score).toBe(0);
-    expect(r.output).toMatch(/- notebooks\/knn.ipynb was not executed \(cell \d+ has not run\)/);
+    expect(r.output).toMatch(
+      /- notebooks\/assignment1\/knn.ipynb was not executed \(cell \d+ has not run\)/,
+    );
     const knn = r.tests.find((t) => t.name === 'knn: computeDistancesTwoLoops');
     expect(knn?.output).toBe(
       'missing: KNearestNeighbor.computeDistancesTwoLoops is not implemented yet: write it in lib/classifiers/kNearestNeighbor.ts',
@@ -950,7 +971,7 @@ describe('npm run autograder (Gradescope)', () => {
       (sub) => {
         copyFrom(ROOT, [...graded, ...notebooks], sub);
         fs.rmSync(path.join(sub, 'lib/classifiers/softmax.ts'));
-        const layers = path.join(sub, 'lib/layers.ts');
+        const layers = path.join(sub, 'lib/layers/losses.ts');
         fs.writeFileSync(
           layers,
           fs
@@ -960,7 +981,7 @@ describe('npm run autograder (Gradescope)', () => {
               'export function svmLoss(x: Tensor, y: Labels): [number, Tensor] {\n  for (;;) {}',
             ),
         );
-        const svmNb = path.join(sub, 'notebooks/svm.ipynb');
+        const svmNb = path.join(sub, 'notebooks/assignment1/svm.ipynb');
         const nb = JSON.parse(fs.readFileSync(svmNb, 'utf8')) as Notebook;
         const cell = nb.cells.find((c) => c.cell_type === 'code' && (c.outputs ?? []).length > 0);
         cell?.outputs?.push({
@@ -979,7 +1000,7 @@ describe('npm run autograder (Gradescope)', () => {
     );
     expect(byName.get('two_layer_net: svmLoss')?.output).toBe('timeout: no result within 5 s');
     expect(r.output).toMatch(
-      /- notebooks\/svm.ipynb holds an error in cell \d+ \(RangeError: bad\)/,
+      /- notebooks\/assignment1\/svm.ipynb holds an error in cell \d+ \(RangeError: bad\)/,
     );
     const lost = allParts(1)
       .filter((p) => p.file === 'lib/classifiers/softmax.ts' || p.id === 'two_layer_net:svm_loss')
@@ -993,10 +1014,10 @@ describe('npm run submit', () => {
   /** A small project: lib sources, a build folder, and one notebook. */
   function project(name: string, cells: Notebook['cells']): string {
     const dir = path.join(tmp, name);
-    fs.mkdirSync(path.join(dir, 'lib/kernels/wasm/build'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'lib/backends/wasm/build'), { recursive: true });
     fs.mkdirSync(path.join(dir, 'notebooks'));
     fs.writeFileSync(path.join(dir, 'lib/layers.ts'), 'export const a = 1;\n');
-    fs.writeFileSync(path.join(dir, 'lib/kernels/wasm/build/gemm.wasm'), 'binary');
+    fs.writeFileSync(path.join(dir, 'lib/backends/wasm/build/gemm.wasm'), 'binary');
     const nb: Notebook = { cells, metadata: {}, nbformat: 4, nbformat_minor: 5 };
     fs.writeFileSync(path.join(dir, 'notebooks/demo.ipynb'), JSON.stringify(nb));
     return dir;
@@ -1105,8 +1126,8 @@ describe('npm run submit', () => {
           .flatMap((e) => [e.notebook, e.notebook.replace(/\.ipynb$/, '.html')])
           .sort(),
       );
-      expect(names).toContain('lib/normalization.ts');
-      expect(names).toContain('lib/layers.ts');
+      expect(names).toContain('lib/layers/normalization.ts');
+      expect(names).toContain('lib/layers/affine.ts');
     },
     600_000,
   );
@@ -1171,7 +1192,7 @@ describe('npm run submit', () => {
       let at = -1;
       for (const name of ['knn', 'svm', 'softmax', 'two_layer_net', 'features']) {
         const nb = JSON.parse(
-          fs.readFileSync(path.join(ROOT, 'notebooks', `${name}.ipynb`), 'utf8'),
+          fs.readFileSync(path.join(ROOT, 'notebooks', 'assignment1', `${name}.ipynb`), 'utf8'),
         ) as Notebook;
         // The title: the first heading; it comes after the previous notebook's.
         const title = cellText(
@@ -1248,18 +1269,24 @@ describe('npm run submit', () => {
     'exports the real HTML page of an executed notebook',
     async () => {
       const dir = path.join(tmp, 'submit-real');
-      fs.mkdirSync(path.join(dir, 'notebooks'), { recursive: true });
+      fs.mkdirSync(path.join(dir, path.dirname(NOTEBOOK)), { recursive: true });
       fs.cpSync(path.join(ROOT, 'lib'), path.join(dir, 'lib'), { recursive: true });
       fs.copyFileSync(path.join(ROOT, NOTEBOOK), path.join(dir, NOTEBOOK));
       const { exportNotebookHtml } = (await import(
         path.join(ROOT, 'scripts/export-notebook-html.ts')
       )) as { exportNotebookHtml(n: string, o: string): string };
-      const { zip, names } = buildSubmission(dir, (nb, out) => {
-        exportNotebookHtml(nb, out);
-      });
-      expect(names).toContain('notebooks/two_layer_net.html');
+      const { zip, names } = buildSubmission(
+        dir,
+        (nb, out) => {
+          exportNotebookHtml(nb, out);
+        },
+        [NOTEBOOK],
+      );
+      expect(names).toContain('notebooks/assignment1/two_layer_net.html');
       expect(names.filter((n) => n.includes('/build/'))).toEqual([]);
-      const html = Buffer.from(unzipSync(zip)['notebooks/two_layer_net.html']).toString('utf8');
+      const html = Buffer.from(unzipSync(zip)['notebooks/assignment1/two_layer_net.html']).toString(
+        'utf8',
+      );
       expect(html).toContain('Test set accuracy');
     },
     600_000,

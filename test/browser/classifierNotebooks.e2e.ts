@@ -98,11 +98,14 @@ beforeAll(
     // nothing the UI saves touches the committed notebooks.
     for (const { name } of NOTEBOOKS) {
       fs.copyFileSync(
-        path.join(ROOT, 'notebooks', `${name}.ipynb`),
+        path.join(ROOT, 'notebooks', 'assignment1', `${name}.ipynb`),
         path.join(root, `${name}.ipynb`),
       );
     }
-    fs.copyFileSync(path.join(ROOT, 'notebooks', 'knn.ipynb'), path.join(root, 'knn-live.ipynb'));
+    fs.copyFileSync(
+      path.join(ROOT, 'notebooks', 'assignment1', 'knn.ipynb'),
+      path.join(root, 'knn-live.ipynb'),
+    );
     server = await startJupyterLab(root, path.join(tmp, 'state'), {
       CS231N_BUDGET: 'ci',
       CIFAR10_DIR: cifarDir(),

@@ -2,8 +2,8 @@
  * The notebook loop as a student lives it, in JupyterLab driven by Debian's Chromium (requests off
  * this machine refused), on a notebook made of the committed notebook's own cells:
  *
- * 1. Edit and rerun: a check cell runs, lib/layers.ts is edited on disk (affineForward made to
- *    throw), the same cell is rerun through the names the set-up cell imported and must run the
+ * 1. Edit and rerun: a check cell runs, lib/layers/affine.ts is edited on disk (affineForward made
+ *    to throw), the same cell is rerun through the names the set-up cell imported and must run the
  *    new code; the file is restored and the cell passes again. (Needs the kernel's reload of
  *    edited library files.)
  * 2. Interrupt: the Solver cell builds the solver, the training cell runs, Kernel > Interrupt
@@ -45,11 +45,11 @@ declare const window: {
 };
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const COMMITTED = path.join(ROOT, 'notebooks', 'two_layer_net.ipynb');
+const COMMITTED = path.join(ROOT, 'notebooks', 'assignment1', 'two_layer_net.ipynb');
 /** For the export test: the committed notebook, or E2E_NOTEBOOK (another executed copy). */
 const NOTEBOOK = path.resolve(process.env.E2E_NOTEBOOK ?? COMMITTED);
 const ARTIFACTS = path.join(ROOT, 'artifacts');
-const LAYERS = path.join(ROOT, 'lib', 'layers.ts');
+const LAYERS = path.join(ROOT, 'lib', 'layers', 'affine.ts');
 const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 const CHROMIUM_FLAGS = [
   '--headless',

@@ -3,7 +3,7 @@
  * Chromium through playwright-core, with every request off this machine refused (charts must
  * work offline).
  *
- * 1. Live: opens notebooks/two_layer_net.ipynb (a temp copy), runs all cells with the reduced
+ * 1. Live: opens notebooks/assignment1/two_layer_net.ipynb (a temp copy), runs all cells with the reduced
  *    budget (CS231N_BUDGET=ci), and checks that every chart shows its static PNG and becomes the
  *    Plotly chart on mouse-over (JupyterLab's plotly renderer), and that no cell shows an error.
  *    Screenshot: artifacts/notebook.png.
@@ -43,7 +43,7 @@ declare const document: {
 declare const window: { jupyterapp?: JupyterLabApp };
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const NOTEBOOK = path.join(ROOT, 'notebooks', 'two_layer_net.ipynb');
+const NOTEBOOK = path.join(ROOT, 'notebooks', 'assignment1', 'two_layer_net.ipynb');
 const ARTIFACTS = path.join(ROOT, 'artifacts');
 const RUN_ALL_TIMEOUT_MS = 20 * 60 * 1000;
 const CHROMIUM_FLAGS = [
@@ -83,7 +83,7 @@ beforeAll(
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-e2e-'));
     const root = path.join(tmp, 'root');
     fs.mkdirSync(root);
-    // The kernel runs at the repository root (scripts/tslab-kernel.ts), so copies elsewhere import
+    // The kernel runs at the repository root (jupyter/kernel/tslabKernel.ts), so copies elsewhere import
     // ./lib just the same; the UI can save them without touching the committed notebooks.
     fs.copyFileSync(NOTEBOOK, path.join(root, 'live.ipynb'));
     fs.copyFileSync(NOTEBOOK, path.join(root, 'reopened.ipynb'));

@@ -1,5 +1,5 @@
 /**
- * Child process of test/interrupt.test.ts: trains a Solver with a live view inside
+ * Child process of test/jupyter/interrupt.test.ts: trains a Solver with a live view inside
  * vm.runInThisContext(..., { breakOnSigint: true }), as the tslab kernel runs a cell, and waits for
  * the parent's SIGINT. Writes 'TRAINING' once training runs, then one JSON line with what the next
  * cell would see: the solver's state and the live view's last progress bar.

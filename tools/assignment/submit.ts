@@ -1,7 +1,7 @@
 /**
  * npm run submit [-- --assignment 1|2] [-- --out FILE]: packs what the course collects for one
  * assignment (default 1): one zip (default submission.zip at the project root) with the lib/
- * sources (no build output) and the assignment's notebooks (assignment 1: notebooks/*.ipynb,
+ * sources (no build output) and the assignment's notebooks (assignment 1: notebooks/assignment1/*.ipynb,
  * assignment 2: notebooks/assignment2/*.ipynb), executed, each with its HTML export (made here
  * with scripts/export-notebook-html.ts), and beside it one PDF of those notebooks in the course's
  * order (submitPdf.ts; FILE with .pdf for .zip), printed by a local Chromium. Without a browser it

@@ -1,6 +1,6 @@
 /**
  * Assignment 2's BatchNormalization exercise (notebooks/assignment2/BatchNormalization.ipynb): the
- * batch and layer normalization layers the student writes in lib/normalization.ts, their use in
+ * batch and layer normalization layers the student writes in lib/layers/normalization.ts, their use in
  * FullyConnectedNet (lib/classifiers/fcNet.ts), and the notebook's four inline answers (its
  * experiments are given code). Checked against test/fixtures/grading/batch_normalization.json
  * (numpy, scripts/fixtures/make_assignment2_grading_fixtures.py): the notebook's inputs and further
@@ -26,7 +26,7 @@ import {
 import { caseNet, expectNetCase, FC_NET, fcNetClass, type NetCase } from './fcNetCases';
 
 const NOTEBOOK = 'notebooks/assignment2/BatchNormalization.ipynb';
-const NORMALIZATION = 'lib/normalization.ts';
+const NORMALIZATION = 'lib/layers/normalization.ts';
 
 interface LayerCase {
   name: string;
@@ -66,7 +66,7 @@ type Layers = {
 };
 
 const fixtures = (ctx: GradeContext): Fixtures => ctx.fixture<Fixtures>('batch_normalization');
-const layers = (ctx: GradeContext): Layers => ctx.load<Layers>('lib/normalization');
+const layers = (ctx: GradeContext): Layers => ctx.load<Layers>('lib/layers/normalization');
 
 /** A case's bnParam as the library takes it (tensors for the running statistics). */
 function bnParam(ctx: GradeContext, c: BatchnormCase): Param {

@@ -1,6 +1,6 @@
 /**
  * Assignment 2's Dropout exercise (notebooks/assignment2/Dropout.ipynb): the dropout layer the
- * student writes in lib/dropout.ts, its use in FullyConnectedNet (lib/classifiers/fcNet.ts), and
+ * student writes in lib/layers/dropout.ts, its use in FullyConnectedNet (lib/classifiers/fcNet.ts), and
  * the notebook's two inline answers (its regularization experiment is given code).
  *
  * Which activations a mask drops depends on how the student draws it, so the forward pass and the
@@ -27,7 +27,7 @@ import {
 import { caseLabels, caseNet, expectNetCase, FC_NET, type NetCase } from './fcNetCases';
 
 const NOTEBOOK = 'notebooks/assignment2/Dropout.ipynb';
-const DROPOUT = 'lib/dropout.ts';
+const DROPOUT = 'lib/layers/dropout.ts';
 
 interface Fixtures {
   backward: { name: string; p: number; dout: FixtureArray; mask: FixtureArray; dx: FixtureArray }[];
@@ -45,7 +45,7 @@ type Random = {
 };
 
 const fixtures = (ctx: GradeContext): Fixtures => ctx.fixture<Fixtures>('dropout');
-const layer = (ctx: GradeContext): Layer => ctx.load<Layer>('lib/dropout');
+const layer = (ctx: GradeContext): Layer => ctx.load<Layer>('lib/layers/dropout');
 
 /** Centred differences of f over every entry of x (h = 1e-5), as the notebook's check. */
 function numericalGradient(f: () => number, x: NdLike & { data: Float64Array }): Float64Array {

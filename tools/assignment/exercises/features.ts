@@ -1,12 +1,12 @@
 /**
- * The image-features exercise (notebooks/features.ipynb): no library code (the features are
+ * The image-features exercise (notebooks/assignment1/features.ipynb): no library code (the features are
  * given); the student writes the two tuning cells, an SVM and a two-layer net on HOG and colour
  * histogram features, graded on the accuracies the executed notebook printed at the course's
  * bars, and one inline answer.
  */
 import { answerPart, type Exercise, printedAccuracyPart } from '../gradingKit';
 
-const NOTEBOOK = 'notebooks/features.ipynb';
+const NOTEBOOK = 'notebooks/assignment1/features.ipynb';
 
 export const features: Exercise = {
   name: 'features',

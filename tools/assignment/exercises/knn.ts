@@ -1,5 +1,5 @@
 /**
- * The kNN exercise (notebooks/knn.ipynb): the three distance functions and the vote the student
+ * The kNN exercise (notebooks/assignment1/knn.ipynb): the three distance functions and the vote the student
  * writes in lib/classifiers/kNearestNeighbor.ts, the notebook's cross-validation and best-k cells,
  * and its three inline answers. Library parts are checked against test/fixtures/grading/knn.json
  * (numpy, scripts/fixtures/make_classifier_grading_fixtures.py): image-like data as in the
@@ -23,7 +23,7 @@ import {
   readNotebook,
 } from '../gradingKit';
 
-const NOTEBOOK = 'notebooks/knn.ipynb';
+const NOTEBOOK = 'notebooks/assignment1/knn.ipynb';
 const KNN = 'lib/classifiers/kNearestNeighbor.ts';
 
 /**

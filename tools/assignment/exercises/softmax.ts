@@ -1,5 +1,5 @@
 /**
- * The softmax exercise (notebooks/softmax.ipynb): the naive and vectorized softmax losses the
+ * The softmax exercise (notebooks/assignment1/softmax.ipynb): the naive and vectorized softmax losses the
  * student writes in lib/classifiers/softmax.ts, checked against test/fixtures/grading/softmax.json
  * (numpy, scripts/fixtures/make_classifier_grading_fixtures.py; a case with large scores that
  * overflow an unshifted exp), the notebook's tuning cell and its two inline answers.
@@ -7,7 +7,7 @@
 import { answerPart, type Exercise, printedAccuracyPart } from '../gradingKit';
 import { linearLossPart } from './linearLoss';
 
-const NOTEBOOK = 'notebooks/softmax.ipynb';
+const NOTEBOOK = 'notebooks/assignment1/softmax.ipynb';
 const SOFTMAX = 'lib/classifiers/softmax.ts';
 
 export const softmax: Exercise = {

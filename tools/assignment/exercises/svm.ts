@@ -1,5 +1,5 @@
 /**
- * The SVM exercise (notebooks/svm.ipynb): the naive and vectorized SVM losses the student writes
+ * The SVM exercise (notebooks/assignment1/svm.ipynb): the naive and vectorized SVM losses the student writes
  * in lib/classifiers/linearSvm.ts, the SGD loop and prediction of LinearClassifier
  * (lib/classifiers/linearClassifier.ts), the notebook's tuning cell and its two inline answers.
  * The losses and prediction are checked against test/fixtures/grading/svm.json (numpy,
@@ -23,7 +23,7 @@ import {
 } from '../gradingKit';
 import { linearLossPart } from './linearLoss';
 
-const NOTEBOOK = 'notebooks/svm.ipynb';
+const NOTEBOOK = 'notebooks/assignment1/svm.ipynb';
 const LINEAR_SVM = 'lib/classifiers/linearSvm.ts';
 const LINEAR_CLASSIFIER = 'lib/classifiers/linearClassifier.ts';
 

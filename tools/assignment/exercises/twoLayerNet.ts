@@ -1,6 +1,6 @@
 /**
- * The two-layer net exercise (notebooks/two_layer_net.ipynb): what the student writes in
- * lib/layers.ts and lib/classifiers/fcNet.ts, the notebook's Solver and tuning cells, and its two
+ * The two-layer net exercise (notebooks/assignment1/two_layer_net.ipynb): what the student writes in
+ * lib/layers/ and lib/classifiers/fcNet.ts, the notebook's Solver and tuning cells, and its two
  * inline answers. Library parts are checked against test/fixtures/grading/two_layer_net.json
  * (numpy, scripts/fixtures/make_grading_fixtures.py): the notebook's own seeded check and further
  * cases (other seeds, shapes, N = 1, large scores, other regularisation strengths), with the
@@ -20,8 +20,10 @@ import {
   printedAccuracyPart,
 } from '../gradingKit';
 
-const NOTEBOOK = 'notebooks/two_layer_net.ipynb';
-const LAYERS = 'lib/layers.ts';
+const NOTEBOOK = 'notebooks/assignment1/two_layer_net.ipynb';
+const AFFINE = 'lib/layers/affine.ts';
+const RELU = 'lib/layers/relu.ts';
+const LOSSES = 'lib/layers/losses.ts';
 const FC_NET = 'lib/classifiers/fcNet.ts';
 
 type Tensor = NdLike;
@@ -121,7 +123,7 @@ export const twoLayerNet: Exercise = {
       id: 'two_layer_net:affine_forward',
       title: 'affineForward',
       points: 5,
-      file: LAYERS,
+      file: AFFINE,
       timeoutMs: LIB_TIMEOUT_MS,
       check(ctx) {
         const { fx, t } = setup(ctx);
@@ -136,7 +138,7 @@ export const twoLayerNet: Exercise = {
       id: 'two_layer_net:affine_backward',
       title: 'affineBackward',
       points: 10,
-      file: LAYERS,
+      file: AFFINE,
       timeoutMs: LIB_TIMEOUT_MS,
       check(ctx) {
         const { fx, t } = setup(ctx);
@@ -154,7 +156,7 @@ export const twoLayerNet: Exercise = {
       id: 'two_layer_net:relu_forward',
       title: 'reluForward',
       points: 5,
-      file: LAYERS,
+      file: RELU,
       timeoutMs: LIB_TIMEOUT_MS,
       check(ctx) {
         const { fx, t } = setup(ctx);
@@ -169,7 +171,7 @@ export const twoLayerNet: Exercise = {
       id: 'two_layer_net:relu_backward',
       title: 'reluBackward',
       points: 5,
-      file: LAYERS,
+      file: RELU,
       timeoutMs: LIB_TIMEOUT_MS,
       check(ctx) {
         const { fx, t } = setup(ctx);
@@ -184,7 +186,7 @@ export const twoLayerNet: Exercise = {
       id: `two_layer_net:${key}`,
       title: key === 'svm_loss' ? 'svmLoss' : 'softmaxLoss',
       points: 10,
-      file: LAYERS,
+      file: LOSSES,
       timeoutMs: LIB_TIMEOUT_MS,
       check(ctx: GradeContext): string {
         const { fx, t } = setup(ctx);
