@@ -11,8 +11,8 @@ import {
   KNearestNeighbor,
   LinearSVM,
   random,
-  Solver,
   Softmax,
+  Solver,
   TwoLayerNet,
   tensor,
 } from '../../lib';
