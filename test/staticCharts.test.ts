@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DisplayMessage, PLOTLY_MIME, setDisplaySink } from '../lib/notebook/display';
-import { lossFigure, trainingHistoryFigure } from '../lib/notebook/figures';
+import { lossFigure, lossSvg, trainingHistoryFigure } from '../lib/notebook/figures';
 import { plotTrainingHistory, showTuningResults } from '../lib/notebook/helpers';
 import { lossScale } from '../lib/notebook/lossScale';
 import { svgToPng } from '../lib/notebook/raster';
-import { lossSvg } from '../lib/notebook/svgChart';
 import { tuningSvg, viridis } from '../lib/notebook/svgTuning';
 import { pngInfo } from './helpers/pngInfo';
 
@@ -72,7 +71,9 @@ describe('loss scale of a diverging run', () => {
   it('draws the same in SVG', () => {
     const svg = lossSvg(diverged);
     expect(svg).toContain('diverged at iteration 104 (loss Infinity)');
-    expect(svg.match(/stroke="#d62728" stroke-width="5"/g)).toHaveLength(1);
+    // the three clipped losses as red triangles on the top edge, as in the Plotly figure
+    const triangles = svg.match(/<path d="([^"]*)" fill="#d62728"\/>/);
+    expect(triangles?.[1].match(/z/g)).toHaveLength(3);
   });
 });
 

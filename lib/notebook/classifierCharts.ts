@@ -1,11 +1,12 @@
 /**
  * The charts of the kNN, SVM and Softmax notebooks: cross-validation accuracy over k, the SGD
  * loss curve, and the learning rate x regularisation search (Plotly figures, pure builders plus
- * one-call helpers that show them with a static PNG of their SVG version, ./svgClassifier).
+ * one-call helpers that show them with a static PNG of their SVG version: the loss curve from one
+ * description (./chartSpec), the other two drawn by ./svgClassifier).
  */
+import { type LineChart, toPlotly, toSvg } from './chartSpec';
 import { showFigure } from './display';
-import type { PlotlyFigure } from './figures';
-import { lossSvg } from './svgChart';
+import { checkNumberArray, type PlotlyFigure } from './figures';
 import { crossValidationSvg, hyperparameterSvg, type KSummary } from './svgClassifier';
 
 const CONFIG = { responsive: true, displaylogo: false };
@@ -87,36 +88,50 @@ export function showCrossValidation(kToAccuracies: ReadonlyMap<number, readonly 
   );
 }
 
-/** The loss at each SGD iteration as a line (`plt.plot(loss_hist)`). */
-export function lossCurveFigure(lossHistory: readonly number[]): PlotlyFigure {
+/**
+ * The description of the SGD loss curve (`plt.plot(loss_hist)`): one line over the iterations,
+ * non-finite losses as gaps.
+ *
+ * @param lossHistory (T,) loss at each iteration, T >= 1
+ * @param fn the public function checking the argument (named in the error)
+ */
+export function lossCurveChart(lossHistory: readonly number[], fn = 'lossCurveChart'): LineChart {
   if (!Array.isArray(lossHistory) || lossHistory.length === 0)
-    throw new RangeError('lossCurveFigure: lossHistory must be a non-empty array of numbers');
+    throw new RangeError(`${fn}: lossHistory must be a non-empty array of numbers`);
+  const losses = checkNumberArray(fn, 'lossHistory', lossHistory);
   return {
-    data: [
+    panels: [
       {
-        type: 'scatter',
-        mode: 'lines',
-        x: lossHistory.map((_, i) => i),
-        y: lossHistory.map((v) => (Number.isFinite(v) ? v : null)),
-        name: 'loss',
+        title: 'Training loss',
+        x: { label: 'Iteration number' },
+        y: { label: 'Loss value' },
+        series: [
+          {
+            label: 'loss',
+            x: losses.map((_, i) => i),
+            y: losses,
+            draw: 'lines',
+            color: '#1f77b4',
+            digits: 0,
+          },
+        ],
       },
     ],
-    layout: {
-      title: { text: 'Training loss' },
-      xaxis: { title: { text: 'Iteration number' } },
-      yaxis: { title: { text: 'Loss value' } },
-      height: 400,
-    },
-    config: CONFIG,
   };
 }
 
-/** Shows {@link lossCurveFigure}. */
+/** The loss at each SGD iteration as a line (`plt.plot(loss_hist)`). */
+export function lossCurveFigure(lossHistory: readonly number[]): PlotlyFigure {
+  return toPlotly(lossCurveChart(lossHistory, 'lossCurveFigure'));
+}
+
+/** Shows {@link lossCurveFigure} with its static PNG (the same description). */
 export function plotLossCurve(lossHistory: readonly number[]): void {
+  const chart = lossCurveChart(lossHistory, 'plotLossCurve');
   showFigure(
-    lossCurveFigure(lossHistory),
+    toPlotly(chart),
     `<Loss over ${lossHistory.length} iterations, last ${lossHistory[lossHistory.length - 1]}>`,
-    lossSvg(lossHistory),
+    toSvg(chart),
   );
 }
 

@@ -1,9 +1,11 @@
 /**
  * One-call notebook helpers: each draws one of the assignment's plots in the notebook (the
  * figure from ./figures or ./weightsFigure, shown through ./display), with a static PNG of it
- * (./svgChart, ./svgTuning) for viewers that run no scripts.
+ * (the training chart's from the same description, ./chartSpec; the sweep table's from
+ * ./svgTuning) for viewers that run no scripts.
  */
 import type { Tensor } from '../core/tensor';
+import { toPlotly, toSvg } from './chartSpec';
 import { displayBundle, figureBundle, showFigure } from './display';
 import {
   bestResult,
@@ -11,11 +13,10 @@ import {
   shortNumber,
   type TrainingHistory,
   type TuningResult,
-  trainingHistoryFigure,
+  trainingHistoryChart,
   tuningFigure,
 } from './figures';
 import { encodePNG, upscaleImage } from './png';
-import { trainingSvg } from './svgChart';
 import { tuningSvg } from './svgTuning';
 import { imageFigure, netWeightsImage } from './weightsFigure';
 
@@ -23,10 +24,11 @@ import { imageFigure, netWeightsImage } from './weightsFigure';
 export function plotTrainingHistory(solver: TrainingHistory): void {
   const h = checkHistory('plotTrainingHistory', solver);
   const lastVal = h.valAccHistory[h.valAccHistory.length - 1];
+  const chart = trainingHistoryChart(h, 'plotTrainingHistory');
   showFigure(
-    trainingHistoryFigure(h),
+    toPlotly(chart),
     `<Training loss (${h.lossHistory.length} iterations) and accuracy (${h.valAccHistory.length} checks, last val acc ${lastVal})>`,
-    trainingSvg(h),
+    toSvg(chart),
   );
 }
 
