@@ -72,7 +72,7 @@ describe('loss scale of a diverging run', () => {
     const svg = lossSvg(diverged);
     expect(svg).toContain('diverged at iteration 104 (loss Infinity)');
     // the three clipped losses as red triangles on the top edge, as in the Plotly figure
-    const triangles = svg.match(/<path d="([^"]*)" fill="#d62728"\/>/);
+    const triangles = svg.match(/<path data-series="clipped loss" d="([^"]*)" fill="#d62728"\/>/);
     expect(triangles?.[1].match(/z/g)).toHaveLength(3);
   });
 });

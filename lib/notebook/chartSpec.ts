@@ -18,6 +18,11 @@ export interface ChartAxis {
   log?: boolean;
   /** fixed range [lo, hi]; default the data's (the static image starts a y axis at 0 or below) */
   range?: readonly [number, number];
+  /**
+   * the static image's default range is the data's widened by this fraction of its span on each
+   * side (a y axis then need not start at 0); Plotly pads on its own
+   */
+  pad?: number;
 }
 
 /** One series of points of a panel. */
@@ -34,6 +39,10 @@ export interface ChartSeries {
   color: string;
   /** marker diameter in pixels (default 6) */
   markerSize?: number;
+  /** marker opacity in (0, 1] (default 1) */
+  opacity?: number;
+  /** (P,) error bar of each point: y +- errorY */
+  errorY?: readonly number[];
   /** marker shape (default circle); triangles mark values drawn on the panel's top edge */
   symbol?: 'circle' | 'triangle-up';
   /** line width in pixels (Plotly's default, 2, when not given) */
@@ -134,6 +143,7 @@ export function toPlotly(chart: LineChart): PlotlyFigure {
         marker: {
           color: s.color,
           ...(s.markerSize !== undefined ? { size: s.markerSize } : {}),
+          ...(s.opacity !== undefined ? { opacity: s.opacity } : {}),
           ...(s.symbol && s.symbol !== 'circle' ? { symbol: s.symbol } : {}),
         },
         line: {
@@ -146,6 +156,7 @@ export function toPlotly(chart: LineChart): PlotlyFigure {
         ...(k === 0 ? {} : { xaxis: xref, yaxis: yref }),
       };
       if (s.symbol === 'triangle-up') trace.cliponaxis = false;
+      if (s.errorY) trace.error_y = { type: 'data', array: [...s.errorY], visible: true };
       if (s.hoverText) {
         trace.text = [...s.hoverText];
         trace.hovertemplate = `${panel.x.label.toLowerCase()} %{x}: %{text}<extra></extra>`;
@@ -226,6 +237,10 @@ function svgRange(axis: ChartAxis, values: readonly number[], isY: boolean): [nu
   if (finite.length === 0) return [0, 1];
   const min = Math.min(...finite);
   const max = Math.max(...finite);
+  if (axis.pad !== undefined) {
+    const pad = max > min ? (max - min) * axis.pad : Math.max(Math.abs(min), 1) * axis.pad;
+    return [min - pad, max + pad];
+  }
   if (!isY || axis.log) return [min, max > min ? max : min + 1];
   const lo = Math.min(0, min);
   const hi = max > 0 ? max * 1.05 : max;
@@ -249,7 +264,11 @@ export function toSvg(chart: LineChart): string {
     );
     const [yMin, yMax] = svgRange(
       panel.y,
-      panel.series.flatMap((s) => s.y.map(ty)),
+      panel.series.flatMap((s) =>
+        s.errorY
+          ? s.y.flatMap((v, j) => [v - (s.errorY?.[j] ?? 0), v + (s.errorY?.[j] ?? 0)].map(ty))
+          : s.y.map(ty),
+      ),
       true,
     );
     const a = axes({
@@ -272,9 +291,17 @@ export function toSvg(chart: LineChart): string {
         const clamped = Math.min(Math.max(yv, yMin), yMax);
         pts.push([a.x(xv).toFixed(1), a.y(clamped).toFixed(1)]);
       });
+      if (s.errorY)
+        parts.push(
+          svgErrorBars(
+            s,
+            (v) => a.x(tx(v)),
+            (v) => a.y(ty(v)),
+          ),
+        );
       if (s.draw !== 'markers' && pts.length > 0) {
         parts.push(
-          `<polyline points="${pts.map((p) => p.join(',')).join(' ')}" fill="none" stroke="${s.color}" stroke-width="${s.lineWidth ?? 1.5}"${s.dash ? ' stroke-dasharray="6 4"' : ''}/>`,
+          `<polyline data-series="${escapeXml(s.label)}" points="${pts.map((p) => p.join(',')).join(' ')}" fill="none" stroke="${s.color}" stroke-width="${s.lineWidth ?? 1.5}"${s.dash ? ' stroke-dasharray="6 4"' : ''}/>`,
         );
       }
       if (s.draw !== 'lines' && pts.length > 0) parts.push(svgMarkers(s, pts));
@@ -294,31 +321,50 @@ export function toSvg(chart: LineChart): string {
   return svgDocument(chart.panels.length * PANEL_HEIGHT, parts.join(''), SVG_WIDTH);
 }
 
+/** A series' error bars: a vertical line from y - e to y + e with 8 px caps. */
+function svgErrorBars(
+  s: ChartSeries,
+  px: (v: number) => number,
+  py: (v: number) => number,
+): string {
+  const f = (v: number) => v.toFixed(1);
+  const d = s.y
+    .map((v, j) => {
+      const e = s.errorY?.[j] ?? Number.NaN;
+      if (!Number.isFinite(v) || !Number.isFinite(e)) return '';
+      const [x, y1, y2] = [px(s.x[j]), f(py(v - e)), f(py(v + e))];
+      return `M${f(x)} ${y1}V${y2}M${f(x - 4)} ${y1}h8M${f(x - 4)} ${y2}h8`;
+    })
+    .join('');
+  return `<path d="${d}" stroke="${s.color}" stroke-width="1.5" fill="none"/>`;
+}
+
 /** A series' markers: round dots (one path) or triangles. */
 function svgMarkers(s: ChartSeries, pts: readonly [string, string][]): string {
   const size = s.markerSize ?? 6;
+  const opacity = s.opacity !== undefined ? ` stroke-opacity="${s.opacity}"` : '';
   if (s.symbol === 'triangle-up') {
     const h = size / 2;
-    return `<path d="${pts.map(([x, y]) => `M${x} ${(Number(y) - h).toFixed(1)}l${h} ${size}h${-size}z`).join('')}" fill="${s.color}"/>`;
+    return `<path data-series="${escapeXml(s.label)}" d="${pts.map(([x, y]) => `M${x} ${(Number(y) - h).toFixed(1)}l${h} ${size}h${-size}z`).join('')}" fill="${s.color}"/>`;
   }
   const d = pts.map(([x, y]) => `M${x} ${y}h0`).join('');
-  return `<path d="${d}" stroke="${s.color}" stroke-width="${size}" stroke-linecap="round" fill="none"/>`;
+  return `<path data-series="${escapeXml(s.label)}" d="${d}" stroke="${s.color}" stroke-width="${size}"${opacity} stroke-linecap="round" fill="none"/>`;
 }
 
-/** The legend's entries: each listed label once, with its series' colour. */
-function legendEntries(chart: LineChart): { label: string; color: string }[] {
-  const seen = new Map<string, string>();
+/** The legend's entries: the first series of each listed label. */
+function legendEntries(chart: LineChart): ChartSeries[] {
+  const seen = new Map<string, ChartSeries>();
   for (const p of chart.panels) {
     for (const s of p.series) {
-      if (s.inLegend !== false && !seen.has(s.label)) seen.set(s.label, s.color);
+      if (s.inLegend !== false && !seen.has(s.label)) seen.set(s.label, s);
     }
   }
-  return [...seen].map(([label, color]) => ({ label, color }));
+  return [...seen.values()];
 }
 
 function svgLegend(
   corner: ChartLegend['corner'],
-  entries: readonly { label: string; color: string }[],
+  entries: readonly ChartSeries[],
   a: { top: number; bottom: number; right: number },
 ): string {
   if (entries.length === 0) return '';
@@ -331,7 +377,7 @@ function svgLegend(
     `<g transform="translate(${lx},${ly})"><rect width="${w}" height="${h}" fill="white" stroke="#ccc"/>`,
     ...entries.map(
       (e, i) =>
-        `<line x1="6" x2="22" y1="${rowH * i + 12}" y2="${rowH * i + 12}" stroke="${e.color}" stroke-width="3"/><text x="28" y="${rowH * i + 16}">${escapeXml(e.label)}</text>`,
+        `${e.draw === 'markers' ? svgMarkers(e, [['14', String(rowH * i + 12)]]) : `<line x1="6" x2="22" y1="${rowH * i + 12}" y2="${rowH * i + 12}" stroke="${e.color}" stroke-width="3"/>`}<text x="28" y="${rowH * i + 16}">${escapeXml(e.label)}</text>`,
     ),
     '</g>',
   ].join('');

@@ -1,15 +1,25 @@
 /**
  * The charts of the kNN, SVM and Softmax notebooks: cross-validation accuracy over k, the SGD
  * loss curve, and the learning rate x regularisation search (Plotly figures, pure builders plus
- * one-call helpers that show them with a static PNG of their SVG version: the loss curve from one
- * description (./chartSpec), the other two drawn by ./svgClassifier).
+ * one-call helpers that show them with a static PNG of their SVG version: cross-validation and the
+ * loss curve from one
+ * description each (./chartSpec), the search chart's drawn by ./svgClassifier).
  */
 import { type LineChart, toPlotly, toSvg } from './chartSpec';
 import { showFigure } from './display';
 import { checkNumberArray, type PlotlyFigure } from './figures';
-import { crossValidationSvg, hyperparameterSvg, type KSummary } from './svgClassifier';
+import { CHART_COLORS } from './svgChart';
+import { hyperparameterSvg } from './svgClassifier';
 
 const CONFIG = { responsive: true, displaylogo: false };
+
+/** Fold accuracies of one k, their mean and (population) standard deviation. */
+export interface KSummary {
+  k: number;
+  accuracies: readonly number[];
+  mean: number;
+  std: number;
+}
 
 /**
  * The fold accuracies of each k (sorted by k) with their mean and standard deviation, or a
@@ -34,57 +44,67 @@ export function crossValidationSummary(
 }
 
 /**
- * "Cross-validation on k": every fold's accuracy as a point, and the mean accuracy per k with
- * error bars of one standard deviation.
+ * The description of "Cross-validation on k": every fold's accuracy as a point, and the mean
+ * accuracy per k as a line with error bars of one standard deviation.
+ *
+ * @param summary one entry per k, sorted by k ({@link crossValidationSummary})
+ */
+export function crossValidationChart(summary: readonly KSummary[]): LineChart {
+  return {
+    panels: [
+      {
+        title: 'Cross-validation on k',
+        x: { label: 'k', pad: 0.04 },
+        y: { label: 'Cross-validation accuracy', pad: 0.08 },
+        series: [
+          {
+            label: 'one fold',
+            x: summary.flatMap((s) => s.accuracies.map(() => s.k)),
+            y: summary.flatMap((s) => [...s.accuracies]),
+            draw: 'markers',
+            color: CHART_COLORS.train,
+            markerSize: 7,
+            opacity: 0.6,
+            digits: 0,
+          },
+          {
+            label: 'mean ± std',
+            x: summary.map((s) => s.k),
+            y: summary.map((s) => s.mean),
+            errorY: summary.map((s) => s.std),
+            draw: 'lines+markers',
+            color: CHART_COLORS.val,
+            markerSize: 7,
+            digits: 0,
+          },
+        ],
+      },
+    ],
+    legend: { corner: 'lower right' },
+    height: 450,
+  };
+}
+
+/**
+ * "Cross-validation on k" as a Plotly figure ({@link crossValidationChart}).
  *
  * @param kToAccuracies k -> the accuracy of each fold
  */
 export function crossValidationFigure(
   kToAccuracies: ReadonlyMap<number, readonly number[]>,
 ): PlotlyFigure {
-  const summary = crossValidationSummary('crossValidationFigure', kToAccuracies);
-  const ks = summary.map((s) => s.k);
-  const mean = summary.map((s) => s.mean);
-  const std = summary.map((s) => s.std);
-  const points = {
-    x: summary.flatMap((s) => s.accuracies.map(() => s.k)),
-    y: summary.flatMap((s) => [...s.accuracies]),
-  };
-  return {
-    data: [
-      {
-        type: 'scatter',
-        mode: 'markers',
-        x: points.x,
-        y: points.y,
-        name: 'one fold',
-        marker: { size: 7, opacity: 0.6 },
-      },
-      {
-        type: 'scatter',
-        mode: 'lines+markers',
-        x: ks,
-        y: mean,
-        name: 'mean ± std',
-        error_y: { type: 'data', array: std, visible: true },
-      },
-    ],
-    layout: {
-      title: { text: 'Cross-validation on k' },
-      xaxis: { title: { text: 'k' } },
-      yaxis: { title: { text: 'Cross-validation accuracy' } },
-      height: 450,
-    },
-    config: CONFIG,
-  };
+  return toPlotly(
+    crossValidationChart(crossValidationSummary('crossValidationFigure', kToAccuracies)),
+  );
 }
 
-/** Shows {@link crossValidationFigure}. */
+/** Shows {@link crossValidationFigure} with its static PNG (the same description). */
 export function showCrossValidation(kToAccuracies: ReadonlyMap<number, readonly number[]>): void {
+  const chart = crossValidationChart(crossValidationSummary('showCrossValidation', kToAccuracies));
   showFigure(
-    crossValidationFigure(kToAccuracies),
+    toPlotly(chart),
     `<Cross-validation accuracy for k in ${[...kToAccuracies.keys()].join(', ')}>`,
-    crossValidationSvg(crossValidationSummary('showCrossValidation', kToAccuracies)),
+    toSvg(chart),
   );
 }
 

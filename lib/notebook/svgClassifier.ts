@@ -1,79 +1,14 @@
 /**
- * Static SVG versions of the kNN / SVM / Softmax notebook charts (./classifierCharts), drawn on
- * the shared panels of ./svgChart and rasterised to the image/png beside each Plotly figure: the
- * cross-validation accuracy over k and the learning rate x regularisation search. (The SGD loss
- * curve is ./svgChart's `lossSvg`.)
+ * The static SVG of the learning rate x regularisation search chart (./classifierCharts), drawn
+ * on the shared panels of ./svgChart and rasterised to the image/png beside its Plotly figure.
+ * (Cross-validation and the SGD loss curve are drawn from their description by ./chartSpec.)
  */
-import { axes, CHART_COLORS, escapeXml, PANEL_HEIGHT, SVG_WIDTH, svgDocument } from './svgChart';
-
-/** Fold accuracies of one k, their mean and (population) standard deviation. */
-export interface KSummary {
-  k: number;
-  accuracies: readonly number[];
-  mean: number;
-  std: number;
-}
+import { axes, escapeXml, PANEL_HEIGHT, SVG_WIDTH, svgDocument } from './svgChart';
 
 /** [lo, hi] widened by `frac` of its span on each side (by `minPad` when the span is 0). */
 function padded(lo: number, hi: number, frac: number, minPad: number): [number, number] {
   const pad = hi > lo ? (hi - lo) * frac : minPad;
   return [lo - pad, hi + pad];
-}
-
-/**
- * The SVG text of "Cross-validation on k": every fold's accuracy as a dot, the mean per k as a
- * line with error bars of one standard deviation, and a legend.
- *
- * @param summary one entry per k, sorted by k (non-empty, checked by the caller)
- */
-export function crossValidationSvg(summary: readonly KSummary[]): string {
-  const ks = summary.map((s) => s.k);
-  const lows = summary.flatMap((s) => [...s.accuracies, s.mean - s.std]);
-  const highs = summary.flatMap((s) => [...s.accuracies, s.mean + s.std]);
-  const [xMin, xMax] = padded(Math.min(...ks), Math.max(...ks), 0.04, 1);
-  const [yMin, yMax] = padded(Math.min(...lows), Math.max(...highs), 0.08, 0.01);
-  const a = axes({
-    y0: 0,
-    title: 'Cross-validation on k',
-    xLabel: 'k',
-    yLabel: 'Cross-validation accuracy',
-    xMin,
-    xMax,
-    yMin,
-    yMax,
-  });
-  const f = (v: number) => v.toFixed(1);
-  const dots = summary.flatMap((s) =>
-    s.accuracies.map(
-      (v) =>
-        `<circle class="fold" cx="${f(a.x(s.k))}" cy="${f(a.y(v))}" r="3.5" fill="${CHART_COLORS.train}" fill-opacity="0.6"/>`,
-    ),
-  );
-  const bars = summary.map((s) => {
-    const x = a.x(s.k);
-    const y1 = f(a.y(s.mean - s.std));
-    const y2 = f(a.y(s.mean + s.std));
-    return `<path d="M${f(x)} ${y1}V${y2}M${f(x - 4)} ${y1}h8M${f(x - 4)} ${y2}h8" stroke="${CHART_COLORS.val}" stroke-width="1.5" fill="none"/>`;
-  });
-  const meanPts = summary.map((s) => `${f(a.x(s.k))},${f(a.y(s.mean))}`).join(' ');
-  const meanDots = summary.map(
-    (s) =>
-      `<circle class="mean" cx="${f(a.x(s.k))}" cy="${f(a.y(s.mean))}" r="3.5" fill="${CHART_COLORS.val}"/>`,
-  );
-  const lx = a.right - 110;
-  const ly = a.bottom - 44;
-  const legend = `<g transform="translate(${lx},${ly})"><rect width="104" height="38" fill="white" stroke="#ccc"/><circle cx="14" cy="12" r="3.5" fill="${CHART_COLORS.train}" fill-opacity="0.6"/><text x="26" y="16">one fold</text><line x1="6" x2="22" y1="28" y2="28" stroke="${CHART_COLORS.val}" stroke-width="2"/><text x="26" y="32">mean ± std</text></g>`;
-  return svgDocument(
-    PANEL_HEIGHT,
-    [
-      a.body,
-      ...dots,
-      ...bars,
-      `<polyline points="${meanPts}" fill="none" stroke="${CHART_COLORS.val}" stroke-width="1.5"/>`,
-      ...meanDots,
-      legend,
-    ].join(''),
-  );
 }
 
 /** Plotly's 'RdBu' colorscale reversed (as the Plotly figure draws it): low red, high blue. */
