@@ -2,11 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RandomState } from '../lib/core/random';
 import { tensor } from '../lib/core/tensor';
 import { misclassifiedGrid, showMisclassified } from '../lib/imageFeatures/mistakes';
-import { toSvg } from '../lib/notebook/chartSpec';
+import { rdbuReversed, toSvg } from '../lib/notebook/chartSpec';
 import {
   crossValidationChart,
   crossValidationFigure,
   crossValidationSummary,
+  hyperparameterChart,
   plotLossCurve,
   type SearchResult,
   showCrossValidation,
@@ -21,7 +22,7 @@ import {
 import { type DisplayMessage, PLOTLY_MIME, setDisplaySink } from '../lib/notebook/display';
 import { encodePNG } from '../lib/notebook/png';
 import { PANEL_HEIGHT, SVG_WIDTH } from '../lib/notebook/svgChart';
-import { hyperparameterSvg, rdbuReversed } from '../lib/notebook/svgClassifier';
+
 import { titledGridSvg } from '../lib/notebook/svgGrid';
 import { pngInfo } from './helpers/pngInfo';
 
@@ -127,15 +128,9 @@ describe('learning rate x regularisation search chart', () => {
   });
 
   it('draws each run once per panel, coloured from red (lowest) to blue (highest)', () => {
-    const points = results.map((r) => ({
-      x: Math.log10(r.learningRate),
-      y: Math.log10(r.reg),
-      trainAcc: r.trainAcc,
-      valAcc: r.valAcc,
-    }));
-    const svg = hyperparameterSvg(points);
-    expect(count(svg, /class="run"/g)).toBe(12);
-    const fills = [...svg.matchAll(/class="run"[^>]*fill="([^"]+)"/g)].map((m) => m[1]);
+    const svg = toSvg(hyperparameterChart(results));
+    expect(count(svg, /class="point"/g)).toBe(12);
+    const fills = [...svg.matchAll(/class="point"[^>]*fill="([^"]+)"/g)].map((m) => m[1]);
     // Second panel (val): best is lr 4e-7, reg 2.5e3 (index 4), worst lr 1e-7, reg 5e3 (index 1).
     expect(fills[6 + 4]).toBe(rdbuReversed(1));
     expect(fills[6 + 1]).toBe(rdbuReversed(0));

@@ -41,6 +41,11 @@ export interface ChartSeries {
   markerSize?: number;
   /** marker opacity in (0, 1] (default 1) */
   opacity?: number;
+  /**
+   * (P,) a value per point that colours its marker on the reversed RdBu scale (lowest red,
+   * highest blue), with a colour bar beside the panel; markers are then white-edged circles
+   */
+  colorValues?: readonly number[];
   /** (P,) error bar of each point: y +- errorY */
   errorY?: readonly number[];
   /** marker shape (default circle); triangles mark values drawn on the panel's top edge */
@@ -157,6 +162,17 @@ export function toPlotly(chart: LineChart): PlotlyFigure {
       };
       if (s.symbol === 'triangle-up') trace.cliponaxis = false;
       if (s.errorY) trace.error_y = { type: 'data', array: [...s.errorY], visible: true };
+      if (s.colorValues) {
+        const n = chart.panels.length;
+        trace.marker = {
+          ...(s.markerSize !== undefined ? { size: s.markerSize } : {}),
+          color: [...s.colorValues],
+          colorscale: 'RdBu',
+          reversescale: true,
+          showscale: true,
+          colorbar: { len: 0.84 / n, y: 1 - (k + 0.5) / n, yanchor: 'middle' },
+        };
+      }
       if (s.hoverText) {
         trace.text = [...s.hoverText];
         trace.hovertemplate = `${panel.x.label.toLowerCase()} %{x}: %{text}<extra></extra>`;
@@ -280,6 +296,7 @@ export function toSvg(chart: LineChart): string {
       xMax,
       yMin,
       yMax,
+      ...(panel.series.some((s) => s.colorValues) ? { right: 100 } : {}),
     });
     parts.push(a.body);
     for (const s of panel.series) {
@@ -291,6 +308,7 @@ export function toSvg(chart: LineChart): string {
         const clamped = Math.min(Math.max(yv, yMin), yMax);
         pts.push([a.x(xv).toFixed(1), a.y(clamped).toFixed(1)]);
       });
+      if (s.colorValues) parts.push(svgColorBar(s.colorValues, a));
       if (s.errorY)
         parts.push(
           svgErrorBars(
@@ -304,7 +322,15 @@ export function toSvg(chart: LineChart): string {
           `<polyline data-series="${escapeXml(s.label)}" points="${pts.map((p) => p.join(',')).join(' ')}" fill="none" stroke="${s.color}" stroke-width="${s.lineWidth ?? 1.5}"${s.dash ? ' stroke-dasharray="6 4"' : ''}/>`,
         );
       }
-      if (s.draw !== 'lines' && pts.length > 0) parts.push(svgMarkers(s, pts));
+      if (s.colorValues)
+        parts.push(
+          svgColoredMarkers(
+            s,
+            (v) => a.x(tx(v)),
+            (v) => a.y(ty(v)),
+          ),
+        );
+      else if (s.draw !== 'lines' && pts.length > 0) parts.push(svgMarkers(s, pts));
     }
     for (const m of panel.marks ?? []) {
       const x = a.x(tx(m.x)).toFixed(1);
@@ -319,6 +345,78 @@ export function toSvg(chart: LineChart): string {
     }
   });
   return svgDocument(chart.panels.length * PANEL_HEIGHT, parts.join(''), SVG_WIDTH);
+}
+
+/** Plotly's 'RdBu' colorscale reversed (as the Plotly figure draws it): low red, high blue. */
+const RDBU_REVERSED: readonly [number, [number, number, number]][] = [
+  [0, [178, 10, 28]],
+  [0.3, [230, 145, 90]],
+  [0.4, [220, 170, 132]],
+  [0.5, [190, 190, 190]],
+  [0.65, [106, 137, 247]],
+  [1, [5, 10, 172]],
+];
+
+/** The reversed RdBu colour at t in [0, 1] (linear between stops), as 'rgb(r,g,b)'. */
+export function rdbuReversed(t: number): string {
+  const u = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0));
+  let i = 0;
+  while (i < RDBU_REVERSED.length - 2 && u > RDBU_REVERSED[i + 1][0]) i += 1;
+  const [t0, c0] = RDBU_REVERSED[i];
+  const [t1, c1] = RDBU_REVERSED[i + 1];
+  const w = (u - t0) / (t1 - t0);
+  return `rgb(${c0.map((v, k) => Math.round(v + (c1[k] - v) * w)).join(',')})`;
+}
+
+/** Where a series' colour values sit on the scale: 0 at the lowest, 1 at the highest. */
+function colorPosition(values: readonly number[]): (v: number) => number {
+  const finite = values.filter((v) => Number.isFinite(v));
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  return (v) => (hi > lo ? (v - lo) / (hi - lo) : 0.5);
+}
+
+/** Markers coloured by value: one white-edged circle per point (class "point", in order). */
+function svgColoredMarkers(
+  s: ChartSeries,
+  px: (v: number) => number,
+  py: (v: number) => number,
+): string {
+  const values = s.colorValues ?? [];
+  const t = colorPosition(values);
+  const r = (s.markerSize ?? 6) / 2;
+  return s.y
+    .map((v, j) =>
+      Number.isFinite(v) && Number.isFinite(s.x[j])
+        ? `<circle class="point" data-series="${escapeXml(s.label)}" cx="${px(s.x[j]).toFixed(1)}" cy="${py(v).toFixed(1)}" r="${r}" fill="${rdbuReversed(t(values[j]))}" stroke="white"/>`
+        : '',
+    )
+    .join('');
+}
+
+/** The colour bar right of a panel: the scale bottom (lowest) to top, its two ends labelled. */
+function svgColorBar(
+  values: readonly number[],
+  a: { top: number; bottom: number; right: number },
+): string {
+  const finite = values.filter((v) => Number.isFinite(v));
+  if (finite.length === 0) return '';
+  const [lo, hi] = [Math.min(...finite), Math.max(...finite)];
+  const barX = a.right + 24;
+  const barH = a.bottom - a.top;
+  const steps = 30;
+  const bar: string[] = [];
+  for (let k = 0; k < steps; k++) {
+    const y = a.bottom - ((k + 1) * barH) / steps;
+    bar.push(
+      `<rect x="${barX}" y="${y.toFixed(1)}" width="14" height="${(barH / steps + 0.5).toFixed(1)}" fill="${rdbuReversed((k + 0.5) / steps)}"/>`,
+    );
+  }
+  bar.push(
+    `<text x="${barX + 20}" y="${a.top + 8}">${escapeXml(hi.toFixed(3))}</text>`,
+    `<text x="${barX + 20}" y="${a.bottom}">${escapeXml(lo.toFixed(3))}</text>`,
+  );
+  return bar.join('');
 }
 
 /** A series' error bars: a vertical line from y - e to y + e with 8 px caps. */

@@ -1,17 +1,13 @@
 /**
  * The charts of the kNN, SVM and Softmax notebooks: cross-validation accuracy over k, the SGD
- * loss curve, and the learning rate x regularisation search (Plotly figures, pure builders plus
- * one-call helpers that show them with a static PNG of their SVG version: cross-validation and the
- * loss curve from one
- * description each (./chartSpec), the search chart's drawn by ./svgClassifier).
+ * loss curve, and the learning rate x regularisation search. Each is one description
+ * (./chartSpec) from which its Plotly figure and its static PNG are made; the one-call helpers
+ * show both.
  */
-import { type LineChart, toPlotly, toSvg } from './chartSpec';
+import { type ChartPanel, type LineChart, toPlotly, toSvg } from './chartSpec';
 import { showFigure } from './display';
 import { checkNumberArray, type PlotlyFigure } from './figures';
 import { CHART_COLORS } from './svgChart';
-import { hyperparameterSvg } from './svgClassifier';
-
-const CONFIG = { responsive: true, displaylogo: false };
 
 /** Fold accuracies of one k, their mean and (population) standard deviation. */
 export interface KSummary {
@@ -164,88 +160,66 @@ export interface SearchResult {
 }
 
 /**
- * The search results as two scatter plots over log10 learning rate x log10 regularisation, one
- * coloured by training accuracy and one by validation accuracy (the notebooks' two subplots).
+ * The description of the learning rate x regularisation search: two panels (training accuracy
+ * above, validation accuracy below) over log10 learning rate x log10 regularisation strength,
+ * one point per run coloured by that accuracy (reversed RdBu: low red, high blue), with hover
+ * text naming the run.
+ *
+ * @param results one entry per run (non-empty)
+ * @param fn the public function checking the argument (named in the error)
  */
-export function hyperparameterFigure(results: readonly SearchResult[]): PlotlyFigure {
+export function hyperparameterChart(
+  results: readonly SearchResult[],
+  fn = 'hyperparameterChart',
+): LineChart {
   if (!Array.isArray(results) || results.length === 0)
-    throw new RangeError('hyperparameterFigure: results must be a non-empty array');
+    throw new RangeError(`${fn}: results must be a non-empty array`);
   const x = results.map((r) => Math.log10(r.learningRate));
   const y = results.map((r) => Math.log10(r.reg));
   const text = results.map(
     (r) =>
       `lr ${r.learningRate.toExponential(2)}, reg ${r.reg.toExponential(2)}<br>train ${r.trainAcc.toFixed(3)}, val ${r.valAcc.toFixed(3)}`,
   );
-  const panel = (key: 'trainAcc' | 'valAcc', axis: string, bar: number) => ({
-    type: 'scatter',
-    mode: 'markers',
-    x,
-    y,
-    text,
-    hoverinfo: 'text',
-    xaxis: `x${axis}`,
-    yaxis: `y${axis}`,
-    showlegend: false,
-    marker: {
-      size: 16,
-      color: results.map((r) => r[key]),
-      colorscale: 'RdBu',
-      reversescale: true,
-      showscale: true,
-      colorbar: { len: 0.42, y: bar, yanchor: 'middle' },
-    },
+  const panel = (key: 'trainAcc' | 'valAcc', title: string): ChartPanel => ({
+    title,
+    x: { label: 'log learning rate', pad: 0.08 },
+    y: { label: 'log regularization strength', pad: 0.12 },
+    series: [
+      {
+        label: key === 'trainAcc' ? 'train accuracy' : 'val accuracy',
+        x,
+        y,
+        draw: 'markers',
+        color: CHART_COLORS.train,
+        markerSize: 16,
+        colorValues: results.map((r) => r[key]),
+        hoverText: text,
+        inLegend: false,
+        digits: 0,
+      },
+    ],
   });
   return {
-    data: [panel('trainAcc', '', 0.8), panel('valAcc', '2', 0.2)],
-    layout: {
-      grid: { rows: 2, columns: 1, pattern: 'independent' },
-      height: 700,
-      xaxis: { title: { text: 'log learning rate' } },
-      yaxis: { title: { text: 'log regularization strength' } },
-      xaxis2: { title: { text: 'log learning rate' } },
-      yaxis2: { title: { text: 'log regularization strength' } },
-      annotations: [
-        {
-          text: 'CIFAR-10 training accuracy',
-          xref: 'paper',
-          yref: 'paper',
-          x: 0.5,
-          y: 1.02,
-          showarrow: false,
-          yanchor: 'bottom',
-          font: { size: 14 },
-        },
-        {
-          text: 'CIFAR-10 validation accuracy',
-          xref: 'paper',
-          yref: 'paper',
-          x: 0.5,
-          y: 0.44,
-          showarrow: false,
-          yanchor: 'bottom',
-          font: { size: 14 },
-        },
-      ],
-      margin: { t: 50 },
-    },
-    config: CONFIG,
+    panels: [
+      panel('trainAcc', 'CIFAR-10 training accuracy'),
+      panel('valAcc', 'CIFAR-10 validation accuracy'),
+    ],
+    height: 700,
   };
 }
 
-/** Shows {@link hyperparameterFigure}. */
+/** The learning rate x regularisation search as a Plotly figure ({@link hyperparameterChart}). */
+export function hyperparameterFigure(results: readonly SearchResult[]): PlotlyFigure {
+  return toPlotly(hyperparameterChart(results, 'hyperparameterFigure'));
+}
+
+/** Shows {@link hyperparameterFigure} with its static PNG (the same description). */
 export function showHyperparameterSearch(results: readonly SearchResult[]): void {
-  const fig = hyperparameterFigure(results);
+  const chart = hyperparameterChart(results, 'showHyperparameterSearch');
   const best = results.reduce((a, b) => (b.valAcc > a.valAcc ? b : a), results[0]);
   showFigure(
-    fig,
+    toPlotly(chart),
     `<${results.length} runs; best val acc ${best?.valAcc} at lr ${best?.learningRate}, reg ${best?.reg}>`,
-    hyperparameterSvg(
-      results.map((r) => ({
-        x: Math.log10(r.learningRate),
-        y: Math.log10(r.reg),
-        trainAcc: r.trainAcc,
-        valAcc: r.valAcc,
-      })),
-    ),
+    toSvg(chart),
   );
 }
