@@ -6,7 +6,7 @@
  */
 import type { Tensor } from '../core/tensor';
 import { toPlotly, toSvg } from './chartSpec';
-import { displayBundle, figureBundle, showFigure } from './display';
+import { showFigure } from './display';
 import {
   bestResult,
   checkHistory,
@@ -16,9 +16,10 @@ import {
   trainingHistoryChart,
   tuningFigure,
 } from './figures';
-import { encodePNG, upscaleImage } from './png';
+import { showImageGrid, singleImageChart } from './imageGrid';
+import { upscaleImage } from './png';
 import { tuningSvg } from './svgTuning';
-import { imageFigure, netWeightsImage } from './weightsFigure';
+import { netWeightsImage } from './weightsFigure';
 
 /** The "Debug the training" cell: loss per iteration and train / val accuracy per epoch. */
 export function plotTrainingHistory(solver: TrainingHistory): void {
@@ -43,15 +44,10 @@ export function showNetWeights(model: { params: { W1: Tensor } }): void {
   // Shown at least ~512 px wide (each weight pixel as a block of pixels), readable everywhere.
   const grid = netWeightsImage(model);
   const image = upscaleImage(grid, Math.max(1, Math.ceil(512 / Math.max(grid.width, grid.height))));
-  const png = encodePNG(image);
   const H = model.params.W1.shape[1];
-  const fig = imageFigure(image, png, `First-layer weights (${H} hidden units)`);
-  displayBundle(
-    figureBundle(fig, {
-      png,
-      html: false,
-      text: `<First-layer weights: ${H} images of 32x32x3 in a ${grid.width}x${grid.height} grid>`,
-    }),
+  showImageGrid(
+    singleImageChart(image, `First-layer weights (${H} hidden units)`),
+    `<First-layer weights: ${H} images of 32x32x3 in a ${grid.width}x${grid.height} grid>`,
   );
 }
 
