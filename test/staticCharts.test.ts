@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DisplayMessage, PLOTLY_MIME, setDisplaySink } from '../lib/notebook/display';
-import { lossFigure, lossSvg, trainingHistoryFigure } from '../lib/notebook/figures';
+import { lossFigure, lossSvg, trainingHistoryFigure, tuningSvg } from '../lib/notebook/figures';
 import { plotTrainingHistory, showTuningResults } from '../lib/notebook/helpers';
 import { lossScale } from '../lib/notebook/lossScale';
 import { svgToPng } from '../lib/notebook/raster';
-import { tuningSvg, viridis } from '../lib/notebook/svgTuning';
+import { viridis } from '../lib/notebook/tableHeatmap';
 import { pngInfo } from './helpers/pngInfo';
 
 let messages: DisplayMessage[] = [];

@@ -38,11 +38,11 @@ export interface TuningResult {
 import { type ChartPanel, type ChartSeries, type LineChart, toPlotly, toSvg } from './chartSpec';
 import { divergenceMarkIndex, lossScale } from './lossScale';
 import { CHART_COLORS } from './svgChart';
+import { type TableHeatmapChart, tableHeatmapFigure, tableHeatmapSvg } from './tableHeatmap';
 import { shortNumber, tuningTable, tuningTitle } from './tuningTable';
 
 export { shortNumber };
 
-const CONFIG = { responsive: true, displaylogo: false };
 const COLORS = { train: '#1f77b4', val: '#ff7f0e', loss: '#1f77b4' };
 
 // ---------------------------------------------------------------------------------------------
@@ -252,58 +252,51 @@ export function trainingSvg(history: TrainingHistory): string {
 // Hyperparameter sweep
 
 /**
- * The sweep view: a table of every run (sorted by learning rate, then regularisation, as the
- * assignment prints them; the best run marked) beside a heatmap of validation accuracy over
- * learning rate x regularisation (the best accuracy when several runs share a cell).
+ * The sweep view's description: a table of every run (sorted by learning rate, then
+ * regularisation, as the assignment prints them; the best run highlighted) beside a heatmap of
+ * validation accuracy over learning rate x regularisation (the best accuracy when several runs
+ * share a cell).
+ *
+ * @param results one entry per run
+ * @param fn the public function checking the argument (named in errors)
+ */
+export function tuningChart(
+  results: readonly TuningResult[],
+  fn = 'tuningChart',
+): TableHeatmapChart {
+  const runs = checkResults(fn, results);
+  const t = tuningTable(runs);
+  return {
+    title: tuningTitle(t.best),
+    table: { header: t.header, rows: t.rows, highlight: [t.sorted.indexOf(t.best)] },
+    heatmap: {
+      x: t.lrs.map(shortNumber),
+      y: t.regs.map(shortNumber),
+      z: t.z,
+      zmax: Math.max(0.6, ...runs.map((r) => r.valAcc)),
+      xLabel: 'learning rate',
+      yLabel: 'regularisation',
+      names: { x: 'lr', y: 'reg', value: 'val acc' },
+    },
+  };
+}
+
+/**
+ * The sweep view as a Plotly figure ({@link tuningChart}): the table beside the heatmap.
  *
  * @param results one entry per run
  */
 export function tuningFigure(results: readonly TuningResult[]): PlotlyFigure {
-  const runs = checkResults('tuningFigure', results);
-  const t = tuningTable(runs);
-  const rowColors = t.sorted.map((r) => (r === t.best ? '#fff3b0' : 'white'));
-  const height = Math.max(400, 180 + 34 * t.sorted.length);
-  return {
-    data: [
-      {
-        type: 'table',
-        domain: { x: [0, 0.48], y: [0, 1] },
-        header: {
-          values: t.header.map((name) => `<b>${name}</b>`),
-          fill: { color: '#e8e8e8' },
-          align: 'center',
-        },
-        cells: {
-          values: t.header.map((_, c) => t.rows.map((row) => row[c])),
-          fill: { color: [rowColors] },
-          align: 'center',
-          height: 24,
-        },
-      },
-      {
-        type: 'heatmap',
-        x: t.lrs.map(shortNumber),
-        y: t.regs.map(shortNumber),
-        z: t.z,
-        zmin: 0,
-        zmax: Math.max(0.6, ...runs.map((r) => r.valAcc)),
-        colorscale: 'Viridis',
-        texttemplate: '%{z:.3f}',
-        hovertemplate: 'lr %{x}, reg %{y}: val acc %{z:.3f}<extra></extra>',
-        colorbar: { title: { text: 'val acc' } },
-        xaxis: 'x',
-        yaxis: 'y',
-      },
-    ],
-    layout: {
-      title: { text: tuningTitle(t.best) },
-      xaxis: { domain: [0.58, 1], type: 'category', title: { text: 'learning rate' } },
-      yaxis: { type: 'category', title: { text: 'regularisation' } },
-      height,
-      margin: { t: 60, r: 20, l: 20 },
-    },
-    config: CONFIG,
-  };
+  return tableHeatmapFigure(tuningChart(results, 'tuningFigure'));
+}
+
+/**
+ * The sweep view as SVG text, for its static PNG (the same description as {@link tuningFigure}).
+ *
+ * @param results one entry per run
+ */
+export function tuningSvg(results: readonly TuningResult[]): string {
+  return tableHeatmapSvg(tuningChart(results, 'tuningSvg'));
 }
 
 function checkResults(fn: string, results: unknown): TuningResult[] {

@@ -1,8 +1,8 @@
 /**
- * One-call notebook helpers: each draws one of the assignment's plots in the notebook (the
- * figure from ./figures or ./weightsFigure, shown through ./display), with a static PNG of it
- * (the training chart's from the same description, ./chartSpec; the sweep table's from
- * ./svgTuning) for viewers that run no scripts.
+ * One-call notebook helpers: each draws one of the assignment's plots in the notebook from its
+ * one description (the training chart: ./chartSpec; the sweep table and heatmap: ./tableHeatmap;
+ * the weight grid: ./imageGrid), as the interactive Plotly figure shown through ./display and the
+ * static PNG that viewers that run no scripts show.
  */
 import type { Tensor } from '../core/tensor';
 import { toPlotly, toSvg } from './chartSpec';
@@ -14,11 +14,11 @@ import {
   type TrainingHistory,
   type TuningResult,
   trainingHistoryChart,
-  tuningFigure,
+  tuningChart,
 } from './figures';
 import { showImageGrid, singleImageChart } from './imageGrid';
 import { upscaleImage } from './png';
-import { tuningSvg } from './svgTuning';
+import { tableHeatmapFigure, tableHeatmapSvg } from './tableHeatmap';
 import { netWeightsImage } from './weightsFigure';
 
 /** The "Debug the training" cell: loss per iteration and train / val accuracy per epoch. */
@@ -53,11 +53,11 @@ export function showNetWeights(model: { params: { W1: Tensor } }): void {
 
 /** The sweep results: table plus heatmap of validation accuracy over learning rate x reg. */
 export function showTuningResults(results: readonly TuningResult[]): void {
-  const fig = tuningFigure(results);
+  const chart = tuningChart(results, 'showTuningResults');
   const best = bestResult(results);
   showFigure(
-    fig,
+    tableHeatmapFigure(chart),
     `<Sweep of ${results.length} runs; best val acc ${best.valAcc} at lr ${shortNumber(best.learningRate)}, reg ${shortNumber(best.reg)}>`,
-    tuningSvg(results),
+    tableHeatmapSvg(chart),
   );
 }

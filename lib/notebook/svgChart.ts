@@ -8,8 +8,8 @@
  * - the static image/png beside every Plotly figure (rasterised by ./raster), which viewers that
  *   run no scripts (GitHub, nbviewer, an HTML export without JavaScript) show.
  *
- * Line charts are drawn from their description by ./chartSpec (toSvg); the hyperparameter
- * table and heatmap (./svgTuning) and image grids (./svgGrid) draw with these parts directly.
+ * Line charts are drawn from their description by ./chartSpec (toSvg), tables beside heatmaps
+ * by ./tableHeatmap and image grids with labels by ./svgGrid (for ./imageGrid).
  */
 
 /** Chart width in SVG user units (pixels at scale 1). */
