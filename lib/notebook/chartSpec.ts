@@ -7,6 +7,7 @@
  * range or the data's) and series of points drawn as markers, lines, or both. Non-finite values
  * are gaps. A panel may carry dashed vertical marks with a note (a diverged run).
  */
+import { showFigure } from './display';
 import type { PlotlyFigure, PlotlyTrace } from './figures';
 import { axes, escapeXml, PANEL_HEIGHT, SVG_WIDTH, svgDocument } from './svgChart';
 
@@ -479,4 +480,13 @@ function svgLegend(
     ),
     '</g>',
   ].join('');
+}
+
+/**
+ * Shows a chart in the notebook: its Plotly figure, with the static PNG of its SVG.
+ *
+ * @param text the one-line text/plain summary
+ */
+export function showLineChart(chart: LineChart, text: string): void {
+  showFigure(toPlotly(chart), text, toSvg(chart));
 }

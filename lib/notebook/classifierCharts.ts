@@ -4,8 +4,7 @@
  * (./chartSpec) from which its Plotly figure and its static PNG are made; the one-call helpers
  * show both.
  */
-import { type ChartPanel, type LineChart, toPlotly, toSvg } from './chartSpec';
-import { showFigure } from './display';
+import { type ChartPanel, type LineChart, showLineChart, toPlotly } from './chartSpec';
 import { checkNumberArray, type PlotlyFigure } from './figures';
 import { CHART_COLORS } from './svgChart';
 
@@ -97,10 +96,9 @@ export function crossValidationFigure(
 /** Shows {@link crossValidationFigure} with its static PNG (the same description). */
 export function showCrossValidation(kToAccuracies: ReadonlyMap<number, readonly number[]>): void {
   const chart = crossValidationChart(crossValidationSummary('showCrossValidation', kToAccuracies));
-  showFigure(
-    toPlotly(chart),
+  showLineChart(
+    chart,
     `<Cross-validation accuracy for k in ${[...kToAccuracies.keys()].join(', ')}>`,
-    toSvg(chart),
   );
 }
 
@@ -144,10 +142,9 @@ export function lossCurveFigure(lossHistory: readonly number[]): PlotlyFigure {
 /** Shows {@link lossCurveFigure} with its static PNG (the same description). */
 export function plotLossCurve(lossHistory: readonly number[]): void {
   const chart = lossCurveChart(lossHistory, 'plotLossCurve');
-  showFigure(
-    toPlotly(chart),
+  showLineChart(
+    chart,
     `<Loss over ${lossHistory.length} iterations, last ${lossHistory[lossHistory.length - 1]}>`,
-    toSvg(chart),
   );
 }
 
@@ -217,9 +214,8 @@ export function hyperparameterFigure(results: readonly SearchResult[]): PlotlyFi
 export function showHyperparameterSearch(results: readonly SearchResult[]): void {
   const chart = hyperparameterChart(results, 'showHyperparameterSearch');
   const best = results.reduce((a, b) => (b.valAcc > a.valAcc ? b : a), results[0]);
-  showFigure(
-    toPlotly(chart),
+  showLineChart(
+    chart,
     `<${results.length} runs; best val acc ${best?.valAcc} at lr ${best?.learningRate}, reg ${best?.reg}>`,
-    toSvg(chart),
   );
 }

@@ -5,8 +5,7 @@
  * of them), as a Plotly figure with its static PNG, both from one description (./chartSpec).
  */
 import { checkOptions } from '../core/options';
-import { type LineChart, toPlotly, toSvg } from './chartSpec';
-import { showFigure } from './display';
+import { type LineChart, showLineChart, toPlotly, toSvg } from './chartSpec';
 import { checkHistory, type PlotlyFigure, type TrainingHistory } from './figures';
 import { lossScale } from './lossScale';
 
@@ -180,9 +179,5 @@ export function plotRunComparison(
       return `${r.label}: last val acc ${v.length > 0 ? v[v.length - 1] : 'none'}`;
     })
     .join('; ');
-  showFigure(
-    toPlotly(chart),
-    `<${runs.length} runs compared (${panels.join(', ')}): ${summary}>`,
-    toSvg(chart),
-  );
+  showLineChart(chart, `<${runs.length} runs compared (${panels.join(', ')}): ${summary}>`);
 }

@@ -5,7 +5,7 @@
  * static PNG that viewers that run no scripts show.
  */
 import type { Tensor } from '../core/tensor';
-import { toPlotly, toSvg } from './chartSpec';
+import { showLineChart } from './chartSpec';
 import { showFigure } from './display';
 import {
   bestResult,
@@ -26,10 +26,9 @@ export function plotTrainingHistory(solver: TrainingHistory): void {
   const h = checkHistory('plotTrainingHistory', solver);
   const lastVal = h.valAccHistory[h.valAccHistory.length - 1];
   const chart = trainingHistoryChart(h, 'plotTrainingHistory');
-  showFigure(
-    toPlotly(chart),
+  showLineChart(
+    chart,
     `<Training loss (${h.lossHistory.length} iterations) and accuracy (${h.valAccHistory.length} checks, last val acc ${lastVal})>`,
-    toSvg(chart),
   );
 }
 

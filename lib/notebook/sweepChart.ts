@@ -5,8 +5,7 @@
  * with a log x axis and its static PNG, both from one description (./chartSpec).
  */
 import { checkOptions } from '../core/options';
-import { type LineChart, toPlotly, toSvg } from './chartSpec';
-import { showFigure } from './display';
+import { type LineChart, showLineChart, toPlotly, toSvg } from './chartSpec';
 import { checkNumberArray, type PlotlyFigure } from './figures';
 
 /** One line of a panel: a label and one value per swept setting (NaN or Infinity: a gap). */
@@ -154,9 +153,8 @@ export function plotSweep(
   }
   const logX = options.logX ?? true;
   const chart = sweepChart(x, panels, options.xLabel, logX, 'plotSweep');
-  showFigure(
-    toPlotly(chart),
+  showLineChart(
+    chart,
     `<Sweep over ${x.length} values of ${options.xLabel}: ${panels.map((p) => p.title).join('; ')}>`,
-    toSvg(chart),
   );
 }
