@@ -106,6 +106,44 @@ export interface LineChart {
 
 const CONFIG = { responsive: true, displaylogo: false };
 
+/**
+ * Checks a chart description: at least one panel; in every series as many y values (and error
+ * bars, colour values, hover texts) as x values; positive values on a log axis. Throws a
+ * RangeError naming `fn`, the panel and the series.
+ */
+export function checkChart(fn: string, chart: LineChart): void {
+  if (!Array.isArray(chart?.panels) || chart.panels.length === 0) {
+    throw new RangeError(`${fn}: chart.panels must be a non-empty array`);
+  }
+  chart.panels.forEach((panel: ChartPanel, k: number) => {
+    panel.series.forEach((s: ChartSeries, i: number) => {
+      const where = `${fn}: panels[${k}].series[${i}] ('${s.label}')`;
+      const n = s.x.length;
+      for (const [name, values] of [
+        ['y', s.y],
+        ['errorY', s.errorY],
+        ['colorValues', s.colorValues],
+        ['hoverText', s.hoverText],
+      ] as const) {
+        if (values !== undefined && values.length !== n) {
+          throw new RangeError(`${where} has ${values.length} ${name} values for ${n} x values`);
+        }
+      }
+      for (const [axis, values] of [
+        ['x', s.x],
+        ['y', s.y],
+      ] as const) {
+        const bad = panel[axis].log
+          ? values.find((v: number) => Number.isFinite(v) && !(v > 0))
+          : undefined;
+        if (bad !== undefined) {
+          throw new RangeError(`${where} has ${axis} = ${bad} on a log ${axis} axis`);
+        }
+      }
+    });
+  });
+}
+
 /** `v` rounded to `digits` significant digits (0: unrounded); NaN and infinities become null. */
 function jsonValue(v: number, digits: number): number | null {
   if (!Number.isFinite(v)) return null;
@@ -117,6 +155,7 @@ function jsonValue(v: number, digits: number): number | null {
 
 /** The chart as a Plotly figure: one subplot per panel, sharing the legend. */
 export function toPlotly(chart: LineChart): PlotlyFigure {
+  checkChart('toPlotly', chart);
   const single = chart.panels.length === 1;
   const data: PlotlyTrace[] = [];
   const layout: Record<string, unknown> = {};
@@ -269,6 +308,7 @@ function svgRange(axis: ChartAxis, values: readonly number[], isY: boolean): [nu
  * PNG (./raster). A log axis is drawn in log10 units and its title says so.
  */
 export function toSvg(chart: LineChart): string {
+  checkChart('toSvg', chart);
   const parts: string[] = [];
   const legendPanels = chart.legend?.panels ?? [0];
   chart.panels.forEach((panel, k) => {

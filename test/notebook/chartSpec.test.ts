@@ -188,3 +188,27 @@ describe('toSvg', () => {
     expect(colored).toContain('>0.200</text>');
   });
 });
+
+describe('checkChart', () => {
+  const panel = chart.panels[0];
+  it('names the function, the panel and the series of a bad description', () => {
+    const short = { ...panel, series: [{ ...panel.series[0], y: [1, 2] }] };
+    expect(() => toPlotly({ panels: [short] })).toThrow(
+      "toPlotly: panels[0].series[0] ('a') has 2 y values for 4 x values",
+    );
+    const bars = { ...panel, series: [{ ...panel.series[0], errorY: [1] }] };
+    expect(() => toSvg({ panels: [bars] })).toThrow(
+      "toSvg: panels[0].series[0] ('a') has 1 errorY values for 4 x values",
+    );
+    const logZero = {
+      ...chart.panels[1],
+      series: [{ ...chart.panels[1].series[0], x: [0, 1, 2] }],
+    };
+    expect(() => toSvg({ panels: [logZero] })).toThrow(
+      "toSvg: panels[0].series[0] ('a') has x = 0 on a log x axis",
+    );
+    expect(() => toPlotly({ panels: [] })).toThrow(
+      'toPlotly: chart.panels must be a non-empty array',
+    );
+  });
+});
