@@ -4,6 +4,7 @@
  * from `optim` to every parameter, decays the learning rate each epoch, checks train and validation
  * accuracy each epoch, and keeps the best parameters, which it swaps into the model at the end.
  */
+import { inspectCustom, shortValue } from './core/inspect';
 import { accuracy, argmax, takeLabels, takeRows } from './core/numpy';
 import { checkOptions } from './core/options';
 import { RandomState, random } from './core/random';
@@ -152,6 +153,31 @@ export class Solver {
     this.opts = o;
     this.rng = options.seed === undefined ? random : new RandomState(options.seed);
     this.reset();
+  }
+
+  /**
+   * The Solver's settings and progress, the model's shapes and the data's shapes, on a few lines
+   * (not the training set and the weights, which a notebook would print as pages of numbers).
+   */
+  [inspectCustom](): string {
+    const o = this.opts;
+    const fields = {
+      model: this.model,
+      updateRule: this.updateRuleName,
+      optimConfig: this.optimConfig,
+      lrDecay: o.lrDecay,
+      batchSize: o.batchSize,
+      numEpochs: o.numEpochs,
+      X_train: this.X_train,
+      X_val: this.X_val,
+      epoch: this.epoch,
+      iteration: this.iteration,
+      lossHistory: this.lossHistory,
+      bestValAcc: this.bestValAcc,
+    };
+    return `Solver {\n${Object.entries(fields)
+      .map(([k, v]) => `  ${k}: ${shortValue(v)}`)
+      .join(',\n')}\n}`;
   }
 
   /** Iterations in one epoch: `max(N_train / batchSize, 1)`, rounded down. */

@@ -17,6 +17,9 @@
  *   counts as run, so "Run All" reaches the end and the declarations of the cell stay known to the
  *   next cells; any other error fails the cell.
  * - Errors: see ./messages.ts (one line for names used too early, our frames only).
+ * - A cell whose last statement is an assignment (`solver = new Solver(...)`, `x += 1`,
+ *   `model.reg = 0.1`) shows nothing, as in Python; any other last expression is printed (a
+ *   parenthesised assignment too, like Python's `(x := 1)`).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -197,7 +200,7 @@ export function makeCreateExecutor(deps: ExecutorDeps): CreateExecutor {
       if (last && exportsObject[last] != null) {
         const value = exportsObject[last];
         delete exportsObject[last];
-        console.log(value);
+        if (!endsInAssignment(ts, src)) console.log(value);
       }
       return true;
     }
@@ -300,6 +303,23 @@ export function namesExportedBy(
     }
   }
   return names;
+}
+
+/**
+ * Whether a cell's last top-level statement is an assignment expression (`=`, `+=`, `??=`, ...
+ * to a name, a property or an element), whose value the cell does not show. A parenthesised
+ * assignment is an expression the cell asks to see.
+ */
+export function endsInAssignment(ts: typeof TypeScript, src: string): boolean {
+  const sf = ts.createSourceFile('cell.ts', src, ts.ScriptTarget.ES2022, false);
+  const last = sf.statements[sf.statements.length - 1];
+  if (!last || !ts.isExpressionStatement(last)) return false;
+  const e = last.expression;
+  return (
+    ts.isBinaryExpression(e) &&
+    e.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+    e.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+  );
 }
 
 /** The names a cell declares at its top level (variables, functions, classes, enums). */

@@ -107,11 +107,13 @@ export const PATCHES: readonly Patch[] = [
       'Cells run with jupyter/kernel/executor.ts: lib/ autoreloaded before every cell, live ' +
       'imports, declarations that survive an interrupted or failing cell, one-line messages, ' +
       'source-mapped stack traces without Node and tslab frames, a NotImplementedError (student ' +
-      "version) printed as the cell's output.",
+      "version) printed as the cell's output, and a cell ending in an assignment shows nothing " +
+      '(as in Python).',
     why:
       "tslab runs the JavaScript its program emitted for lib/ once (no reload), keeps an import's " +
-      'value rather than its binding, forgets every declaration of a cell that failed, and prints ' +
-      'errors as Node inspects them.',
+      'value rather than its binding, forgets every declaration of a cell that failed, prints ' +
+      'errors as Node inspects them, and prints the value of an assignment on the last line (a ' +
+      'whole Solver with its training data).',
     assumes:
       "tslab's startKernel (dist/main.js) calls `createExecutor(cwd, convs, console)` of this " +
       'module as it starts, and the handler calls only execute, inspect, complete and close; ' +

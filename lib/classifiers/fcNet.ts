@@ -5,6 +5,7 @@
  */
 
 import { axpy, dot } from '../backends';
+import { asWritten, inspectCustom, paramShapes, shortObject } from '../core/inspect';
 import { mul } from '../core/numpy';
 import { checkOptions } from '../core/options';
 import { random } from '../core/random';
@@ -93,6 +94,14 @@ export class TwoLayerNet {
    * Weights are `weightScale * randn`, biases zero.
    * @param options sizes, weight scale, regularisation; all optional
    */
+  /** `TwoLayerNet { params: { W1: (3072, 50), ... }, reg: 0 }`: shapes, not weights. */
+  [inspectCustom](): string {
+    return shortObject('TwoLayerNet', {
+      params: asWritten(paramShapes(this.params)),
+      reg: this.reg,
+    });
+  }
+
   constructor(options: TwoLayerNetOptions = {}) {
     checkOptions('TwoLayerNet', 'options', options, TWO_LAYER_NET_OPTIONS, {
       inputSize: 'inputDim',
@@ -266,6 +275,17 @@ export class FullyConnectedNet {
    * @param hiddenDims the size of each hidden layer (may be empty: a softmax classifier)
    * @param options sizes, dropout, normalization, regularisation, weight scale, seed; all optional
    */
+  /** The net's settings and its parameters' shapes (not their values). */
+  [inspectCustom](): string {
+    return shortObject('FullyConnectedNet', {
+      numLayers: this.numLayers,
+      normalization: this.normalization,
+      dropoutKeepRatio: this.dropoutParam?.p ?? 1,
+      reg: this.reg,
+      params: asWritten(paramShapes(this.params)),
+    });
+  }
+
   constructor(hiddenDims: readonly number[], options: FullyConnectedNetOptions = {}) {
     const fn = 'FullyConnectedNet';
     checkOptions(fn, 'options', options, FULLY_CONNECTED_NET_OPTIONS, {

@@ -8,6 +8,7 @@
  */
 
 import { matmul } from '../backends';
+import { inspectCustom, shortObject } from '../core/inspect';
 import {
   checkLabels,
   checkNoNaN,
@@ -28,6 +29,11 @@ export class KNearestNeighbor {
   XTrain: Tensor | null = null;
   /** Training labels (numTrain,), set by {@link train}. */
   yTrain: Int32Array | null = null;
+
+  /** `KNearestNeighbor { XTrain: ndarray float64 (5000, 3072), ... }`: shapes, not the data. */
+  [inspectCustom](): string {
+    return shortObject('KNearestNeighbor', { XTrain: this.XTrain, yTrain: this.yTrain });
+  }
 
   /**
    * "Trains" the classifier: remembers the training data (no copy).

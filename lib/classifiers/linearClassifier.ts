@@ -5,6 +5,7 @@
  */
 
 import { matmul } from '../backends';
+import { inspectCustom, shortObject } from '../core/inspect';
 import { takeLabels, takeRows } from '../core/numpy';
 import { RandomState, random } from '../core/random';
 import {
@@ -41,6 +42,11 @@ const TRAIN_OPTIONS = ['learningRate', 'reg', 'numIters', 'batchSize', 'verbose'
 export abstract class LinearClassifier {
   /** Weights (D, C), created on the first call of {@link train} (0.001 * randn). */
   W: Tensor | null = null;
+
+  /** `LinearSVM { W: ndarray float64 (3073, 10) }`: the weights' shape, not their values. */
+  [inspectCustom](): string {
+    return shortObject(this.constructor.name, { W: this.W });
+  }
 
   /**
    * Trains the classifier with minibatch stochastic gradient descent: at each step, draws

@@ -13,10 +13,8 @@ import {
   type Tensor,
   tensor,
 } from '../core/tensor';
-import { displayBundle, figureBundle } from '../notebook/display';
-import { encodePNG, toUint8Image } from '../notebook/png';
-import { titledGridPng } from '../notebook/svgGrid';
-import { imageFigure } from '../notebook/weightsFigure';
+import { showImageGrid } from '../notebook/imageGrid';
+import { toUint8Image } from '../notebook/png';
 
 /** What {@link misclassifiedGrid} returns. */
 export interface MisclassifiedGrid {
@@ -107,35 +105,20 @@ function labelArray(y: Labels): ArrayLike<number> {
  */
 export function showMisclassified(result: MisclassifiedGrid, classNames: readonly string[]): void {
   const image = toUint8Image(result.grid);
-  const png = encodePNG(image);
-  const title = 'Misclassified test images, by predicted class';
-  const fig = imageFigure(image, png, title);
   const cols = result.picked.length;
-  const colWidth = image.width / cols;
-  fig.layout.annotations = classNames.slice(0, cols).map((name, c) => ({
-    x: (c + 0.5) * colWidth,
-    y: -6,
-    xref: 'x',
-    yref: 'y',
-    text: name,
-    showarrow: false,
-  }));
   const counts = result.picked.map((p, c) => `${classNames[c] ?? c}: ${p.length}`).join(', ');
-  // The static image has the class names drawn in too: the whole grid as one row of columns.
-  const layout = {
-    image,
-    cellWidth: colWidth,
-    cellHeight: image.height,
-    padding: 0,
-    cols,
-    rows: 1,
-  };
-  const staticPng = titledGridPng(layout, png, title, (_, c) => classNames[c] ?? '');
-  displayBundle(
-    figureBundle(fig, {
-      png: staticPng,
-      html: false,
-      text: `<Misclassified examples per predicted class (${counts})>`,
-    }),
+  // The whole grid as one row of columns, the predicted class above each.
+  showImageGrid(
+    {
+      image,
+      title: 'Misclassified test images, by predicted class',
+      cellWidth: image.width / cols,
+      cellHeight: image.height,
+      padding: 0,
+      cols,
+      rows: 1,
+      label: (_, c) => classNames[c] ?? '',
+    },
+    `<Misclassified examples per predicted class (${counts})>`,
   );
 }

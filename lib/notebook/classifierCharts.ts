@@ -1,14 +1,20 @@
 /**
  * The charts of the kNN, SVM and Softmax notebooks: cross-validation accuracy over k, the SGD
- * loss curve, and the learning rate x regularisation search (Plotly figures, pure builders plus
- * one-call helpers that show them with a static PNG of their SVG version, ./svgClassifier).
+ * loss curve, and the learning rate x regularisation search. Each is one description
+ * (./chartSpec) from which its Plotly figure and its static PNG are made; the one-call helpers
+ * show both.
  */
-import { showFigure } from './display';
-import type { PlotlyFigure } from './figures';
-import { lossSvg } from './svgChart';
-import { crossValidationSvg, hyperparameterSvg, type KSummary } from './svgClassifier';
+import { type ChartPanel, type LineChart, showLineChart, toPlotly } from './chartSpec';
+import { checkNumberArray, type PlotlyFigure } from './figures';
+import { CHART_COLORS } from './svgChart';
 
-const CONFIG = { responsive: true, displaylogo: false };
+/** Fold accuracies of one k, their mean and (population) standard deviation. */
+export interface KSummary {
+  k: number;
+  accuracies: readonly number[];
+  mean: number;
+  std: number;
+}
 
 /**
  * The fold accuracies of each k (sorted by k) with their mean and standard deviation, or a
@@ -33,90 +39,112 @@ export function crossValidationSummary(
 }
 
 /**
- * "Cross-validation on k": every fold's accuracy as a point, and the mean accuracy per k with
- * error bars of one standard deviation.
+ * The description of "Cross-validation on k": every fold's accuracy as a point, and the mean
+ * accuracy per k as a line with error bars of one standard deviation.
+ *
+ * @param summary one entry per k, sorted by k ({@link crossValidationSummary})
+ */
+export function crossValidationChart(summary: readonly KSummary[]): LineChart {
+  return {
+    panels: [
+      {
+        title: 'Cross-validation on k',
+        x: { label: 'k', pad: 0.04 },
+        y: { label: 'Cross-validation accuracy', pad: 0.08 },
+        series: [
+          {
+            label: 'one fold',
+            x: summary.flatMap((s) => s.accuracies.map(() => s.k)),
+            y: summary.flatMap((s) => [...s.accuracies]),
+            draw: 'markers',
+            color: CHART_COLORS.train,
+            markerSize: 7,
+            opacity: 0.6,
+            digits: 0,
+          },
+          {
+            label: 'mean ± std',
+            x: summary.map((s) => s.k),
+            y: summary.map((s) => s.mean),
+            errorY: summary.map((s) => s.std),
+            draw: 'lines+markers',
+            color: CHART_COLORS.val,
+            markerSize: 7,
+            digits: 0,
+          },
+        ],
+      },
+    ],
+    legend: { corner: 'lower right' },
+    height: 450,
+  };
+}
+
+/**
+ * "Cross-validation on k" as a Plotly figure ({@link crossValidationChart}).
  *
  * @param kToAccuracies k -> the accuracy of each fold
  */
 export function crossValidationFigure(
   kToAccuracies: ReadonlyMap<number, readonly number[]>,
 ): PlotlyFigure {
-  const summary = crossValidationSummary('crossValidationFigure', kToAccuracies);
-  const ks = summary.map((s) => s.k);
-  const mean = summary.map((s) => s.mean);
-  const std = summary.map((s) => s.std);
-  const points = {
-    x: summary.flatMap((s) => s.accuracies.map(() => s.k)),
-    y: summary.flatMap((s) => [...s.accuracies]),
-  };
-  return {
-    data: [
-      {
-        type: 'scatter',
-        mode: 'markers',
-        x: points.x,
-        y: points.y,
-        name: 'one fold',
-        marker: { size: 7, opacity: 0.6 },
-      },
-      {
-        type: 'scatter',
-        mode: 'lines+markers',
-        x: ks,
-        y: mean,
-        name: 'mean ± std',
-        error_y: { type: 'data', array: std, visible: true },
-      },
-    ],
-    layout: {
-      title: { text: 'Cross-validation on k' },
-      xaxis: { title: { text: 'k' } },
-      yaxis: { title: { text: 'Cross-validation accuracy' } },
-      height: 450,
-    },
-    config: CONFIG,
-  };
+  return toPlotly(
+    crossValidationChart(crossValidationSummary('crossValidationFigure', kToAccuracies)),
+  );
 }
 
-/** Shows {@link crossValidationFigure}. */
+/** Shows {@link crossValidationFigure} with its static PNG (the same description). */
 export function showCrossValidation(kToAccuracies: ReadonlyMap<number, readonly number[]>): void {
-  showFigure(
-    crossValidationFigure(kToAccuracies),
+  const chart = crossValidationChart(crossValidationSummary('showCrossValidation', kToAccuracies));
+  showLineChart(
+    chart,
     `<Cross-validation accuracy for k in ${[...kToAccuracies.keys()].join(', ')}>`,
-    crossValidationSvg(crossValidationSummary('showCrossValidation', kToAccuracies)),
   );
+}
+
+/**
+ * The description of the SGD loss curve (`plt.plot(loss_hist)`): one line over the iterations,
+ * non-finite losses as gaps.
+ *
+ * @param lossHistory (T,) loss at each iteration, T >= 1
+ * @param fn the public function checking the argument (named in the error)
+ */
+export function lossCurveChart(lossHistory: readonly number[], fn = 'lossCurveChart'): LineChart {
+  if (!Array.isArray(lossHistory) || lossHistory.length === 0)
+    throw new RangeError(`${fn}: lossHistory must be a non-empty array of numbers`);
+  const losses = checkNumberArray(fn, 'lossHistory', lossHistory);
+  return {
+    panels: [
+      {
+        title: 'Training loss',
+        x: { label: 'Iteration number' },
+        y: { label: 'Loss value' },
+        series: [
+          {
+            label: 'loss',
+            x: losses.map((_, i) => i),
+            y: losses,
+            draw: 'lines',
+            color: '#1f77b4',
+            digits: 0,
+          },
+        ],
+      },
+    ],
+  };
 }
 
 /** The loss at each SGD iteration as a line (`plt.plot(loss_hist)`). */
 export function lossCurveFigure(lossHistory: readonly number[]): PlotlyFigure {
-  if (!Array.isArray(lossHistory) || lossHistory.length === 0)
-    throw new RangeError('lossCurveFigure: lossHistory must be a non-empty array of numbers');
-  return {
-    data: [
-      {
-        type: 'scatter',
-        mode: 'lines',
-        x: lossHistory.map((_, i) => i),
-        y: lossHistory.map((v) => (Number.isFinite(v) ? v : null)),
-        name: 'loss',
-      },
-    ],
-    layout: {
-      title: { text: 'Training loss' },
-      xaxis: { title: { text: 'Iteration number' } },
-      yaxis: { title: { text: 'Loss value' } },
-      height: 400,
-    },
-    config: CONFIG,
-  };
+  return toPlotly(lossCurveChart(lossHistory, 'lossCurveFigure'));
 }
 
-/** Shows {@link lossCurveFigure}. */
+/** Shows {@link lossCurveFigure} with its static PNG (the same description). */
 export function plotLossCurve(lossHistory: readonly number[]): void {
-  showFigure(
-    lossCurveFigure(lossHistory),
+  const chart = lossCurveChart(lossHistory, 'plotLossCurve');
+  showLineChart(
+    chart,
     `<Loss over ${lossHistory.length} iterations, last ${lossHistory[lossHistory.length - 1]}>`,
-    lossSvg(lossHistory),
   );
 }
 
@@ -129,88 +157,65 @@ export interface SearchResult {
 }
 
 /**
- * The search results as two scatter plots over log10 learning rate x log10 regularisation, one
- * coloured by training accuracy and one by validation accuracy (the notebooks' two subplots).
+ * The description of the learning rate x regularisation search: two panels (training accuracy
+ * above, validation accuracy below) over log10 learning rate x log10 regularisation strength,
+ * one point per run coloured by that accuracy (reversed RdBu: low red, high blue), with hover
+ * text naming the run.
+ *
+ * @param results one entry per run (non-empty)
+ * @param fn the public function checking the argument (named in the error)
  */
-export function hyperparameterFigure(results: readonly SearchResult[]): PlotlyFigure {
+export function hyperparameterChart(
+  results: readonly SearchResult[],
+  fn = 'hyperparameterChart',
+): LineChart {
   if (!Array.isArray(results) || results.length === 0)
-    throw new RangeError('hyperparameterFigure: results must be a non-empty array');
+    throw new RangeError(`${fn}: results must be a non-empty array`);
   const x = results.map((r) => Math.log10(r.learningRate));
   const y = results.map((r) => Math.log10(r.reg));
   const text = results.map(
     (r) =>
       `lr ${r.learningRate.toExponential(2)}, reg ${r.reg.toExponential(2)}<br>train ${r.trainAcc.toFixed(3)}, val ${r.valAcc.toFixed(3)}`,
   );
-  const panel = (key: 'trainAcc' | 'valAcc', axis: string, bar: number) => ({
-    type: 'scatter',
-    mode: 'markers',
-    x,
-    y,
-    text,
-    hoverinfo: 'text',
-    xaxis: `x${axis}`,
-    yaxis: `y${axis}`,
-    showlegend: false,
-    marker: {
-      size: 16,
-      color: results.map((r) => r[key]),
-      colorscale: 'RdBu',
-      reversescale: true,
-      showscale: true,
-      colorbar: { len: 0.42, y: bar, yanchor: 'middle' },
-    },
+  const panel = (key: 'trainAcc' | 'valAcc', title: string): ChartPanel => ({
+    title,
+    x: { label: 'log learning rate', pad: 0.08 },
+    y: { label: 'log regularization strength', pad: 0.12 },
+    series: [
+      {
+        label: key === 'trainAcc' ? 'train accuracy' : 'val accuracy',
+        x,
+        y,
+        draw: 'markers',
+        color: CHART_COLORS.train,
+        markerSize: 16,
+        colorValues: results.map((r) => r[key]),
+        hoverText: text,
+        inLegend: false,
+        digits: 0,
+      },
+    ],
   });
   return {
-    data: [panel('trainAcc', '', 0.8), panel('valAcc', '2', 0.2)],
-    layout: {
-      grid: { rows: 2, columns: 1, pattern: 'independent' },
-      height: 700,
-      xaxis: { title: { text: 'log learning rate' } },
-      yaxis: { title: { text: 'log regularization strength' } },
-      xaxis2: { title: { text: 'log learning rate' } },
-      yaxis2: { title: { text: 'log regularization strength' } },
-      annotations: [
-        {
-          text: 'CIFAR-10 training accuracy',
-          xref: 'paper',
-          yref: 'paper',
-          x: 0.5,
-          y: 1.02,
-          showarrow: false,
-          yanchor: 'bottom',
-          font: { size: 14 },
-        },
-        {
-          text: 'CIFAR-10 validation accuracy',
-          xref: 'paper',
-          yref: 'paper',
-          x: 0.5,
-          y: 0.44,
-          showarrow: false,
-          yanchor: 'bottom',
-          font: { size: 14 },
-        },
-      ],
-      margin: { t: 50 },
-    },
-    config: CONFIG,
+    panels: [
+      panel('trainAcc', 'CIFAR-10 training accuracy'),
+      panel('valAcc', 'CIFAR-10 validation accuracy'),
+    ],
+    height: 700,
   };
 }
 
-/** Shows {@link hyperparameterFigure}. */
+/** The learning rate x regularisation search as a Plotly figure ({@link hyperparameterChart}). */
+export function hyperparameterFigure(results: readonly SearchResult[]): PlotlyFigure {
+  return toPlotly(hyperparameterChart(results, 'hyperparameterFigure'));
+}
+
+/** Shows {@link hyperparameterFigure} with its static PNG (the same description). */
 export function showHyperparameterSearch(results: readonly SearchResult[]): void {
-  const fig = hyperparameterFigure(results);
+  const chart = hyperparameterChart(results, 'showHyperparameterSearch');
   const best = results.reduce((a, b) => (b.valAcc > a.valAcc ? b : a), results[0]);
-  showFigure(
-    fig,
+  showLineChart(
+    chart,
     `<${results.length} runs; best val acc ${best?.valAcc} at lr ${best?.learningRate}, reg ${best?.reg}>`,
-    hyperparameterSvg(
-      results.map((r) => ({
-        x: Math.log10(r.learningRate),
-        y: Math.log10(r.reg),
-        trainAcc: r.trainAcc,
-        valAcc: r.valAcc,
-      })),
-    ),
   );
 }

@@ -15,10 +15,8 @@ import {
   type Labels,
   type Tensor,
 } from '../core/tensor';
-import { displayBundle, figureBundle } from './display';
-import { encodePNG, type Uint8Image } from './png';
-import { titledGridPng } from './svgGrid';
-import { imageFigure } from './weightsFigure';
+import { showImageGrid, singleImageChart } from './imageGrid';
+import type { Uint8Image } from './png';
 
 /** A grid of equally sized RGB cells, `cols` per row, `padding` white pixels apart. */
 export interface Grid {
@@ -83,42 +81,9 @@ function truncByte(v: number): number {
   return v <= 0 ? 0 : v >= 255 ? 255 : Math.trunc(v);
 }
 
-/** Plotly annotations naming the columns of a grid, above it. */
-function columnTitles(
-  g: Grid,
-  titles: readonly string[],
-  scale: number,
-): Record<string, unknown>[] {
-  return titles.map((text, col) => ({
-    text,
-    x: col * (g.cellWidth + g.padding) + g.cellWidth / 2 - 0.5,
-    xref: 'x',
-    y: 1,
-    yref: 'paper',
-    yanchor: 'bottom',
-    showarrow: false,
-    font: { size: Math.max(10, Math.min(14, 4 * scale + 4)) },
-  }));
-}
-
-/** Shows a grid as an image figure (with column titles) plus its PNG. */
-function showGrid(
-  g: Grid,
-  title: string,
-  titles: readonly string[],
-  scale: number,
-  text: string,
-): void {
-  const png = encodePNG(g.image);
-  const fig = imageFigure(g.image, png, title);
-  fig.layout.annotations = columnTitles(g, titles, scale);
-  fig.layout.margin = { l: 20, r: 20, t: 80, b: 20 };
-  // The static image carries the column titles too (the annotations are interactive-only).
-  const staticPng =
-    titles.length === 0
-      ? png
-      : titledGridPng(g, png, title, (r, c) => (r === 0 ? (titles[c] ?? '') : ''));
-  displayBundle(figureBundle(fig, { png: staticPng, html: false, text }));
+/** Shows a grid (its Plotly figure and static PNG) with `titles` above its columns. */
+function showGrid(g: Grid, title: string, titles: readonly string[], text: string): void {
+  showImageGrid({ ...g, title, label: (r, c) => (r === 0 ? (titles[c] ?? '') : '') }, text);
 }
 
 function checkImages(fn: string, X: Tensor): [number, number, number] {
@@ -208,7 +173,6 @@ export function showClassSamples(
     g,
     `${samplesPerClass} training images per class`,
     classes,
-    2,
     `<${samplesPerClass} sample images of each of ${classes.length} classes>`,
   );
 }
@@ -235,7 +199,7 @@ export function showImage(image: Tensor, title: string, scale = 4): void {
   checkNoNaN('showImage', 'image', image);
   const g = newGrid(1, 1, H * scale, W * scale, 0);
   putCell(g, 0, 0, contiguousData(image), 0, 1, H, W, scale, truncByte);
-  showGrid(g, title, [], scale, `<${title}: ${W}x${H} image>`);
+  showGrid(g, title, [], `<${title}: ${W}x${H} image>`);
 }
 
 /**
@@ -285,19 +249,13 @@ export function distanceMatrixImage(dists: Tensor, maxWidth = 1000, maxHeight = 
 /** The distance matrix as a grey image: one row per test point, one column per training point. */
 export function showDistanceMatrix(dists: Tensor): void {
   const image = distanceMatrixImage(dists);
-  const png = encodePNG(image);
   const [rows, cols] = dists.shape;
-  const fig = imageFigure(
-    image,
-    png,
-    `Distances: ${rows} test points (rows) x ${cols} training points (columns)`,
-  );
-  displayBundle(
-    figureBundle(fig, {
-      png,
-      html: false,
-      text: `<distance matrix ${rows} x ${cols} as a ${image.width}x${image.height} grey image>`,
-    }),
+  showImageGrid(
+    singleImageChart(
+      image,
+      `Distances: ${rows} test points (rows) x ${cols} training points (columns)`,
+    ),
+    `<distance matrix ${rows} x ${cols} as a ${image.width}x${image.height} grey image>`,
   );
 }
 
@@ -337,25 +295,12 @@ export function classTemplatesGrid(W: Tensor, perRow = 5, scale = 3): Grid {
 /** Shows {@link classTemplatesGrid} with the class names above the templates. */
 export function showClassTemplates(W: Tensor, classes: readonly string[]): void {
   const g = classTemplatesGrid(W);
-  const png = encodePNG(g.image);
-  const title = 'Learned weights, one template per class';
-  const fig = imageFigure(g.image, png, title);
-  const cell = g.cellHeight + g.padding;
-  fig.layout.annotations = classes.map((text, k) => ({
-    text,
-    x: (k % g.cols) * (g.cellWidth + g.padding) + g.cellWidth / 2,
-    y: Math.floor(k / g.cols) * cell - 2,
-    xref: 'x',
-    yref: 'y',
-    yanchor: 'bottom',
-    showarrow: false,
-  }));
-  fig.layout.margin = { l: 20, r: 20, t: 80, b: 20 };
-  displayBundle(
-    figureBundle(fig, {
-      png: titledGridPng(g, png, title, (r, c) => classes[r * g.cols + c] ?? ''),
-      html: false,
-      text: `<learned weights of ${W.shape[1]} classes as 32x32 images>`,
-    }),
+  showImageGrid(
+    {
+      ...g,
+      title: 'Learned weights, one template per class',
+      label: (r, c) => classes[r * g.cols + c] ?? '',
+    },
+    `<learned weights of ${W.shape[1]} classes as 32x32 images>`,
   );
 }

@@ -2,13 +2,12 @@
  * Several training runs on one chart, one colour per run: the assignment-2 cells that compare
  * update rules, nets with and without batch normalization, or dropout against none. Stacked panels
  * of training loss per iteration, train accuracy per epoch and validation accuracy per epoch (any
- * of them), as a Plotly figure with its static PNG.
+ * of them), as a Plotly figure with its static PNG, both from one description (./chartSpec).
  */
 import { checkOptions } from '../core/options';
-import { showFigure } from './display';
-import { checkHistory, type PlotlyFigure, type PlotlyTrace, type TrainingHistory } from './figures';
+import { type LineChart, showLineChart, toPlotly, toSvg } from './chartSpec';
+import { checkHistory, type PlotlyFigure, type TrainingHistory } from './figures';
 import { lossScale } from './lossScale';
-import { axes, escapeXml, PANEL_HEIGHT, SVG_WIDTH, svgDocument } from './svgChart';
 
 /** One run of a comparison: its legend label and its Solver (or anything with the histories). */
 export interface LabelledRun {
@@ -87,9 +86,49 @@ function lossRange(runs: readonly LabelledRun[]): [number, number] {
 }
 
 /**
+ * The comparison's description: one panel per measure, one series per run and panel in the run's
+ * colour (losses as markers, accuracies as lines with markers, as the assignment's matplotlib
+ * cells draw them), the legend (one entry per run) above the chart / in the first panel.
+ *
+ * @param runs the runs, in legend order
+ * @param panels which panels, top to bottom
+ * @param titlePrefix words before each panel title
+ * @param fn the public function checking the arguments (named in errors)
+ */
+export function comparisonChart(
+  runs: readonly LabelledRun[],
+  panels: readonly ComparisonPanel[] = ['loss', 'trainAcc', 'valAcc'],
+  titlePrefix = '',
+  fn = 'comparisonChart',
+): LineChart {
+  const checked = checkRuns(fn, runs, panels);
+  return {
+    panels: panels.map((panel) => {
+      const { title, xLabel, yLabel } = PANELS[panel];
+      return {
+        title: `${titlePrefix ? `${titlePrefix} ` : ''}${title}`,
+        x: { label: xLabel },
+        y: { label: yLabel, ...(panel === 'loss' ? { range: lossRange(checked) } : {}) },
+        series: checked.map((run, i) => {
+          const ys = series(run.history, panel);
+          return {
+            label: run.label,
+            x: ys.map((_, j) => j),
+            y: ys,
+            draw: panel === 'loss' ? ('markers' as const) : ('lines+markers' as const),
+            color: PALETTE[i % PALETTE.length],
+            markerSize: panel === 'loss' ? 4 : 6,
+          };
+        }),
+      };
+    }),
+    legend: { corner: 'upper right' },
+  };
+}
+
+/**
  * The comparison as a Plotly figure: one subplot per panel, one trace per run and panel, the
- * runs' colours and legend shared by the panels (losses as markers, accuracies as lines with
- * markers, as the assignment's matplotlib cells draw them).
+ * runs' colours and legend shared by the panels.
  *
  * @param runs the runs, in legend order
  * @param panels which panels, top to bottom
@@ -100,57 +139,12 @@ export function comparisonFigure(
   panels: readonly ComparisonPanel[] = ['loss', 'trainAcc', 'valAcc'],
   titlePrefix = '',
 ): PlotlyFigure {
-  const checked = checkRuns('comparisonFigure', runs, panels);
-  const data: PlotlyTrace[] = [];
-  const layout: Record<string, unknown> = {
-    grid: { rows: panels.length, columns: 1, pattern: 'independent', roworder: 'top to bottom' },
-    height: 300 * panels.length,
-    margin: { t: 40, r: 20 },
-    legend: { orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom' },
-  };
-  const annotations: Record<string, unknown>[] = [];
-  panels.forEach((panel, k) => {
-    const suffix = k === 0 ? '' : String(k + 1);
-    const { title, xLabel, yLabel } = PANELS[panel];
-    layout[`xaxis${suffix}`] = { title: { text: xLabel } };
-    layout[`yaxis${suffix}`] =
-      panel === 'loss'
-        ? { title: { text: yLabel }, range: lossRange(checked) }
-        : { title: { text: yLabel } };
-    annotations.push({
-      text: `<b>${escapeXml(`${titlePrefix ? `${titlePrefix} ` : ''}${title}`)}</b>`,
-      xref: `x${suffix} domain`,
-      yref: `y${suffix} domain`,
-      x: 0.5,
-      y: 1,
-      xanchor: 'center',
-      yanchor: 'bottom',
-      showarrow: false,
-    });
-    checked.forEach((run, i) => {
-      const ys = series(run.history, panel);
-      data.push({
-        type: 'scatter',
-        mode: panel === 'loss' ? 'markers' : 'lines+markers',
-        name: run.label,
-        legendgroup: run.label,
-        showlegend: k === 0,
-        x: ys.map((_, j) => j),
-        y: ys.map((v) => (Number.isFinite(v) ? Number(v.toPrecision(6)) : null)),
-        marker: { color: PALETTE[i % PALETTE.length], size: panel === 'loss' ? 4 : 6 },
-        line: { color: PALETTE[i % PALETTE.length] },
-        xaxis: `x${suffix}`,
-        yaxis: `y${suffix}`,
-      });
-    });
-  });
-  layout.annotations = annotations;
-  return { data, layout, config: { responsive: true, displaylogo: false } };
+  return toPlotly(comparisonChart(runs, panels, titlePrefix, 'comparisonFigure'));
 }
 
 /**
- * The comparison as an SVG document (the figure's static PNG is rasterised from it): the same
- * panels stacked, a legend in the first.
+ * The comparison as an SVG document (the same description; the figure's static PNG is
+ * rasterised from it): the same panels stacked, the legend in the first.
  *
  * @param runs the runs, in legend order
  * @param panels which panels, top to bottom
@@ -161,62 +155,7 @@ export function comparisonSvg(
   panels: readonly ComparisonPanel[] = ['loss', 'trainAcc', 'valAcc'],
   titlePrefix = '',
 ): string {
-  const checked = checkRuns('comparisonSvg', runs, panels);
-  const parts: string[] = [];
-  panels.forEach((panel, k) => {
-    const all = checked.map((r) => series(r.history, panel));
-    const finite = all.flat().filter((v) => Number.isFinite(v));
-    const [yMin, yMax] =
-      panel === 'loss'
-        ? lossRange(checked)
-        : [Math.min(0, ...finite), Math.max(0.1, ...finite) * 1.05];
-    const { title, xLabel, yLabel } = PANELS[panel];
-    const a = axes({
-      y0: k * PANEL_HEIGHT,
-      title: `${titlePrefix ? `${titlePrefix} ` : ''}${title}`,
-      xLabel,
-      yLabel,
-      xMax: Math.max(1, ...all.map((s) => s.length - 1)),
-      yMin,
-      yMax,
-    });
-    parts.push(a.body);
-    all.forEach((ys, i) => {
-      const color = PALETTE[i % PALETTE.length];
-      const pts: string[] = [];
-      let dots = '';
-      ys.forEach((v, j) => {
-        if (!Number.isFinite(v)) return;
-        const y = Math.min(Math.max(v, yMin), yMax);
-        pts.push(`${a.x(j).toFixed(1)},${a.y(y).toFixed(1)}`);
-        dots += `M${a.x(j).toFixed(1)} ${a.y(y).toFixed(1)}h0`;
-      });
-      const width = panel === 'loss' ? 3 : 6;
-      if (panel !== 'loss') {
-        parts.push(
-          `<polyline points="${pts.join(' ')}" fill="none" stroke="${color}" stroke-width="1.5"/>`,
-        );
-      }
-      parts.push(
-        `<path d="${dots}" stroke="${color}" stroke-width="${width}" stroke-linecap="round" fill="none"/>`,
-      );
-    });
-    if (k === 0) {
-      const rowH = 16;
-      const w = 14 + 8 * Math.max(...checked.map((r) => r.label.length)) + 24;
-      const lx = a.right - w - 6;
-      const ly = a.top + 6;
-      parts.push(
-        `<g transform="translate(${lx},${ly})"><rect width="${w}" height="${rowH * checked.length + 6}" fill="white" stroke="#ccc"/>`,
-        ...checked.map(
-          (r, i) =>
-            `<line x1="6" x2="22" y1="${rowH * i + 12}" y2="${rowH * i + 12}" stroke="${PALETTE[i % PALETTE.length]}" stroke-width="3"/><text x="28" y="${rowH * i + 16}">${escapeXml(r.label)}</text>`,
-        ),
-        '</g>',
-      );
-    }
-  });
-  return svgDocument(panels.length * PANEL_HEIGHT, parts.join(''), SVG_WIDTH);
+  return toSvg(comparisonChart(runs, panels, titlePrefix, 'comparisonSvg'));
 }
 
 /**
@@ -233,14 +172,12 @@ export function plotRunComparison(
   checkOptions('plotRunComparison', 'options', options, ['panels', 'titlePrefix']);
   const panels = options.panels ?? ['loss', 'trainAcc', 'valAcc'];
   const prefix = options.titlePrefix ?? '';
-  checkRuns('plotRunComparison', runs, panels);
-  const figure = comparisonFigure(runs, panels, prefix);
-  const svg = comparisonSvg(runs, panels, prefix);
+  const chart = comparisonChart(runs, panels, prefix, 'plotRunComparison');
   const summary = runs
     .map((r) => {
       const v = r.history.valAccHistory;
       return `${r.label}: last val acc ${v.length > 0 ? v[v.length - 1] : 'none'}`;
     })
     .join('; ');
-  showFigure(figure, `<${runs.length} runs compared (${panels.join(', ')}): ${summary}>`, svg);
+  showLineChart(chart, `<${runs.length} runs compared (${panels.join(', ')}): ${summary}>`);
 }

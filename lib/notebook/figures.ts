@@ -35,22 +35,18 @@ export interface TuningResult {
   numEpochs?: number;
 }
 
-import { divergenceMarkIndex, type LossScale, lossScale } from './lossScale';
+import { type ChartPanel, type ChartSeries, type LineChart, toPlotly, toSvg } from './chartSpec';
+import { divergenceMarkIndex, lossScale } from './lossScale';
 import { CHART_COLORS } from './svgChart';
+import { type TableHeatmapChart, tableHeatmapFigure, tableHeatmapSvg } from './tableHeatmap';
 import { shortNumber, tuningTable, tuningTitle } from './tuningTable';
 
 export { shortNumber };
 
-const CONFIG = { responsive: true, displaylogo: false };
 const COLORS = { train: '#1f77b4', val: '#ff7f0e', loss: '#1f77b4' };
 
 // ---------------------------------------------------------------------------------------------
 // Formatting and argument checks
-
-/** A finite value rounded to `digits` significant digits; NaN and infinities become null (gaps). */
-function chartValue(v: number, digits = 6): number | null {
-  return Number.isFinite(v) ? Number(v.toPrecision(digits)) : null;
-}
 
 /** `v` as an array of numbers, or a TypeError naming `fn` and `arg`. */
 export function checkNumberArray(fn: string, arg: string, v: unknown): readonly number[] {
@@ -89,114 +85,109 @@ function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
 
-function lossTrace(lossHistory: readonly number[], scale: LossScale, axes = {}): PlotlyTrace[] {
+/**
+ * The loss panel: losses as markers (`plt.plot(loss_history, 'o')`). A diverging run stays
+ * readable: the y range covers the sensible losses, larger ones sit on its top edge as red
+ * triangles (hover shows the real value), non-finite ones are gaps, and a dashed line marks where
+ * the run diverged (see ./lossScale).
+ */
+function lossPanel(lossHistory: readonly number[]): ChartPanel {
+  const scale = lossScale(lossHistory);
   const hi = scale.range[1];
-  const traces: PlotlyTrace[] = [
+  const series: ChartSeries[] = [
     {
-      type: 'scattergl',
-      mode: 'markers',
-      name: 'loss',
+      label: 'loss',
       x: range(lossHistory.length),
-      y: lossHistory.map((v) => (v > hi ? null : chartValue(v, 5))),
-      marker: { size: 4, color: COLORS.loss },
-      showlegend: false,
-      ...axes,
+      y: lossHistory.map((v) => (v > hi ? Number.NaN : v)),
+      draw: 'markers',
+      color: COLORS.loss,
+      markerSize: 4,
+      inLegend: false,
+      digits: 5,
+      many: true,
     },
   ];
   if (scale.clipped.length > 0) {
-    // Losses above the range sit on its top edge as red triangles; hover shows the real value.
-    traces.push({
-      type: 'scatter',
-      mode: 'markers',
-      name: 'clipped loss',
+    series.push({
+      label: 'clipped loss',
       x: scale.clipped,
       y: scale.clipped.map(() => hi),
-      text: scale.clipped.map((i) => `loss ${lossHistory[i].toExponential(3)}`),
-      hovertemplate: 'iteration %{x}: %{text}<extra></extra>',
-      marker: { size: 7, symbol: 'triangle-up', color: CHART_COLORS.mark },
-      cliponaxis: false,
-      showlegend: false,
-      ...axes,
+      draw: 'markers',
+      color: CHART_COLORS.mark,
+      markerSize: 7,
+      symbol: 'triangle-up',
+      inLegend: false,
+      hoverText: scale.clipped.map((i) => `loss ${lossHistory[i].toExponential(3)}`),
     });
   }
-  return traces;
+  const mark = divergenceMarkIndex(scale);
+  return {
+    title: 'Training loss',
+    x: { label: 'Iteration' },
+    y: { label: 'Loss', range: scale.range },
+    series,
+    marks: mark < 0 ? [] : [{ x: mark, note: scale.note, color: CHART_COLORS.mark }],
+  };
 }
 
-/** The divergence mark of a loss axis: a dashed line and its note. */
-function lossDecorations(
-  scale: LossScale,
-  xref: string,
-  yref: string,
-): { shapes: Record<string, unknown>[]; annotations: Record<string, unknown>[] } {
-  const mark = divergenceMarkIndex(scale);
-  if (mark < 0) return { shapes: [], annotations: [] };
+/** The accuracy panel: train and val per check, and the dashed 0.5 line. */
+function accuracyPanel(trainAcc: readonly number[], valAcc: readonly number[]): ChartPanel {
+  const n = valAcc.length;
   return {
-    shapes: [
+    title: 'Accuracy',
+    x: { label: 'Epoch' },
+    y: { label: 'Accuracy' },
+    series: [
       {
-        type: 'line',
-        xref,
-        yref: `${yref} domain`,
-        x0: mark,
-        x1: mark,
-        y0: 0,
-        y1: 1,
-        line: { color: CHART_COLORS.mark, dash: 'dash', width: 1.5 },
+        label: 'train',
+        x: range(trainAcc.length),
+        y: trainAcc,
+        draw: 'lines+markers',
+        color: COLORS.train,
       },
-    ],
-    annotations: [
+      { label: 'val', x: range(n), y: valAcc, draw: 'lines+markers', color: COLORS.val },
       {
-        text: scale.note,
-        xref,
-        yref: `${yref} domain`,
-        x: mark,
-        y: 0.95,
-        xanchor: 'left',
-        showarrow: false,
-        font: { color: CHART_COLORS.mark },
-        bgcolor: 'rgba(255,255,255,0.8)',
+        // plt.plot([0.5] * len(val_acc_history), 'k--')
+        label: '0.5',
+        x: range(n),
+        y: Array.from({ length: n }, () => 0.5),
+        draw: 'lines',
+        color: 'black',
+        dash: true,
+        lineWidth: 1.5,
+        noHover: true,
+        inLegend: false,
       },
     ],
   };
 }
 
-function accuracyTraces(
-  trainAcc: readonly number[],
-  valAcc: readonly number[],
-  axes = {},
-): PlotlyTrace[] {
-  const n = valAcc.length;
-  return [
-    {
-      type: 'scatter',
-      mode: 'lines+markers',
-      name: 'train',
-      x: range(trainAcc.length),
-      y: trainAcc.map((v) => chartValue(v)),
-      line: { color: COLORS.train },
-      ...axes,
-    },
-    {
-      type: 'scatter',
-      mode: 'lines+markers',
-      name: 'val',
-      x: range(n),
-      y: valAcc.map((v) => chartValue(v)),
-      line: { color: COLORS.val },
-      ...axes,
-    },
-    {
-      // plt.plot([0.5] * len(val_acc_history), 'k--')
-      type: 'scatter',
-      mode: 'lines',
-      name: '0.5',
-      x: range(n),
-      y: Array.from({ length: n }, () => 0.5),
-      line: { color: 'black', dash: 'dash', width: 1.5 },
-      hoverinfo: 'skip',
-      showlegend: false,
-      ...axes,
-    },
-  ];
+/** The loss chart's description (one panel; see {@link lossFigure}). */
+export function lossChart(lossHistory: readonly number[]): LineChart {
+  return { panels: [lossPanel(checkNumberArray('lossChart', 'lossHistory', lossHistory))] };
+}
+
+/** The accuracy chart's description (one panel, legend lower right; see {@link accuracyFigure}). */
+export function accuracyChart(
+  trainAccHistory: readonly number[],
+  valAccHistory: readonly number[],
+): LineChart {
+  const train = checkNumberArray('accuracyChart', 'trainAccHistory', trainAccHistory);
+  const val = checkNumberArray('accuracyChart', 'valAccHistory', valAccHistory);
+  return { panels: [accuracyPanel(train, val)], legend: { corner: 'lower right' } };
+}
+
+/** The training history chart's description: loss above, accuracy below. */
+export function trainingHistoryChart(
+  history: TrainingHistory,
+  fn = 'trainingHistoryChart',
+): LineChart {
+  const h = checkHistory(fn, history);
+  return {
+    panels: [lossPanel(h.lossHistory), accuracyPanel(h.trainAccHistory, h.valAccHistory)],
+    legend: { corner: 'lower right', panels: [1] },
+    height: 720,
+  };
 }
 
 /**
@@ -207,20 +198,18 @@ function accuracyTraces(
  * @param lossHistory (T,) loss of every iteration
  */
 export function lossFigure(lossHistory: readonly number[]): PlotlyFigure {
-  const losses = checkNumberArray('lossFigure', 'lossHistory', lossHistory);
-  const scale = lossScale(losses);
-  return {
-    data: lossTrace(losses, scale),
-    layout: {
-      title: { text: 'Training loss' },
-      xaxis: { title: { text: 'Iteration' } },
-      yaxis: { title: { text: 'Loss' }, range: scale.range },
-      ...lossDecorations(scale, 'x', 'y'),
-      height: 400,
-      margin: { t: 50, r: 20 },
-    },
-    config: CONFIG,
-  };
+  checkNumberArray('lossFigure', 'lossHistory', lossHistory);
+  return toPlotly(lossChart(lossHistory));
+}
+
+/**
+ * The loss chart as SVG text, for its static PNG (the same description as {@link lossFigure}).
+ *
+ * @param lossHistory (T,) loss of every iteration
+ */
+export function lossSvg(lossHistory: readonly number[]): string {
+  checkNumberArray('lossSvg', 'lossHistory', lossHistory);
+  return toSvg(lossChart(lossHistory));
 }
 
 /**
@@ -234,20 +223,9 @@ export function accuracyFigure(
   trainAccHistory: readonly number[],
   valAccHistory: readonly number[],
 ): PlotlyFigure {
-  const train = checkNumberArray('accuracyFigure', 'trainAccHistory', trainAccHistory);
-  const val = checkNumberArray('accuracyFigure', 'valAccHistory', valAccHistory);
-  return {
-    data: accuracyTraces(train, val),
-    layout: {
-      title: { text: 'Accuracy' },
-      xaxis: { title: { text: 'Epoch' } },
-      yaxis: { title: { text: 'Accuracy' } },
-      legend: { x: 1, xanchor: 'right', y: 0, yanchor: 'bottom' },
-      height: 400,
-      margin: { t: 50, r: 20 },
-    },
-    config: CONFIG,
-  };
+  checkNumberArray('accuracyFigure', 'trainAccHistory', trainAccHistory);
+  checkNumberArray('accuracyFigure', 'valAccHistory', valAccHistory);
+  return toPlotly(accuracyChart(trainAccHistory, valAccHistory));
 }
 
 /**
@@ -257,105 +235,68 @@ export function accuracyFigure(
  * @param history a Solver after `train()` (lossHistory (T,), trainAccHistory (E,), valAccHistory (E,))
  */
 export function trainingHistoryFigure(history: TrainingHistory): PlotlyFigure {
-  const h = checkHistory('trainingHistoryFigure', history);
-  const bottom = { xaxis: 'x2', yaxis: 'y2' };
-  const scale = lossScale(h.lossHistory);
-  const marks = lossDecorations(scale, 'x', 'y');
-  return {
-    data: [
-      ...lossTrace(h.lossHistory, scale),
-      ...accuracyTraces(h.trainAccHistory, h.valAccHistory, bottom),
-    ],
-    layout: {
-      grid: { rows: 2, columns: 1, pattern: 'independent', roworder: 'top to bottom', ygap: 0.35 },
-      xaxis: { title: { text: 'Iteration' } },
-      yaxis: { title: { text: 'Loss' }, range: scale.range },
-      xaxis2: { title: { text: 'Epoch' } },
-      yaxis2: { title: { text: 'Accuracy' } },
-      shapes: marks.shapes,
-      annotations: [
-        subplotTitle('Training loss', 'x domain', 'y domain'),
-        subplotTitle('Accuracy', 'x2 domain', 'y2 domain'),
-        ...marks.annotations,
-      ],
-      legend: { x: 1, xanchor: 'right', y: 0, yanchor: 'bottom' },
-      height: 720,
-      margin: { t: 40, r: 20 },
-    },
-    config: CONFIG,
-  };
+  return toPlotly(trainingHistoryChart(history, 'trainingHistoryFigure'));
 }
 
-function subplotTitle(text: string, xref: string, yref: string): Record<string, unknown> {
-  return {
-    text: `<b>${text}</b>`,
-    xref,
-    yref,
-    x: 0.5,
-    y: 1,
-    xanchor: 'center',
-    yanchor: 'bottom',
-    showarrow: false,
-    font: { size: 15 },
-  };
+/**
+ * The training history chart as SVG text (the same description as {@link trainingHistoryFigure}):
+ * the static PNG beside the figure, and the live training view's frames.
+ *
+ * @param history lossHistory (T,), trainAccHistory (E,), valAccHistory (E,)
+ */
+export function trainingSvg(history: TrainingHistory): string {
+  return toSvg(trainingHistoryChart(history, 'trainingSvg'));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Hyperparameter sweep
 
 /**
- * The sweep view: a table of every run (sorted by learning rate, then regularisation, as the
- * assignment prints them; the best run marked) beside a heatmap of validation accuracy over
- * learning rate x regularisation (the best accuracy when several runs share a cell).
+ * The sweep view's description: a table of every run (sorted by learning rate, then
+ * regularisation, as the assignment prints them; the best run highlighted) beside a heatmap of
+ * validation accuracy over learning rate x regularisation (the best accuracy when several runs
+ * share a cell).
+ *
+ * @param results one entry per run
+ * @param fn the public function checking the argument (named in errors)
+ */
+export function tuningChart(
+  results: readonly TuningResult[],
+  fn = 'tuningChart',
+): TableHeatmapChart {
+  const runs = checkResults(fn, results);
+  const t = tuningTable(runs);
+  return {
+    title: tuningTitle(t.best),
+    table: { header: t.header, rows: t.rows, highlight: [t.sorted.indexOf(t.best)] },
+    heatmap: {
+      x: t.lrs.map(shortNumber),
+      y: t.regs.map(shortNumber),
+      z: t.z,
+      zmax: Math.max(0.6, ...runs.map((r) => r.valAcc)),
+      xLabel: 'learning rate',
+      yLabel: 'regularisation',
+      names: { x: 'lr', y: 'reg', value: 'val acc' },
+    },
+  };
+}
+
+/**
+ * The sweep view as a Plotly figure ({@link tuningChart}): the table beside the heatmap.
  *
  * @param results one entry per run
  */
 export function tuningFigure(results: readonly TuningResult[]): PlotlyFigure {
-  const runs = checkResults('tuningFigure', results);
-  const t = tuningTable(runs);
-  const rowColors = t.sorted.map((r) => (r === t.best ? '#fff3b0' : 'white'));
-  const height = Math.max(400, 180 + 34 * t.sorted.length);
-  return {
-    data: [
-      {
-        type: 'table',
-        domain: { x: [0, 0.48], y: [0, 1] },
-        header: {
-          values: t.header.map((name) => `<b>${name}</b>`),
-          fill: { color: '#e8e8e8' },
-          align: 'center',
-        },
-        cells: {
-          values: t.header.map((_, c) => t.rows.map((row) => row[c])),
-          fill: { color: [rowColors] },
-          align: 'center',
-          height: 24,
-        },
-      },
-      {
-        type: 'heatmap',
-        x: t.lrs.map(shortNumber),
-        y: t.regs.map(shortNumber),
-        z: t.z,
-        zmin: 0,
-        zmax: Math.max(0.6, ...runs.map((r) => r.valAcc)),
-        colorscale: 'Viridis',
-        texttemplate: '%{z:.3f}',
-        hovertemplate: 'lr %{x}, reg %{y}: val acc %{z:.3f}<extra></extra>',
-        colorbar: { title: { text: 'val acc' } },
-        xaxis: 'x',
-        yaxis: 'y',
-      },
-    ],
-    layout: {
-      title: { text: tuningTitle(t.best) },
-      xaxis: { domain: [0.58, 1], type: 'category', title: { text: 'learning rate' } },
-      yaxis: { type: 'category', title: { text: 'regularisation' } },
-      height,
-      margin: { t: 60, r: 20, l: 20 },
-    },
-    config: CONFIG,
-  };
+  return tableHeatmapFigure(tuningChart(results, 'tuningFigure'));
+}
+
+/**
+ * The sweep view as SVG text, for its static PNG (the same description as {@link tuningFigure}).
+ *
+ * @param results one entry per run
+ */
+export function tuningSvg(results: readonly TuningResult[]): string {
+  return tableHeatmapSvg(tuningChart(results, 'tuningSvg'));
 }
 
 function checkResults(fn: string, results: unknown): TuningResult[] {

@@ -5,10 +5,10 @@
  */
 import { formatDuration } from '../io/progress';
 import { type EpochProgress, formatFloat, type IterationProgress, type TrainEnd } from '../solver';
+import { toPlotly, toSvg } from './chartSpec';
 import { DisplayHandle, figureBundle, type MimeBundle, newDisplayId } from './display';
-import { trainingHistoryFigure } from './figures';
+import { trainingHistoryChart } from './figures';
 import { svgToPng } from './raster';
-import { trainingSvg } from './svgChart';
 import { TrainingClock } from './trainingClock';
 
 /** Options of {@link liveTrainingView}. */
@@ -147,13 +147,13 @@ export function liveTrainingView(options: LiveTrainingViewOptions = {}): LiveTra
     lastChart = now();
     const history = { lossHistory: losses, trainAccHistory: trainAcc, valAccHistory: valAcc };
     const text = `<Training chart: ${losses.length} iterations, ${valAcc.length} accuracy checks>`;
-    const svg = trainingSvg(history);
+    const chart = trainingHistoryChart(history, 'liveTrainingView');
+    const svg = toSvg(chart);
     if (!final) {
       chartHandle.show({ 'image/svg+xml': svg, 'text/plain': text });
       return;
     }
-    const fig = trainingHistoryFigure(history);
-    fig.layout.height = 560;
+    const fig = toPlotly({ ...chart, height: 560 });
     chartHandle.show(figureBundle(fig, { elementId: chartElementId, text, png: svgToPng(svg) }));
   }
 

@@ -1,6 +1,6 @@
 /**
- * Static SVG charts of a training run: the loss per iteration, train / val accuracy per check,
- * and both stacked. They serve two purposes:
+ * The parts of static SVG charts: panel frames with titles, ticks and the data -> pixel maps, the
+ * document around them, the font and colours. Static charts serve two purposes:
  *
  * - the live training view's frames. JupyterLab's plotly renderer ignores display updates once it
  *   has drawn (its renderModel returns early when a graph exists), so an in-place updated Plotly
@@ -8,11 +8,9 @@
  * - the static image/png beside every Plotly figure (rasterised by ./raster), which viewers that
  *   run no scripts (GitHub, nbviewer, an HTML export without JavaScript) show.
  *
- * A diverging run's loss keeps its finite part readable (see ./lossScale).
+ * Line charts are drawn from their description by ./chartSpec (toSvg), tables beside heatmaps
+ * by ./tableHeatmap and image grids with labels by ./svgGrid (for ./imageGrid).
  */
-
-import type { TrainingHistory } from './figures';
-import { divergenceMarkIndex, lossScale } from './lossScale';
 
 /** Chart width in SVG user units (pixels at scale 1). */
 export const SVG_WIDTH = 860;
@@ -121,86 +119,6 @@ export function axes(p: Panel): Axes {
   };
 }
 
-/** The loss panel at height `y0`: finite losses as dots, clipped ones as red marks at the top edge. */
-function lossPanel(lossHistory: readonly number[], y0: number): string {
-  const scale = lossScale(lossHistory);
-  const [lo, hi] = scale.range;
-  const a = axes({
-    y0,
-    title: 'Training loss',
-    xLabel: 'Iteration',
-    yLabel: 'Loss',
-    xMax: Math.max(1, lossHistory.length - 1),
-    yMin: lo,
-    yMax: hi,
-  });
-  let dots = '';
-  let clippedDots = '';
-  lossHistory.forEach((v, i) => {
-    if (!Number.isFinite(v)) return;
-    if (v > hi) clippedDots += `M${a.x(i).toFixed(1)} ${(a.top + 2).toFixed(1)}h0`;
-    else dots += `M${a.x(i).toFixed(1)} ${a.y(v).toFixed(1)}h0`;
-  });
-  const parts = [
-    a.body,
-    `<path d="${dots}" stroke="${CHART_COLORS.loss}" stroke-width="4" stroke-linecap="round" fill="none"/>`,
-  ];
-  if (clippedDots) {
-    parts.push(
-      `<path d="${clippedDots}" stroke="${CHART_COLORS.mark}" stroke-width="5" stroke-linecap="square" fill="none"/>`,
-    );
-  }
-  const mark = divergenceMarkIndex(scale);
-  if (mark >= 0) {
-    const x = a.x(mark).toFixed(1);
-    const right = mark > lossHistory.length / 2;
-    parts.push(
-      `<line x1="${x}" x2="${x}" y1="${a.top}" y2="${a.bottom}" stroke="${CHART_COLORS.mark}" stroke-dasharray="5 3"/>`,
-      `<text x="${right ? Number(x) - 6 : Number(x) + 6}" y="${a.top + 16}" text-anchor="${right ? 'end' : 'start'}" fill="${CHART_COLORS.mark}" stroke="white" stroke-width="3" paint-order="stroke">${escapeXml(scale.note)}</text>`,
-    );
-  }
-  return parts.join('');
-}
-
-/** The accuracy panel at height `y0`: train and val per check, the dashed 0.5 line, a legend. */
-function accuracyPanel(
-  trainAccHistory: readonly number[],
-  valAccHistory: readonly number[],
-  y0: number,
-): string {
-  const accs = [...trainAccHistory, ...valAccHistory, 0.5].filter((v) => Number.isFinite(v));
-  const a = axes({
-    y0,
-    title: 'Accuracy',
-    xLabel: 'Epoch',
-    yLabel: 'Accuracy',
-    xMax: Math.max(1, valAccHistory.length - 1, trainAccHistory.length - 1),
-    yMin: Math.min(0, ...accs),
-    yMax: Math.max(...accs) * 1.05,
-  });
-  const line = (values: readonly number[], color: string) => {
-    const pts = values.map((v, i) => [a.x(i).toFixed(1), a.y(v).toFixed(1)]);
-    const circles = pts.map(([cx, cy]) => `<circle cx="${cx}" cy="${cy}" r="3" fill="${color}"/>`);
-    const poly = pts.map((p) => p.join(',')).join(' ');
-    return `<polyline points="${poly}" fill="none" stroke="${color}" stroke-width="1.5"/>${circles.join('')}`;
-  };
-  const n = valAccHistory.length;
-  const half =
-    n > 0
-      ? `<line x1="${a.x(0)}" x2="${a.x(Math.max(0, n - 1))}" y1="${a.y(0.5)}" y2="${a.y(0.5)}" stroke="black" stroke-dasharray="6 4"/>`
-      : '';
-  const lx = SVG_WIDTH - M.right - 72;
-  const ly = a.bottom - 44;
-  const legend = `<g transform="translate(${lx},${ly})"><rect width="66" height="38" fill="white" stroke="#ccc"/><line x1="6" x2="22" y1="12" y2="12" stroke="${CHART_COLORS.train}" stroke-width="2"/><text x="26" y="16">train</text><line x1="6" x2="22" y1="28" y2="28" stroke="${CHART_COLORS.val}" stroke-width="2"/><text x="26" y="32">val</text></g>`;
-  return [
-    a.body,
-    half,
-    line(trainAccHistory, CHART_COLORS.train),
-    line(valAccHistory, CHART_COLORS.val),
-    legend,
-  ].join('');
-}
-
 /** An SVG document of the chart width and `height` around `body`, on a white background. */
 export function svgDocument(height: number, body: string, width = SVG_WIDTH): string {
   return [
@@ -209,26 +127,4 @@ export function svgDocument(height: number, body: string, width = SVG_WIDTH): st
     body,
     '</svg>',
   ].join('');
-}
-
-/**
- * The SVG text of the loss chart (`plt.plot(loss_history, 'o')`).
- *
- * @param lossHistory (T,) loss of every iteration; see ./lossScale for non-finite and huge values
- */
-export function lossSvg(lossHistory: readonly number[]): string {
-  return svgDocument(PANEL_H, lossPanel(lossHistory, 0));
-}
-
-/**
- * The SVG text of a two-panel training chart: loss above, accuracy below.
- *
- * @param history lossHistory (T,), trainAccHistory (E,), valAccHistory (E,)
- */
-export function trainingSvg(history: TrainingHistory): string {
-  const { lossHistory, trainAccHistory, valAccHistory } = history;
-  return svgDocument(
-    2 * PANEL_H,
-    lossPanel(lossHistory, 0) + accuracyPanel(trainAccHistory, valAccHistory, PANEL_H),
-  );
 }

@@ -2,12 +2,11 @@
  * Results of a sweep over one hyperparameter, several series per panel: the BatchNormalization
  * notebook's weight-scale experiment (best validation accuracy, best training accuracy and final
  * training loss against the initialisation scale, with and without batch norm). A Plotly figure
- * with a log x axis and its static PNG.
+ * with a log x axis and its static PNG, both from one description (./chartSpec).
  */
 import { checkOptions } from '../core/options';
-import { showFigure } from './display';
-import { checkNumberArray, type PlotlyFigure, type PlotlyTrace } from './figures';
-import { axes, escapeXml, PANEL_HEIGHT, svgDocument } from './svgChart';
+import { type LineChart, showLineChart, toPlotly, toSvg } from './chartSpec';
+import { checkNumberArray, type PlotlyFigure } from './figures';
 
 /** One line of a panel: a label and one value per swept setting (NaN or Infinity: a gap). */
 export interface SweepSeries {
@@ -64,7 +63,41 @@ function checkSweep(
   return xs;
 }
 
-const finiteOrNull = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(6)) : null);
+/**
+ * The sweep's description: one panel per measure (lines with markers over the swept values, a
+ * log x axis unless `logX` is false), one colour per series, the legend in each panel's lower
+ * right corner.
+ *
+ * @param x (S,) the swept values
+ * @param panels the panels, top to bottom; every series has S values
+ * @param xLabel the x axis title
+ * @param logX logarithmic x axis
+ * @param fn the public function checking the arguments (named in errors)
+ */
+export function sweepChart(
+  x: readonly number[],
+  panels: readonly SweepPanel[],
+  xLabel: string,
+  logX = true,
+  fn = 'sweepChart',
+): LineChart {
+  const xs = checkSweep(fn, x, panels, logX);
+  return {
+    panels: panels.map((p) => ({
+      title: p.title,
+      x: { label: xLabel, log: logX },
+      y: { label: p.yLabel, ...(p.yRange ? { range: p.yRange } : {}) },
+      series: p.series.map((s, i) => ({
+        label: s.label,
+        x: xs,
+        y: s.values,
+        draw: 'lines+markers' as const,
+        color: COLORS[i % COLORS.length],
+      })),
+    })),
+    legend: { corner: 'lower right', panels: panels.map((_, k) => k) },
+  };
+}
 
 /**
  * The sweep as a Plotly figure: one subplot per panel, lines with markers, a shared legend.
@@ -80,53 +113,12 @@ export function sweepFigure(
   xLabel: string,
   logX = true,
 ): PlotlyFigure {
-  const xs = checkSweep('sweepFigure', x, panels, logX);
-  const data: PlotlyTrace[] = [];
-  const layout: Record<string, unknown> = {
-    grid: { rows: panels.length, columns: 1, pattern: 'independent', roworder: 'top to bottom' },
-    height: 300 * panels.length,
-    margin: { t: 40, r: 20 },
-  };
-  const annotations: Record<string, unknown>[] = [];
-  panels.forEach((p, k) => {
-    const suffix = k === 0 ? '' : String(k + 1);
-    layout[`xaxis${suffix}`] = { title: { text: xLabel }, type: logX ? 'log' : 'linear' };
-    layout[`yaxis${suffix}`] = {
-      title: { text: p.yLabel },
-      ...(p.yRange ? { range: [...p.yRange] } : {}),
-    };
-    annotations.push({
-      text: `<b>${escapeXml(p.title)}</b>`,
-      xref: `x${suffix} domain`,
-      yref: `y${suffix} domain`,
-      x: 0.5,
-      y: 1,
-      xanchor: 'center',
-      yanchor: 'bottom',
-      showarrow: false,
-    });
-    p.series.forEach((s, i) => {
-      data.push({
-        type: 'scatter',
-        mode: 'lines+markers',
-        name: s.label,
-        legendgroup: s.label,
-        showlegend: k === 0,
-        x: [...xs],
-        y: s.values.map(finiteOrNull),
-        marker: { color: COLORS[i % COLORS.length] },
-        line: { color: COLORS[i % COLORS.length] },
-        xaxis: `x${suffix}`,
-        yaxis: `y${suffix}`,
-      });
-    });
-  });
-  layout.annotations = annotations;
-  return { data, layout, config: { responsive: true, displaylogo: false } };
+  return toPlotly(sweepChart(x, panels, xLabel, logX, 'sweepFigure'));
 }
 
 /**
- * The sweep as an SVG document. A log x axis is drawn in log10 units (its title says so).
+ * The sweep as an SVG document (the same description). A log x axis is drawn in log10 units
+ * (its title says so).
  *
  * @param x (S,) the swept values
  * @param panels the panels, top to bottom
@@ -139,44 +131,7 @@ export function sweepSvg(
   xLabel: string,
   logX = true,
 ): string {
-  const xs = checkSweep('sweepSvg', x, panels, logX).map((v) => (logX ? Math.log10(v) : v));
-  const parts: string[] = [];
-  panels.forEach((p, k) => {
-    const finite = p.series.flatMap((s) => s.values).filter((v) => Number.isFinite(v));
-    const [yMin, yMax] = p.yRange ?? [Math.min(0, ...finite), Math.max(1e-3, ...finite) * 1.05];
-    const a = axes({
-      y0: k * PANEL_HEIGHT,
-      title: p.title,
-      xLabel: logX ? `log10 of ${xLabel}` : xLabel,
-      yLabel: p.yLabel,
-      xMin: Math.min(...xs),
-      xMax: Math.max(...xs) > Math.min(...xs) ? Math.max(...xs) : Math.min(...xs) + 1,
-      yMin,
-      yMax,
-    });
-    parts.push(a.body);
-    p.series.forEach((s, i) => {
-      const color = COLORS[i % COLORS.length];
-      const pts = s.values
-        .map((v, j) => [xs[j], Math.min(Math.max(v, yMin), yMax), v] as const)
-        .filter(([, , v]) => Number.isFinite(v))
-        .map(([xv, yv]) => [a.x(xv).toFixed(1), a.y(yv).toFixed(1)]);
-      parts.push(
-        `<polyline points="${pts.map((q) => q.join(',')).join(' ')}" fill="none" stroke="${color}" stroke-width="1.5"/>`,
-        ...pts.map(([cx, cy]) => `<circle cx="${cx}" cy="${cy}" r="3" fill="${color}"/>`),
-      );
-    });
-    const w = 24 + 8 * Math.max(...p.series.map((s) => s.label.length)) + 14;
-    parts.push(
-      `<g transform="translate(${a.right - w - 6},${a.bottom - 16 * p.series.length - 12})"><rect width="${w}" height="${16 * p.series.length + 6}" fill="white" stroke="#ccc"/>`,
-      ...p.series.map(
-        (s, i) =>
-          `<line x1="6" x2="22" y1="${16 * i + 12}" y2="${16 * i + 12}" stroke="${COLORS[i % COLORS.length]}" stroke-width="3"/><text x="28" y="${16 * i + 16}">${escapeXml(s.label)}</text>`,
-      ),
-      '</g>',
-    );
-  });
-  return svgDocument(panels.length * PANEL_HEIGHT, parts.join(''));
+  return toSvg(sweepChart(x, panels, xLabel, logX, 'sweepSvg'));
 }
 
 /**
@@ -197,10 +152,9 @@ export function plotSweep(
     throw new TypeError('plotSweep: options.xLabel must be a string');
   }
   const logX = options.logX ?? true;
-  const xs = checkSweep('plotSweep', x, panels, logX);
-  showFigure(
-    sweepFigure(xs, panels, options.xLabel, logX),
-    `<Sweep over ${xs.length} values of ${options.xLabel}: ${panels.map((p) => p.title).join('; ')}>`,
-    sweepSvg(xs, panels, options.xLabel, logX),
+  const chart = sweepChart(x, panels, options.xLabel, logX, 'plotSweep');
+  showLineChart(
+    chart,
+    `<Sweep over ${x.length} values of ${options.xLabel}: ${panels.map((p) => p.title).join('; ')}>`,
   );
 }

@@ -1,12 +1,11 @@
 /**
  * The first-layer weights of a TwoLayerNet as a picture: the image grid of the assignment's
- * `show_net_weights` and a Plotly figure that shows an 8-bit image pixel for pixel.
+ * `show_net_weights` (shown as an image grid chart, ./imageGrid).
  */
 import ndarray from 'ndarray';
 import { checkTensor, formatShape, type Tensor } from '../core/tensor';
 import { visualizeGrid } from '../visUtils';
-import type { PlotlyFigure } from './figures';
-import { base64, toUint8Image, type Uint8Image } from './png';
+import { toUint8Image, type Uint8Image } from './png';
 
 /**
  * The first-layer weights as an image grid, as the notebook's `show_net_weights`:
@@ -36,33 +35,4 @@ export function netWeightsGrid(model: { params: { W1: Tensor } }): Tensor {
 /** The weight grid as 8-bit RGB pixels (`.astype('uint8')`). */
 export function netWeightsImage(model: { params: { W1: Tensor } }): Uint8Image {
   return toUint8Image(netWeightsGrid(model));
-}
-
-/**
- * A figure showing an 8-bit image pixel for pixel (an `image` trace whose source is the PNG, so
- * the figure stays small), axes hidden, square pixels.
- *
- * @param png the PNG bytes of `image`
- */
-export function imageFigure(image: Uint8Image, png: Uint8Array, title: string): PlotlyFigure {
-  const scale = Math.max(1, Math.min(3, Math.floor(640 / Math.max(image.width, image.height))));
-  const hidden = { visible: false };
-  return {
-    data: [
-      {
-        type: 'image',
-        source: `data:image/png;base64,${base64(png)}`,
-        hoverinfo: 'x+y',
-      },
-    ],
-    layout: {
-      title: { text: title },
-      width: image.width * scale + 40,
-      height: image.height * scale + 80,
-      margin: { l: 20, r: 20, t: 60, b: 20 },
-      xaxis: { ...hidden },
-      yaxis: { ...hidden, scaleanchor: 'x' },
-    },
-    config: { displaylogo: false },
-  };
 }

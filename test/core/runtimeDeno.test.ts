@@ -66,4 +66,29 @@ describe('the library under Deno', () => {
       png,
     });
   });
+
+  it("prints tensors, models and the Solver as their shapes and settings, as Node does (Deno's console)", () => {
+    const out = runDeno(
+      [
+        "import { Solver, TwoLayerNet, random } from '../../lib';",
+        'random.seed(0);',
+        'const X = random.randn(20, 6);',
+        'const y = new Int32Array(20).map((_, i) => i % 3);',
+        'const model = new TwoLayerNet({ inputDim: 6, hiddenDim: 4, numClasses: 3 });',
+        'const solver = new Solver(model, { X_train: X, y_train: y, X_val: X, y_val: y },',
+        '  { batchSize: 10, verbose: false });',
+        'console.log(X);',
+        'console.log(model);',
+        'console.log(solver);',
+      ].join('\n'),
+    );
+    const lines = out.trim().split('\n');
+    expect(lines.slice(0, 2)).toEqual([
+      'ndarray float64 (20, 6)',
+      'TwoLayerNet { params: { W1: (6, 4), b1: (4,), W2: (4, 3), b2: (3,) }, reg: 0 }',
+    ]);
+    expect(lines[2]).toBe('Solver {');
+    expect(lines).toContain('  X_train: ndarray float64 (20, 6),');
+    expect(out).not.toMatch(/Float64Array/);
+  });
 });

@@ -305,6 +305,22 @@ describePatch('own-executor', (patch) => {
       expect(await run('a + 1')).toMatchObject({ ok: true, out: '5' });
     });
 
+    it("tslab's converter names the value of a last-line assignment too (lastExpressionVar)", () => {
+      const converted = converter().convert('', 'let n = 1;\nn = 2;');
+      expect(converted.lastExpressionVar).toBeTruthy();
+    });
+
+    it('shows nothing for a cell ending in an assignment, as Python does', async () => {
+      expect(await run('let n = 1;\nconst box = { v: 0 };')).toMatchObject({ ok: true, out: '' });
+      expect(await run('n = 40;')).toEqual({ ok: true, out: '', err: '' });
+      expect(await run('n += 2;\n// a comment after it')).toEqual({ ok: true, out: '', err: '' });
+      expect(await run('box.v = n;')).toEqual({ ok: true, out: '', err: '' });
+      expect(await run('n')).toMatchObject({ ok: true, out: '42' });
+      expect(await run('box.v === n')).toMatchObject({ ok: true, out: 'true' });
+      expect(await run('(n = 7)')).toMatchObject({ ok: true, out: '7' });
+      expect(await run('n = 8;\nn * 2')).toMatchObject({ ok: true, out: '16' });
+    });
+
     it('calls the edited code through a name an earlier cell imported (live imports, autoreload)', async () => {
       write(
         'lib.ts',

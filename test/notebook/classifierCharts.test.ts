@@ -2,9 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RandomState } from '../../lib/core/random';
 import { tensor } from '../../lib/core/tensor';
 import { misclassifiedGrid, showMisclassified } from '../../lib/imageFeatures/mistakes';
+import { rdbuReversed, toSvg } from '../../lib/notebook/chartSpec';
 import {
+  crossValidationChart,
   crossValidationFigure,
   crossValidationSummary,
+  hyperparameterChart,
   plotLossCurve,
   type SearchResult,
   showCrossValidation,
@@ -19,11 +22,7 @@ import {
 import { type DisplayMessage, PLOTLY_MIME, setDisplaySink } from '../../lib/notebook/display';
 import { encodePNG } from '../../lib/notebook/png';
 import { PANEL_HEIGHT, SVG_WIDTH } from '../../lib/notebook/svgChart';
-import {
-  crossValidationSvg,
-  hyperparameterSvg,
-  rdbuReversed,
-} from '../../lib/notebook/svgClassifier';
+
 import { titledGridSvg } from '../../lib/notebook/svgGrid';
 import { pngInfo } from '../helpers/pngInfo';
 
@@ -65,13 +64,20 @@ describe('cross-validation chart', () => {
     expect(summary.map((s) => s.k)).toEqual([1, 5, 10, 50]);
     expect(summary[0].mean).toBeCloseTo(0.264, 12);
     expect(summary[0].std).toBeCloseTo(Math.sqrt(0.000104), 12);
-    const svg = crossValidationSvg(summary);
-    expect(count(svg, /class="fold"/g)).toBe(20);
-    expect(count(svg, /class="mean"/g)).toBe(4);
+    const svg = toSvg(crossValidationChart(summary));
+    /** The points of one series' markers (the first path drawn for it with that label). */
+    const points = (label: string) =>
+      [
+        ...(svg.match(new RegExp(`<path data-series="${label}" d="([^"]*)"`))?.[1] ?? '').matchAll(
+          /M([\d.]+) ([\d.]+)h0/g,
+        ),
+      ].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(points('one fold')).toHaveLength(20);
+    expect(points('mean ± std')).toHaveLength(4);
+    const bars = svg.match(/<path d="([^"]*)" stroke="#ff7f0e" stroke-width="1.5"/)?.[1] ?? '';
+    expect(count(bars, /V/g)).toBe(4);
     // Means rise from k=1 to k=10 and fall at 50: higher accuracy is a smaller y.
-    const ys = [...svg.matchAll(/class="mean" cx="[\d.]+" cy="([\d.]+)"/g)].map((m) =>
-      Number(m[1]),
-    );
+    const ys = points('mean ± std').map(([, y]) => y);
     expect(ys[2]).toBeLessThan(ys[1]);
     expect(ys[1]).toBeLessThan(ys[0]);
     expect(ys[3]).toBeGreaterThan(ys[2]);
@@ -82,7 +88,7 @@ describe('cross-validation chart', () => {
 
   it('names the function on bad input', () => {
     expect(() => showCrossValidation(new Map())).toThrow(
-      /crossValidationFigure: kToAccuracies is empty/,
+      /showCrossValidation: kToAccuracies is empty/,
     );
     expect(() => crossValidationFigure(new Map([[3, []]]))).toThrow(/k = 3 has no accuracies/);
   });
@@ -122,15 +128,9 @@ describe('learning rate x regularisation search chart', () => {
   });
 
   it('draws each run once per panel, coloured from red (lowest) to blue (highest)', () => {
-    const points = results.map((r) => ({
-      x: Math.log10(r.learningRate),
-      y: Math.log10(r.reg),
-      trainAcc: r.trainAcc,
-      valAcc: r.valAcc,
-    }));
-    const svg = hyperparameterSvg(points);
-    expect(count(svg, /class="run"/g)).toBe(12);
-    const fills = [...svg.matchAll(/class="run"[^>]*fill="([^"]+)"/g)].map((m) => m[1]);
+    const svg = toSvg(hyperparameterChart(results));
+    expect(count(svg, /class="point"/g)).toBe(12);
+    const fills = [...svg.matchAll(/class="point"[^>]*fill="([^"]+)"/g)].map((m) => m[1]);
     // Second panel (val): best is lr 4e-7, reg 2.5e3 (index 4), worst lr 1e-7, reg 5e3 (index 1).
     expect(fills[6 + 4]).toBe(rdbuReversed(1));
     expect(fills[6 + 1]).toBe(rdbuReversed(0));

@@ -186,7 +186,8 @@ describe('liveTrainingView', () => {
     expect(charts.slice(0, -1).every((m) => 'image/svg+xml' in m.message.data)).toBe(true);
     const svg = charts[charts.length - 2].message.data['image/svg+xml'] as string;
     expect(svg.startsWith('<svg')).toBe(true);
-    expect(svg.match(/h0/g)).toHaveLength(25); // one dot per loss so far
+    const lossDots = svg.match(/<path data-series="loss" d="([^"]*)"/);
+    expect(lossDots?.[1].match(/h0/g)).toHaveLength(25); // one dot per loss so far
     const final = charts[charts.length - 1].message.data;
     expect(Object.keys(final).sort()).toEqual([
       PLOTLY_MIME,

@@ -3,9 +3,8 @@
  * clipped and said.
  */
 import { describe, expect, it } from 'vitest';
-import { lossFigure, trainingHistoryFigure } from '../../lib/notebook/figures';
+import { lossFigure, lossSvg, trainingHistoryFigure } from '../../lib/notebook/figures';
 import { lossScale } from '../../lib/notebook/lossScale';
-import { lossSvg } from '../../lib/notebook/svgChart';
 
 describe('loss scale of a diverging run', () => {
   const sensible = Array.from({ length: 100 }, (_, i) => 2.3 - i / 200);
@@ -63,6 +62,8 @@ describe('loss scale of a diverging run', () => {
   it('draws the same in SVG', () => {
     const svg = lossSvg(diverged);
     expect(svg).toContain('diverged at iteration 104 (loss Infinity)');
-    expect(svg.match(/stroke="#d62728" stroke-width="5"/g)).toHaveLength(1);
+    // the three clipped losses as red triangles on the top edge, as in the Plotly figure
+    const triangles = svg.match(/<path data-series="clipped loss" d="([^"]*)" fill="#d62728"\/>/);
+    expect(triangles?.[1].match(/z/g)).toHaveLength(3);
   });
 });

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DisplayMessage, PLOTLY_MIME, setDisplaySink } from '../../lib/notebook/display';
+import { lossSvg, tuningSvg } from '../../lib/notebook/figures';
 import { plotTrainingHistory, showTuningResults } from '../../lib/notebook/helpers';
 import { svgToPng } from '../../lib/notebook/raster';
-import { lossSvg } from '../../lib/notebook/svgChart';
-import { tuningSvg, viridis } from '../../lib/notebook/svgTuning';
+import { viridis } from '../../lib/notebook/tableHeatmap';
 import { pngInfo } from '../helpers/pngInfo';
 
 let messages: DisplayMessage[] = [];
