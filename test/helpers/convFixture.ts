@@ -22,12 +22,19 @@ export function loadConvFixture<T>(name: string): T & { meta: { numpy: string } 
 export const toTensor = (a: Arr): Tensor => tensor(a.shape, Float64Array.from(a.data));
 
 /**
- * Same shape, and max |ours - want| <= tol * max |want| (relative to the largest expected value;
- * an all-zero expectation must be matched exactly).
+ * Same shape, and max |ours - want| <= tol * max(max |want|, scaleFloor): relative to the largest
+ * expected value (an all-zero expectation must be matched exactly), or to `scaleFloor` when the
+ * expected values are the small remainder of a cancellation of terms of that size.
  */
-export function expectCloseTo(ours: Tensor, want: Arr, what: string, tol = 1e-12): void {
+export function expectCloseTo(
+  ours: Tensor,
+  want: Arr,
+  what: string,
+  tol = 1e-12,
+  scaleFloor = 0,
+): void {
   expect(ours.shape, what).toEqual(want.shape);
-  let scale = 0;
+  let scale = scaleFloor;
   for (const v of want.data) scale = Math.max(scale, Math.abs(v));
   let worst = 0;
   for (let i = 0; i < want.data.length; i++) {
