@@ -68,6 +68,24 @@ export function spatialBatchnormForward(
 ): [Tensor, SpatialBatchnormCache] {
   const fn = 'spatialBatchnormForward';
   checkSpatialInputs(fn, x, gamma, beta, [x?.shape?.[1]], '(C,)');
+  if (typeof bnParam !== 'object' || bnParam === null) {
+    throw new TypeError(`${fn}: bnParam must be an object { mode, ... }, got ${String(bnParam)}`);
+  }
+  if (bnParam.mode !== 'train' && bnParam.mode !== 'test') {
+    throw new RangeError(
+      `${fn}: bnParam.mode must be 'train' or 'test', got ${String(bnParam.mode)}`,
+    );
+  }
+  for (const key of ['runningMean', 'runningVar'] as const) {
+    const v = bnParam[key];
+    if (v === undefined) continue;
+    checkTensor(fn, `bnParam.${key}`, v, 1);
+    if (v.shape[0] !== x.shape[1]) {
+      throw new RangeError(
+        `${fn}: bnParam.${key} has shape ${formatShape(v.shape)} but x has ${x.shape[1]} channels (shape ${formatShape(x.shape)})`,
+      );
+    }
+  }
   if (x.shape[0] * x.shape[2] * x.shape[3] === 0) {
     throw new RangeError(
       `${fn}: x of shape ${formatShape(x.shape)} has no pixels: the mean over N, H and W is undefined`,

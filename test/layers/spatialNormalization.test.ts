@@ -260,7 +260,16 @@ describe('argument checks', () => {
     [
       'batch norm without a mode',
       () => spatialBatchnormForward(x, tensor([6]), tensor([6]), {} as never),
-      /batchnormForward: bnParam.mode must be 'train' or 'test'/,
+      /spatialBatchnormForward: bnParam.mode must be 'train' or 'test', got undefined/,
+    ],
+    [
+      'batch norm running statistics for another C',
+      () =>
+        spatialBatchnormForward(x, tensor([6]), tensor([6]), {
+          mode: 'test',
+          runningMean: tensor([3]),
+        }),
+      /spatialBatchnormForward: bnParam.runningMean has shape \(3,\) but x has 6 channels \(shape \(2, 6, 3, 4\)\)/,
     ],
     [
       'a negative group norm eps',
