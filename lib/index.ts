@@ -18,6 +18,12 @@
 export { availableBackends, type BackendName, backendInfo, setBackend } from './backends';
 // The assignment's modules
 export {
+  type ShapedNormalSampler,
+  ThreeLayerConvNet,
+  type ThreeLayerConvNetOptions,
+  type ThreeLayerConvNetParams,
+} from './classifiers/cnn';
+export {
   FullyConnectedNet,
   type FullyConnectedNetOptions,
   type Normalization,
@@ -131,11 +137,18 @@ export {
   svmLoss,
 } from './layers';
 export {
+  type ConvCache,
+  type ConvParam,
+  convBackwardNaive,
+  convForwardNaive,
+} from './layers/convolution';
+export {
   type DropoutCache,
   type DropoutParam,
   dropoutBackward,
   dropoutForward,
 } from './layers/dropout';
+
 export {
   type BatchnormParam,
   batchnormBackward,
@@ -147,6 +160,21 @@ export {
   type NormCache,
 } from './layers/normalization';
 export {
+  maxPoolBackwardNaive,
+  maxPoolForwardNaive,
+  type PoolCache,
+  type PoolParam,
+} from './layers/pooling';
+export {
+  type GroupnormParam,
+  type SpatialBatchnormCache,
+  type SpatialGroupnormCache,
+  spatialBatchnormBackward,
+  spatialBatchnormForward,
+  spatialGroupnormBackward,
+  spatialGroupnormForward,
+} from './layers/spatialNormalization';
+export {
   type AffineNormReluCache,
   type AffineReluCache,
   affineBatchnormReluBackward,
@@ -155,6 +183,12 @@ export {
   affineLayernormReluForward,
   affineReluBackward,
   affineReluForward,
+  type ConvReluCache,
+  type ConvReluPoolCache,
+  convReluBackward,
+  convReluForward,
+  convReluPoolBackward,
+  convReluPoolForward,
 } from './layerUtils';
 // The kNN, SVM and Softmax notebooks' pictures and charts
 export {

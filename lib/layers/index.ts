@@ -4,6 +4,12 @@
  */
 
 export { type AffineCache, affineBackward, affineForward, type BackwardOptions } from './affine';
+export {
+  type ConvCache,
+  type ConvParam,
+  convBackwardNaive,
+  convForwardNaive,
+} from './convolution';
 export { type DropoutCache, type DropoutParam, dropoutBackward, dropoutForward } from './dropout';
 export { softmaxLoss, svmLoss } from './losses';
 export {
@@ -16,4 +22,19 @@ export {
   layernormForward,
   type NormCache,
 } from './normalization';
+export {
+  maxPoolBackwardNaive,
+  maxPoolForwardNaive,
+  type PoolCache,
+  type PoolParam,
+} from './pooling';
 export { type ReluCache, reluBackward, reluForward } from './relu';
+export {
+  type GroupnormParam,
+  type SpatialBatchnormCache,
+  type SpatialGroupnormCache,
+  spatialBatchnormBackward,
+  spatialBatchnormForward,
+  spatialGroupnormBackward,
+  spatialGroupnormForward,
+} from './spatialNormalization';
