@@ -207,6 +207,19 @@ describe('the student version', () => {
     expect(fs.readdirSync(path.join(g, 'inputs')).sort()).toEqual(fs.readdirSync(inputsDir).sort());
   });
 
+  it('raises exactly the parts of the solved files restored into it (lib/layers.ts, lib/dropout.ts)', () => {
+    const out = path.join(dir, 'project');
+    const restored = ['lib/layers.ts', 'lib/dropout.ts'];
+    for (const f of restored) fs.copyFileSync(path.join(root, f), path.join(out, f));
+    const computed = computeAll(out, path.join(out, 'test', 'fixtures', 'grading', 'inputs'));
+    const library = allParts().filter((p) => p.kind === 'library');
+    const ok = library.filter((p) => judge(p, out, computed.get(p.id)).status === 'ok');
+    expect(ok.map((p) => p.id)).toEqual(
+      library.filter((p) => restored.includes(p.file)).map((p) => p.id),
+    );
+    expect(ok.length).toBe(8);
+  }, 120_000);
+
   it('reports every library part missing and passes no notebook part', () => {
     const lib = new Set(
       allParts()
