@@ -2,7 +2,8 @@
  * npm run assignment -- --out DIR: writes the student version of this project into DIR.
  *
  * - every tracked file is copied (git ls-files, plus new files not ignored), except what only the
- *   teacher needs or what holds solutions in another form (see OMIT);
+ *   teacher needs or what holds solutions in another form (see OMIT): among them the grader's
+ *   answers (test/fixtures/grading/answers/), while its inputs (inputs/) ship for self-checks;
  * - TypeScript sources with solution regions get stubs (studentCode.ts), notebooks get empty
  *   START/END OF YOUR CODE blocks, blank answers and no outputs (studentNotebook.ts);
  * - README.md becomes the students' README (tools/assignment/README.student.md) and package.json
@@ -26,6 +27,10 @@ export const OMIT: readonly { prefix: string; why: string }[] = [
   { prefix: 'bench/', why: 'a numpy implementation of the whole net (the speed comparison)' },
   { prefix: 'scripts/fixtures/', why: 'numpy reference implementations that make the fixtures' },
   { prefix: 'test/assignment/', why: 'tests of this generator, which need the solved project' },
+  {
+    prefix: 'test/fixtures/grading/answers/',
+    why: 'the expected outputs of the graded cases (the grader keeps them; inputs/ ships)',
+  },
   { prefix: 'tools/assignment/makeStudent.ts', why: 'the generator itself' },
   { prefix: 'tools/assignment/studentCode.ts', why: 'the generator itself' },
   { prefix: 'tools/assignment/studentNotebook.ts', why: 'the generator itself' },

@@ -2,9 +2,10 @@
  * Assignment 2's BatchNormalization exercise (notebooks/assignment2/BatchNormalization.ipynb): the
  * batch and layer normalization layers the student writes in lib/normalization.ts, their use in
  * FullyConnectedNet (lib/classifiers/fcNet.ts), and the notebook's four inline answers (its
- * experiments are given code). Checked against test/fixtures/grading/batch_normalization.json
- * (numpy, scripts/fixtures/make_assignment2_grading_fixtures.py): the notebook's inputs and further
- * cases (N = 1, D = 1, non-default eps and momentum, running statistics given, test mode; nets with
+ * experiments are given code). Computed on test/fixtures/grading/inputs/batch_normalization.json
+ * and judged against answers/batch_normalization.json (numpy,
+ * scripts/fixtures/make_assignment2_grading_fixtures.py): the notebook's inputs and further cases
+ * (N = 1, D = 1, non-default eps and momentum, running statistics given, test mode; nets with
  * random gammas and betas on image-shaped input).
  *
  * A backward pass is graded with the cache of the student's own forward pass (its contents are
@@ -12,46 +13,71 @@
  */
 import {
   answerPart,
+  asRecord,
+  type ComputeContext,
   type Exercise,
-  eachCase,
   expectArray,
   type FixtureArray,
   fixtureTensors,
-  flat,
-  type GradeContext,
+  judgeCases,
   LIB_TIMEOUT_MS,
+  type LibraryPart,
+  mapCases,
   type NdLike,
-  type Part,
+  type Wire,
+  wireArray,
+  wireArrayOrNull,
+  wireParams,
 } from '../gradingKit';
-import { caseNet, expectNetCase, FC_NET, fcNetClass, type NetCase } from './fcNetCases';
+import {
+  caseNet,
+  expectNetCase,
+  FC_NET,
+  fcNetClass,
+  type NetAnswer,
+  type NetInput,
+  netCaseResult,
+} from './fcNetCases';
 
 const NOTEBOOK = 'notebooks/assignment2/BatchNormalization.ipynb';
 const NORMALIZATION = 'lib/normalization.ts';
+const FIXTURE = 'batch_normalization';
 
-interface LayerCase {
+interface LayerInput {
   name: string;
   x: FixtureArray;
   gamma: FixtureArray;
   beta: FixtureArray;
   dout: FixtureArray;
+}
+interface BatchnormInput extends LayerInput {
+  bnParam: Record<string, FixtureArray | number | string>;
+}
+interface LayernormInput extends LayerInput {
+  lnParam: Record<string, number>;
+}
+interface LayerAnswer {
+  name: string;
   out: FixtureArray;
   dx: FixtureArray;
   dgamma: FixtureArray;
   dbeta: FixtureArray;
 }
-interface BatchnormCase extends LayerCase {
-  bnParam: Record<string, FixtureArray | number | string>;
+interface BatchnormAnswer extends LayerAnswer {
   runningMean: FixtureArray;
   runningVar: FixtureArray;
 }
-interface LayernormCase extends LayerCase {
-  lnParam: Record<string, number>;
+interface Inputs {
+  batchnorm: BatchnormInput[];
+  layernorm: LayernormInput[];
+  bn_net: NetInput[];
+  ln_net: NetInput[];
 }
-interface Fixtures {
-  batchnorm: BatchnormCase[];
-  layernorm: LayernormCase[];
-  bn_net: NetCase[];
-  ln_net: NetCase[];
+interface Answers {
+  batchnorm: BatchnormAnswer[];
+  layernorm: LayerAnswer[];
+  bn_net: NetAnswer[];
+  ln_net: NetAnswer[];
 }
 
 type Param = Record<string, unknown>;
@@ -65,15 +91,20 @@ type Layers = {
   layernormBackward: Backward;
 };
 
-const fixtures = (ctx: GradeContext): Fixtures => ctx.fixture<Fixtures>('batch_normalization');
-const layers = (ctx: GradeContext): Layers => ctx.load<Layers>('lib/normalization');
+const inputs = (ctx: ComputeContext): Inputs => ctx.input<Inputs>(FIXTURE);
+const layers = (ctx: ComputeContext): Layers => ctx.load<Layers>('lib/normalization');
 
 /** A case's bnParam as the library takes it (tensors for the running statistics). */
-function bnParam(ctx: GradeContext, c: BatchnormCase): Param {
+function bnParam(ctx: ComputeContext, c: BatchnormInput): Param {
   const t = fixtureTensors(ctx);
   return Object.fromEntries(
     Object.entries(c.bnParam).map(([k, v]) => [k, typeof v === 'object' ? t(v) : v]),
   );
+}
+
+/** Which batch norm cases run in train mode (the backward passes' cases), by position. */
+function trainModeIndexes(cases: BatchnormInput[]): number[] {
+  return cases.flatMap((c, i) => (c.bnParam.mode === 'train' ? [i] : []));
 }
 
 /** A backward pass's part: the student's forward pass in train mode, then the backward pass. */
@@ -83,28 +114,45 @@ function backwardPart(options: {
   points: number;
   forward: 'batchnormForward' | 'layernormForward';
   backward: 'batchnormBackward' | 'batchnormBackwardAlt' | 'layernormBackward';
-}): Part {
+}): LibraryPart {
+  const batch = options.forward === 'batchnormForward';
   return {
+    kind: 'library',
     id: `batch_normalization:${options.id}`,
     title: options.title,
     points: options.points,
     file: NORMALIZATION,
     timeoutMs: LIB_TIMEOUT_MS,
-    check(ctx) {
+    compute(ctx) {
       const t = fixtureTensors(ctx);
       const lib = layers(ctx);
-      const fx = fixtures(ctx);
-      const cases: (BatchnormCase | LayernormCase)[] =
-        options.forward === 'batchnormForward'
-          ? fx.batchnorm.filter((c) => c.bnParam.mode === 'train')
-          : fx.layernorm;
-      return eachCase(cases, (c) => {
+      const fx = inputs(ctx);
+      const cases: (BatchnormInput | LayernormInput)[] = batch
+        ? trainModeIndexes(fx.batchnorm).map((i) => fx.batchnorm[i])
+        : fx.layernorm;
+      return mapCases(cases, (c) => {
         const param = 'bnParam' in c ? bnParam(ctx, c) : { ...c.lnParam };
         const [, cache] = lib[options.forward](t(c.x), t(c.gamma), t(c.beta), param);
         const [dx, dgamma, dbeta] = lib[options.backward](t(c.dout), cache);
-        expectArray('dx', dx, c.dx, 1e-7);
-        expectArray('dgamma', dgamma, c.dgamma, 1e-7);
-        expectArray('dbeta', dbeta, c.dbeta, 1e-7);
+        return {
+          dx: wireArray(dx, 'dx'),
+          dgamma: wireArray(dgamma, 'dgamma'),
+          dbeta: wireArray(dbeta, 'dbeta'),
+        };
+      });
+    },
+    judge(result, answers) {
+      const fx = answers.answer<Answers>(FIXTURE);
+      // The answers' batch norm cases match the inputs' one for one; the train-mode ones are
+      // those whose running statistics moved or were set (every case but the test-mode ones).
+      const cases: LayerAnswer[] = batch
+        ? fx.batchnorm.filter((c) => !c.name.includes('test mode'))
+        : fx.layernorm;
+      return judgeCases(result, cases, (got, c) => {
+        const r = asRecord('result', got);
+        expectArray('dx', r.dx, c.dx, 1e-7);
+        expectArray('dgamma', r.dgamma, c.dgamma, 1e-7);
+        expectArray('dbeta', r.dbeta, c.dbeta, 1e-7);
       });
     },
   };
@@ -114,32 +162,49 @@ function backwardPart(options: {
  * A normalized net's part: the constructor's gammas (ones) and betas (zeros) for every hidden
  * layer, then each case's training pass and test-time scores.
  */
-function normNetPart(normalization: 'batchnorm' | 'layernorm', points: number): Part {
+function normNetPart(normalization: 'batchnorm' | 'layernorm', points: number): LibraryPart {
   const label = normalization === 'batchnorm' ? 'batch' : 'layer';
+  const key = normalization === 'batchnorm' ? 'bn_net' : 'ln_net';
   return {
-    id: `batch_normalization:${normalization === 'batchnorm' ? 'bn_net' : 'ln_net'}`,
+    kind: 'library',
+    id: `batch_normalization:${key}`,
     title: `FullyConnectedNet with ${label} normalization`,
     points,
     file: FC_NET,
     timeoutMs: LIB_TIMEOUT_MS,
-    check(ctx) {
+    compute(ctx) {
       const FullyConnectedNet = fcNetClass(ctx);
       const net = new FullyConnectedNet([6, 4], { inputDim: 5, numClasses: 3, normalization });
+      const init = wireParams(net.params);
+      const cases = mapCases(inputs(ctx)[key], (c) => netCaseResult(ctx, caseNet(ctx, c), c));
+      return { init, cases };
+    },
+    judge(result, answers) {
+      const r = asRecord('result', result);
+      const init = r.init === null ? {} : asRecord('params', r.init);
       for (const [l, d] of [
         [1, 6],
         [2, 4],
       ]) {
         const fill = (v: number): FixtureArray => ({ shape: [d], data: new Array(d).fill(v) });
-        expectArray(`params.gamma${l} (ones)`, net.params?.[`gamma${l}`], fill(1), 0);
-        expectArray(`params.beta${l} (zeros)`, net.params?.[`beta${l}`], fill(0), 0);
+        expectArray(`params.gamma${l} (ones)`, init[`gamma${l}`], fill(1), 0);
+        expectArray(`params.beta${l} (zeros)`, init[`beta${l}`], fill(0), 0);
       }
-      if (net.params.gamma3 !== undefined || net.params.beta3 !== undefined) {
+      if (Object.keys(init).some((k) => k === 'gamma3' || k === 'beta3')) {
         throw new Error('the output layer has gamma3 / beta3: only hidden layers are normalized');
       }
-      const cases = normalization === 'batchnorm' ? fixtures(ctx).bn_net : fixtures(ctx).ln_net;
-      return eachCase(cases, (c) => expectNetCase(ctx, caseNet(ctx, c), c));
+      return judgeCases(r.cases, answers.answer<Answers>(FIXTURE)[key], expectNetCase);
     },
   };
+}
+
+/** Layer norm's output, and the output of a second call on the same input. */
+function layernormTwice(ctx: ComputeContext, c: LayernormInput): Wire {
+  const t = fixtureTensors(ctx);
+  const { layernormForward } = layers(ctx);
+  const [out] = layernormForward(t(c.x), t(c.gamma), t(c.beta), { ...c.lnParam });
+  const [again] = layernormForward(t(c.x), t(c.gamma), t(c.beta), { ...c.lnParam });
+  return { out: wireArray(out, 'out'), again: wireArray(again, 'out of a second call') };
 }
 
 export const batchNormalization: Exercise = {
@@ -148,21 +213,32 @@ export const batchNormalization: Exercise = {
   notebook: NOTEBOOK,
   parts: [
     {
+      kind: 'library',
       id: 'batch_normalization:batchnorm_forward',
       title: 'batchnormForward (train and test mode)',
       points: 10,
       file: NORMALIZATION,
       timeoutMs: LIB_TIMEOUT_MS,
-      check(ctx) {
+      compute(ctx) {
         const t = fixtureTensors(ctx);
         const { batchnormForward } = layers(ctx);
-        return eachCase(fixtures(ctx).batchnorm, (c) => {
+        return mapCases(inputs(ctx).batchnorm, (c) => {
           const param = bnParam(ctx, c);
           const [out] = batchnormForward(t(c.x), t(c.gamma), t(c.beta), param);
-          expectArray('out', out, c.out, 1e-8);
+          return {
+            out: wireArray(out, 'out'),
+            runningMean: wireArrayOrNull(param.runningMean, 'bnParam.runningMean'),
+            runningVar: wireArrayOrNull(param.runningVar, 'bnParam.runningVar'),
+          };
+        });
+      },
+      judge(result, answers) {
+        return judgeCases(result, answers.answer<Answers>(FIXTURE).batchnorm, (got, c) => {
+          const r = asRecord('result', got);
+          expectArray('out', r.out, c.out, 1e-8);
           // Train mode updates the running statistics in bnParam; test mode leaves them.
-          expectArray('bnParam.runningMean', param.runningMean as NdLike, c.runningMean, 1e-10);
-          expectArray('bnParam.runningVar', param.runningVar as NdLike, c.runningVar, 1e-10);
+          expectArray('bnParam.runningMean', r.runningMean, c.runningMean, 1e-10);
+          expectArray('bnParam.runningVar', r.runningVar, c.runningVar, 1e-10);
         });
       },
     },
@@ -182,25 +258,28 @@ export const batchNormalization: Exercise = {
     }),
     normNetPart('batchnorm', 10),
     {
+      kind: 'library',
       id: 'batch_normalization:layernorm_forward',
       title: 'layernormForward',
       points: 5,
       file: NORMALIZATION,
       timeoutMs: LIB_TIMEOUT_MS,
-      check(ctx) {
-        const t = fixtureTensors(ctx);
-        const { layernormForward } = layers(ctx);
-        return eachCase(fixtures(ctx).layernorm, (c) => {
-          const [out] = layernormForward(t(c.x), t(c.gamma), t(c.beta), { ...c.lnParam });
-          expectArray('out', out, c.out, 1e-8);
+      compute(ctx) {
+        return mapCases(inputs(ctx).layernorm, (c) => layernormTwice(ctx, c));
+      },
+      judge(result, answers) {
+        return judgeCases(result, answers.answer<Answers>(FIXTURE).layernorm, (got, c) => {
+          const r = asRecord('result', got);
+          expectArray('out', r.out, c.out, 1e-8);
           // Layer norm keeps no running statistics: the same input gives the same output again.
-          const [again] = layernormForward(t(c.x), t(c.gamma), t(c.beta), { ...c.lnParam });
-          expectArray(
-            'out of a second call',
-            again,
-            { shape: c.out.shape, data: [...flat(out)] },
-            0,
-          );
+          expectArray('out of a second call', r.again, c.out, 1e-8);
+          const out = (r.out as { data: Float64Array }).data;
+          const again = (r.again as { data: Float64Array }).data;
+          if (out.some((v, i) => v !== again[i])) {
+            throw new Error(
+              'out of a second call differs from the first: state kept between calls',
+            );
+          }
         });
       },
     },

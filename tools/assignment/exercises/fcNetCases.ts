@@ -1,21 +1,28 @@
 /**
- * What assignment 2's exercises share: a FullyConnectedNet holding a fixture case's parameters,
- * and the check of its loss, gradients and test-time scores against the case (numpy,
+ * What assignment 2's exercises share: a FullyConnectedNet holding a fixture case's parameters
+ * (compute, in the sandbox), the outputs of one training pass and the test-time scores as plain
+ * data, and their check against the case's answers (judge, in the grader; numpy,
  * scripts/fixtures/make_assignment2_grading_fixtures.py).
  */
 import {
+  asList,
+  asRecord,
+  type ComputeContext,
   expectArray,
   expectNumber,
   type FixtureArray,
   fixtureTensors,
-  flat,
-  type GradeContext,
   type NdLike,
+  type Wire,
+  wireArray,
+  wireArrayOrNull,
+  wireNumber,
+  wireParams,
 } from '../gradingKit';
 
 export const FC_NET = 'lib/classifiers/fcNet.ts';
 
-/** The part of the graded FullyConnectedNet a check uses. */
+/** The part of the graded FullyConnectedNet compute uses. */
 export interface FcNet {
   params: Record<string, NdLike>;
   reg: number;
@@ -30,8 +37,8 @@ type FcNetClass = {
   prototype: FcNet;
 };
 
-/** A net of a fixture: its settings, parameters and what numpy computed with them. */
-export interface NetCase {
+/** A net of the inputs: its settings and parameters. */
+export interface NetInput {
   name: string;
   hiddenDims: number[];
   reg: number;
@@ -39,17 +46,22 @@ export interface NetCase {
   X: FixtureArray;
   y: number[];
   params: Record<string, FixtureArray>;
+}
+
+/** What numpy computed with a net of the inputs. */
+export interface NetAnswer {
+  name: string;
   loss: number;
   grads: Record<string, FixtureArray>;
   /** Test-time scores after the training pass. */
   scores: FixtureArray;
-  /** Batch norm's running statistics after the training pass, per hidden layer. */
+  /** Batch norm's running statistics after the training pass, per hidden layer (batch norm only). */
   runningMeans?: FixtureArray[];
   runningVars?: FixtureArray[];
 }
 
 /** The graded project's FullyConnectedNet class. */
-export function fcNetClass(ctx: GradeContext): FcNetClass {
+export function fcNetClass(ctx: ComputeContext): FcNetClass {
   return ctx.load<{ FullyConnectedNet: FcNetClass }>('lib/classifiers/fcNet').FullyConnectedNet;
 }
 
@@ -59,8 +71,8 @@ export function fcNetClass(ctx: GradeContext): FcNetClass {
  * fields alone, so that `loss` is graded on its own.
  */
 export function caseNet(
-  ctx: GradeContext,
-  c: NetCase,
+  ctx: ComputeContext,
+  c: NetInput,
   dropout: { keep: number; seed?: number } = { keep: 1 },
 ): FcNet {
   const FullyConnectedNet = fcNetClass(ctx);
@@ -102,30 +114,49 @@ export function caseNet(
 }
 
 /** The case's labels as the library takes them. */
-export function caseLabels(c: NetCase): Int32Array {
+export function caseLabels(c: NetInput): Int32Array {
   return Int32Array.from(c.y);
 }
 
 /**
- * Checks one training pass (loss, gradients with the parameters' names, batch norm's running
- * statistics) and then the test-time scores against the case.
+ * One training pass of `net` on the case (loss, gradients, batch norm's running statistics),
+ * then the test-time scores, as plain data for {@link expectNetCase}.
  */
-export function expectNetCase(ctx: GradeContext, net: FcNet, c: NetCase): void {
-  const t = fixtureTensors(ctx);
-  const X = t(c.X);
+export function netCaseResult(ctx: ComputeContext, net: FcNet, c: NetInput): Wire {
+  const X = fixtureTensors(ctx)(c.X);
   const [loss, grads] = net.loss(X, caseLabels(c));
-  expectNumber('loss', loss, c.loss, 1e-10 * Math.max(1, Math.abs(c.loss)));
-  const names = Object.keys(grads ?? {}).sort();
+  const running =
+    c.normalization === 'batchnorm'
+      ? c.hiddenDims.map((_, i) => ({
+          mean: wireArrayOrNull(net.bnParams?.[i]?.runningMean, `bnParams[${i}].runningMean`),
+          var: wireArrayOrNull(net.bnParams?.[i]?.runningVar, `bnParams[${i}].runningVar`),
+        }))
+      : [];
+  return {
+    loss: wireNumber(loss),
+    grads: wireParams(grads),
+    running,
+    scores: wireArray(net.loss(X), 'scores (test time, loss(X))'),
+  };
+}
+
+/**
+ * Checks one training pass (loss, gradients with the parameters' names, batch norm's running
+ * statistics) and then the test-time scores against the case's answer. A net has batch norm when
+ * its answer has running statistics (one per hidden layer).
+ */
+export function expectNetCase(result: Wire, c: NetAnswer): void {
+  const got = asRecord('result', result);
+  expectNumber('loss', got.loss, c.loss, 1e-10 * Math.max(1, Math.abs(c.loss)));
+  const grads = got.grads === null ? {} : asRecord('grads', got.grads);
+  const names = Object.keys(grads).sort();
   const want = Object.keys(c.grads).sort();
   if (names.join(',') !== want.join(',')) {
     throw new Error(`grads has ${names.join(', ') || 'no entries'}, expected ${want.join(', ')}`);
   }
+  const hidden = c.runningMeans?.length ?? 0;
   for (const name of want) {
-    if (
-      c.normalization === 'batchnorm' &&
-      /^b\d+$/.test(name) &&
-      name !== `b${c.hiddenDims.length + 1}`
-    ) {
+    if (c.runningMeans && /^b\d+$/.test(name) && name !== `b${hidden + 1}`) {
       // A bias before batch norm is subtracted again with the batch mean: its gradient is zero
       // in theory, rounding noise in practice, where a relative error means nothing.
       expectZero(`grads.${name} (zero: batch norm removes the bias)`, grads[name], c.grads[name]);
@@ -133,27 +164,28 @@ export function expectNetCase(ctx: GradeContext, net: FcNet, c: NetCase): void {
       expectArray(`grads.${name}`, grads[name], c.grads[name], 1e-7);
     }
   }
-  c.runningMeans?.forEach((m, i) => {
-    expectArray(`bnParams[${i}].runningMean`, net.bnParams?.[i]?.runningMean as NdLike, m, 1e-8);
-    expectArray(
-      `bnParams[${i}].runningVar`,
-      net.bnParams?.[i]?.runningVar as NdLike,
-      c.runningVars?.[i] as FixtureArray,
-      1e-8,
-    );
-  });
-  expectArray('scores (test time, loss(X))', net.loss(X), c.scores, 1e-8);
+  if (c.runningMeans) {
+    const running = asList('running statistics', got.running, hidden);
+    c.runningMeans.forEach((m, i) => {
+      const r = asRecord(`bnParams[${i}]`, running[i]);
+      expectArray(`bnParams[${i}].runningMean`, r.mean, m, 1e-8);
+      expectArray(`bnParams[${i}].runningVar`, r.var, c.runningVars?.[i] as FixtureArray, 1e-8);
+    });
+  }
+  expectArray('scores (test time, loss(X))', got.scores, c.scores, 1e-8);
 }
 
-/** Checks a gradient that is zero in theory: the shape of the fixture's, every entry below 1e-10. */
-function expectZero(what: string, got: NdLike, want: FixtureArray): void {
+/** Checks a gradient that is zero in theory: the shape of the answer's, every entry below 1e-10. */
+function expectZero(what: string, got: Wire | undefined, want: FixtureArray): void {
   expectArray(
     what,
     got,
     { shape: want.shape, data: want.data.map(() => 0) },
     Number.POSITIVE_INFINITY,
   );
-  const worst = Math.max(0, ...flat(got).map(Math.abs));
+  const data = (got as { data: Float64Array }).data;
+  let worst = 0;
+  for (const v of data) if (!(Math.abs(v) <= worst)) worst = Math.abs(v);
   if (!(worst <= 1e-10))
     throw new Error(`${what}: an entry of ${worst}, expected 0 (within 1e-10)`);
 }

@@ -2,100 +2,180 @@
  * Assignment 2's FullyConnectedNets exercise (notebooks/assignment2/FullyConnectedNets.ipynb):
  * the FullyConnectedNet constructor and loss the student writes in lib/classifiers/fcNet.ts, the
  * update rules of lib/optim.ts, the notebook's two overfitting cells and its best model, and its
- * two inline answers. Library parts are checked against
- * test/fixtures/grading/fully_connected_nets.json (numpy,
- * scripts/fixtures/make_assignment2_grading_fixtures.py): the notebook's seeded checks and further
- * cases (no hidden layer, three hidden layers on image-shaped input, N = 1, large weights; update
- * rules over several steps with default and custom hyperparameters).
+ * two inline answers. Library parts are computed on
+ * test/fixtures/grading/inputs/fully_connected_nets.json and judged against
+ * answers/fully_connected_nets.json (numpy, scripts/fixtures/make_assignment2_grading_fixtures.py):
+ * the notebook's seeded checks and further cases (no hidden layer, three hidden layers on
+ * image-shaped input, N = 1, large weights; update rules over several steps with default and
+ * custom hyperparameters).
  */
 import {
   answerPart,
+  asList,
+  asRecord,
   type Exercise,
-  eachCase,
   expectArray,
+  expectInitParam,
   expectNumber,
   type FixtureArray,
   fixtureTensors,
-  flat,
-  type GradeContext,
+  judgeCases,
   LIB_TIMEOUT_MS,
+  type LibraryPart,
+  mapCases,
   type NdLike,
-  type Part,
   printedAccuracyPart,
+  type Wire,
+  wireArray,
+  wireNumber,
+  wireParams,
 } from '../gradingKit';
-import { caseNet, expectNetCase, FC_NET, fcNetClass, type NetCase } from './fcNetCases';
+import {
+  caseNet,
+  expectNetCase,
+  FC_NET,
+  fcNetClass,
+  type NetAnswer,
+  type NetInput,
+  netCaseResult,
+} from './fcNetCases';
 
 const NOTEBOOK = 'notebooks/assignment2/FullyConnectedNets.ipynb';
 const OPTIM = 'lib/optim.ts';
+const FIXTURE = 'fully_connected_nets';
 
-/** A run of an update rule: its start, then each step's gradient and what it should give. */
-interface RuleCase {
+type Rule = 'sgd_momentum' | 'rmsprop' | 'adam';
+type ConfigValues = Record<string, FixtureArray | number>;
+
+/** A run of an update rule: its start and each step's gradient. */
+interface RuleInput {
   name: string;
-  rule: 'sgd_momentum' | 'rmsprop' | 'adam';
+  rule: Rule;
   w: FixtureArray;
-  config: Record<string, FixtureArray | number>;
-  steps: { dw: FixtureArray; nextW: FixtureArray; config: Record<string, FixtureArray | number> }[];
+  config: ConfigValues;
+  steps: { dw: FixtureArray }[];
+}
+/** What each step of a run should give. */
+interface RuleAnswer {
+  name: string;
+  rule: Rule;
+  steps: { nextW: FixtureArray; config: ConfigValues }[];
 }
 
-interface Fixtures {
-  net_loss: NetCase[];
-  update_rules: RuleCase[];
+interface Inputs {
+  net_loss: NetInput[];
+  update_rules: RuleInput[];
+}
+interface Answers {
+  net_loss: NetAnswer[];
+  update_rules: RuleAnswer[];
 }
 
 type Config = Record<string, NdLike | number>;
-type Rule = (w: NdLike, dw: NdLike, config?: Config) => [NdLike, Config];
+type RuleFn = (w: NdLike, dw: NdLike, config?: Config) => [NdLike, Config];
 
-const fixtures = (ctx: GradeContext): Fixtures => ctx.fixture<Fixtures>('fully_connected_nets');
-
-/** Standard deviation of values. */
-function std(v: Float64Array): number {
-  const mean = v.reduce((a, b) => a + b, 0) / v.length;
-  return Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length);
+/** A config as plain data: numbers as they are, ndarrays as {shape, data}, anything else null. */
+function wireConfig(config: unknown): Wire {
+  if (!config || typeof config !== 'object') return null;
+  const out: { [k: string]: Wire } = {};
+  for (const [k, v] of Object.entries(config as Record<string, unknown>)) {
+    const nd = v as NdLike | null;
+    out[k] =
+      typeof v === 'number'
+        ? v
+        : nd && Array.isArray(nd.shape) && typeof nd.get === 'function'
+          ? wireArray(nd, `config.${k}`)
+          : null;
+  }
+  return out;
 }
 
 /**
  * An update rule's part: every case of that rule run step by step, the config returned by one
  * step passed to the next; each step's new weights (relative error 1e-6, which admits the
- * rearrangements of the formula the course's checks accept) and state (1e-8) checked.
+ * rearrangements of the formula the course's checks accept) and state (1e-8) judged.
  */
-function rulePart(rule: RuleCase['rule'], title: string): Part {
+function rulePart(rule: Rule, title: string): LibraryPart {
   return {
+    kind: 'library',
     id: `fully_connected_nets:${rule}`,
     title,
     points: 5,
     file: OPTIM,
     timeoutMs: LIB_TIMEOUT_MS,
-    check(ctx) {
+    compute(ctx) {
       const t = fixtureTensors(ctx);
-      const rules = ctx.load<{ updateRules: Record<string, Rule> }>('lib/optim').updateRules;
-      const toConfig = (c: Record<string, FixtureArray | number>): Config =>
+      const rules = ctx.load<{ updateRules: Record<string, RuleFn> }>('lib/optim').updateRules;
+      const toConfig = (c: ConfigValues): Config =>
         Object.fromEntries(
           Object.entries(c).map(([k, v]) => [k, typeof v === 'number' ? v : t(v)]),
         );
-      return eachCase(
-        fixtures(ctx).update_rules.filter((c) => c.rule === rule),
-        (c) => {
-          let w = t(c.w);
-          let config: Config = toConfig(c.config);
-          c.steps.forEach((step, i) => {
-            const [nextW, next] = rules[rule](w, t(step.dw), config);
-            expectArray(`step ${i + 1}: nextW`, nextW, step.nextW, 1e-6);
-            for (const [key, want] of Object.entries(step.config)) {
-              const got = next?.[key];
-              if (typeof want === 'number') {
-                expectNumber(`step ${i + 1}: config.${key}`, got, want, 1e-12 * Math.abs(want));
-              } else {
-                expectArray(`step ${i + 1}: config.${key}`, got as NdLike, want, 1e-8);
-              }
+      const cases = ctx.input<Inputs>(FIXTURE).update_rules.filter((c) => c.rule === rule);
+      return mapCases(cases, (c) => {
+        let w = t(c.w);
+        let config: Config = toConfig(c.config);
+        return c.steps.map((step) => {
+          const [nextW, next] = rules[rule](w, t(step.dw), config);
+          const result = { nextW: wireArray(nextW, 'nextW'), config: wireConfig(next) };
+          w = nextW;
+          config = next;
+          return result;
+        });
+      });
+    },
+    judge(result, answers) {
+      const cases = answers.answer<Answers>(FIXTURE).update_rules.filter((c) => c.rule === rule);
+      return judgeCases(result, cases, (got, c) => {
+        const steps = asList('steps', got, c.steps.length);
+        c.steps.forEach((step, i) => {
+          const r = asRecord(`step ${i + 1}`, steps[i]);
+          expectArray(`step ${i + 1}: nextW`, r.nextW, step.nextW, 1e-6);
+          const config = r.config === null ? {} : asRecord(`step ${i + 1}: config`, r.config);
+          for (const [key, want] of Object.entries(step.config)) {
+            if (typeof want === 'number') {
+              expectNumber(
+                `step ${i + 1}: config.${key}`,
+                config[key],
+                want,
+                1e-12 * Math.abs(want),
+              );
+            } else {
+              expectArray(`step ${i + 1}: config.${key}`, config[key], want, 1e-8);
             }
-            w = nextW;
-            config = next;
-          });
-        },
-      );
+          }
+        });
+      });
     },
   };
 }
+
+/** The constructor's cases: hidden layers, settings and the weight scale its parameters must have. */
+const INIT_CASES = [
+  {
+    name: 'hidden [50, 40], D 30, C 7, weightScale 1e-2',
+    hidden: [50, 40],
+    D: 30,
+    C: 7,
+    ws: 1e-2,
+    reg: 0,
+  },
+  {
+    name: 'no hidden layer, D 200, C 10, weightScale 0.5, reg 0.3',
+    hidden: [],
+    D: 200,
+    C: 10,
+    ws: 0.5,
+    reg: 0.3,
+  },
+  {
+    name: 'hidden [100, 100, 100], defaults (D 3072, C 10, weightScale 1e-2)',
+    hidden: [100, 100, 100],
+    D: 3072,
+    C: 10,
+    ws: 1e-2,
+    reg: 0,
+  },
+];
 
 export const fullyConnectedNets: Exercise = {
   name: 'fully_connected_nets',
@@ -103,41 +183,16 @@ export const fullyConnectedNets: Exercise = {
   notebook: NOTEBOOK,
   parts: [
     {
+      kind: 'library',
       id: 'fully_connected_nets:net_init',
       title: 'FullyConnectedNet constructor',
       points: 5,
       file: FC_NET,
       timeoutMs: LIB_TIMEOUT_MS,
-      check(ctx) {
+      compute(ctx) {
         const FullyConnectedNet = fcNetClass(ctx);
         const { random } = ctx.load<{ random: { seed(s: number): void } }>('lib/core/random');
-        const cases = [
-          {
-            name: 'hidden [50, 40], D 30, C 7, weightScale 1e-2',
-            hidden: [50, 40],
-            D: 30,
-            C: 7,
-            ws: 1e-2,
-            reg: 0,
-          },
-          {
-            name: 'no hidden layer, D 200, C 10, weightScale 0.5, reg 0.3',
-            hidden: [],
-            D: 200,
-            C: 10,
-            ws: 0.5,
-            reg: 0.3,
-          },
-          {
-            name: 'hidden [100, 100, 100], defaults (D 3072, C 10, weightScale 1e-2)',
-            hidden: [100, 100, 100],
-            D: 3072,
-            C: 10,
-            ws: 1e-2,
-            reg: 0,
-          },
-        ];
-        return eachCase(cases, (c) => {
+        return mapCases(INIT_CASES, (c) => {
           random.seed(231);
           const net =
             c.D === 3072
@@ -148,43 +203,43 @@ export const fullyConnectedNets: Exercise = {
                   weightScale: c.ws,
                   reg: c.reg,
                 });
+          return { params: wireParams(net.params), reg: wireNumber(net.reg) };
+        });
+      },
+      judge(result) {
+        return judgeCases(result, INIT_CASES, (got, c) => {
+          const r = asRecord('result', got);
+          const params = r.params === null ? {} : asRecord('params', r.params);
           const dims = [c.D, ...c.hidden, c.C];
           const want = dims.slice(1).flatMap((_d, l) => [`W${l + 1}`, `b${l + 1}`]);
-          const names = Object.keys(net.params ?? {}).sort();
+          const names = Object.keys(params).sort();
           if (names.join(',') !== [...want].sort().join(',')) {
             throw new Error(
               `params has ${names.join(', ') || 'nothing'}, expected ${want.join(', ')}`,
             );
           }
           for (let l = 1; l < dims.length; l++) {
-            const W = net.params[`W${l}`];
-            const b = net.params[`b${l}`];
-            const zeros = (n: number): FixtureArray => ({ shape: [n], data: new Array(n).fill(0) });
-            expectArray(`params.b${l} (zero biases)`, b, zeros(dims[l]), 0);
-            if (W?.shape?.join(',') !== `${dims[l - 1]},${dims[l]}`) {
-              throw new Error(
-                `params.W${l}: shape (${W?.shape?.join(', ')}), expected (${dims[l - 1]}, ${dims[l]})`,
-              );
-            }
-            const s = std(flat(W));
-            if (!(Math.abs(s - c.ws) < c.ws / 10)) {
-              throw new Error(
-                `params.W${l}: standard deviation ${s}, expected about weightScale ${c.ws}`,
-              );
-            }
+            expectInitParam(`params.b${l}`, params[`b${l}`], [dims[l]], null);
+            expectInitParam(`params.W${l}`, params[`W${l}`], [dims[l - 1], dims[l]], c.ws);
           }
-          if (net.reg !== c.reg) throw new Error(`reg is ${net.reg}, expected ${c.reg}`);
+          if (r.reg !== c.reg) throw new Error(`reg is ${String(r.reg)}, expected ${c.reg}`);
         });
       },
     },
     {
+      kind: 'library',
       id: 'fully_connected_nets:net_loss',
       title: 'FullyConnectedNet.loss (scores, loss, gradients)',
       points: 15,
       file: FC_NET,
       timeoutMs: LIB_TIMEOUT_MS,
-      check(ctx) {
-        return eachCase(fixtures(ctx).net_loss, (c) => expectNetCase(ctx, caseNet(ctx, c), c));
+      compute(ctx) {
+        return mapCases(ctx.input<Inputs>(FIXTURE).net_loss, (c) =>
+          netCaseResult(ctx, caseNet(ctx, c), c),
+        );
+      },
+      judge(result, answers) {
+        return judgeCases(result, answers.answer<Answers>(FIXTURE).net_loss, expectNetCase);
       },
     },
     rulePart('sgd_momentum', 'sgdMomentum'),

@@ -1,26 +1,29 @@
 /**
  * The kNN exercise (notebooks/knn.ipynb): the three distance functions and the vote the student
  * writes in lib/classifiers/kNearestNeighbor.ts, the notebook's cross-validation and best-k cells,
- * and its three inline answers. Library parts are checked against test/fixtures/grading/knn.json
- * (numpy, scripts/fixtures/make_classifier_grading_fixtures.py): image-like data as in the
- * notebook, and further cases (one training point, one test point, D = 1, ties in the vote).
+ * and its three inline answers. Library parts are computed on test/fixtures/grading/inputs/knn.json
+ * and judged against answers/knn.json (numpy, scripts/fixtures/make_classifier_grading_fixtures.py):
+ * image-like data as in the notebook, and further cases (one training point, one test point,
+ * D = 1, ties in the vote).
  */
 import {
   answerPart,
+  type ComputeContext,
   type Exercise,
-  eachCase,
   expectArray,
   expectLabels,
   type FixtureArray,
   fixtureTensors,
-  type GradeContext,
+  judgeCases,
   LIB_TIMEOUT_MS,
+  type LibraryPart,
+  mapCases,
   type NdLike,
-  NOTEBOOK_TIMEOUT_MS,
-  type Part,
+  type NotebookPart,
   printedAccuracyPart,
   printedText,
-  readNotebook,
+  wireArray,
+  wireLabels,
 } from '../gradingKit';
 
 const NOTEBOOK = 'notebooks/knn.ipynb';
@@ -40,18 +43,16 @@ type Knn = {
   predictLabels(dists: NdLike, k: number): Int32Array;
 };
 
-interface Fixtures {
-  distances: { name: string; X_train: FixtureArray; X_test: FixtureArray; dists: FixtureArray }[];
-  predict_labels: {
-    name: string;
-    y_train: number[];
-    dists: FixtureArray;
-    k: number;
-    y_pred: number[];
-  }[];
+interface Inputs {
+  distances: { name: string; X_train: FixtureArray; X_test: FixtureArray }[];
+  predict_labels: { name: string; y_train: number[]; dists: FixtureArray; k: number }[];
+}
+interface Answers {
+  distances: { name: string; dists: FixtureArray }[];
+  predict_labels: { name: string; y_pred: number[] }[];
 }
 
-function classifier(ctx: GradeContext): Knn {
+function classifier(ctx: ComputeContext): Knn {
   const { KNearestNeighbor } = ctx.load<{ KNearestNeighbor: new () => Knn }>(
     'lib/classifiers/kNearestNeighbor',
   );
@@ -62,35 +63,39 @@ function distancePart(
   method: 'computeDistancesTwoLoops' | 'computeDistancesOneLoop' | 'computeDistancesNoLoops',
   key: string,
   points: number,
-): Part {
+): LibraryPart {
   return {
+    kind: 'library',
     id: `knn:${key}`,
     title: method,
     points,
     file: KNN,
     timeoutMs: LIB_TIMEOUT_MS,
-    check(ctx) {
-      const fx = ctx.fixture<Fixtures>('knn');
+    compute(ctx) {
       const t = fixtureTensors(ctx);
-      return eachCase(fx.distances, (c) => {
+      return mapCases(ctx.input<Inputs>('knn').distances, (c) => {
         const knn = classifier(ctx);
         knn.train(t(c.X_train), new Int32Array(c.X_train.shape[0]));
-        expectArray('dists', knn[method](t(c.X_test)), c.dists, DIST_TOL);
+        return wireArray(knn[method](t(c.X_test)), 'dists');
+      });
+    },
+    judge(result, answers) {
+      return judgeCases(result, answers.answer<Answers>('knn').distances, (got, c) => {
+        expectArray('dists', got, c.dists, DIST_TOL);
       });
     },
   };
 }
 
 /** The cross-validation cell: numFolds accuracies printed for every k tried. */
-function crossValidationPart(): Part {
+function crossValidationPart(): NotebookPart {
   return {
+    kind: 'notebook',
     id: 'knn:cross_validation',
     title: 'cross-validation cell: 5 fold accuracies for each k',
     points: 10,
     file: NOTEBOOK,
-    timeoutMs: NOTEBOOK_TIMEOUT_MS,
-    check(ctx) {
-      const nb = readNotebook(ctx, NOTEBOOK);
+    judge(nb) {
       const byK = new Map<number, number[]>();
       for (const m of printedText(nb, 'kToAccuracies').matchAll(
         /k = (\d+), accuracy = (-?[0-9.]+)/g,
@@ -126,22 +131,27 @@ export const knn: Exercise = {
     distancePart('computeDistancesOneLoop', 'one_loop', 10),
     distancePart('computeDistancesNoLoops', 'no_loops', 15),
     {
+      kind: 'library',
       id: 'knn:predict_labels',
       title: 'predictLabels',
       points: 15,
       file: KNN,
       timeoutMs: LIB_TIMEOUT_MS,
-      check(ctx) {
-        const fx = ctx.fixture<Fixtures>('knn');
+      compute(ctx) {
         const t = fixtureTensors(ctx);
-        return eachCase(fx.predict_labels, (c) => {
+        return mapCases(ctx.input<Inputs>('knn').predict_labels, (c) => {
           const knn = classifier(ctx);
           // predictLabels reads only the training labels; the data is any matrix with that many rows.
           knn.train(
             t({ shape: [c.y_train.length, 1], data: c.y_train }),
             Int32Array.from(c.y_train),
           );
-          expectLabels('yPred', knn.predictLabels(t(c.dists), c.k), c.y_pred);
+          return wireLabels(knn.predictLabels(t(c.dists), c.k));
+        });
+      },
+      judge(result, answers) {
+        return judgeCases(result, answers.answer<Answers>('knn').predict_labels, (got, c) => {
+          expectLabels('yPred', got, c.y_pred);
         });
       },
     },

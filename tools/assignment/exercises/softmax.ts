@@ -1,8 +1,9 @@
 /**
  * The softmax exercise (notebooks/softmax.ipynb): the naive and vectorized softmax losses the
- * student writes in lib/classifiers/softmax.ts, checked against test/fixtures/grading/softmax.json
- * (numpy, scripts/fixtures/make_classifier_grading_fixtures.py; a case with large scores that
- * overflow an unshifted exp), the notebook's tuning cell and its two inline answers.
+ * student writes in lib/classifiers/softmax.ts, computed on test/fixtures/grading/inputs/softmax.json
+ * and judged against answers/softmax.json (numpy, scripts/fixtures/make_classifier_grading_fixtures.py;
+ * large scores, and scores above 710 where an unshifted exp overflows), the notebook's tuning cell
+ * and its two inline answers.
  */
 import { answerPart, type Exercise, printedAccuracyPart } from '../gradingKit';
 import { linearLossPart } from './linearLoss';

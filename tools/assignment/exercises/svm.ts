@@ -2,24 +2,32 @@
  * The SVM exercise (notebooks/svm.ipynb): the naive and vectorized SVM losses the student writes
  * in lib/classifiers/linearSvm.ts, the SGD loop and prediction of LinearClassifier
  * (lib/classifiers/linearClassifier.ts), the notebook's tuning cell and its two inline answers.
- * The losses and prediction are checked against test/fixtures/grading/svm.json (numpy,
- * scripts/fixtures/make_classifier_grading_fixtures.py). LinearClassifier.train is checked on its
- * own: the grader gives the classifier a loss of its own (known values and gradient), so the
- * check sees each minibatch and each step without depending on the student's losses.
+ * The losses and prediction are computed on test/fixtures/grading/inputs/svm.json and judged
+ * against answers/svm.json (numpy, scripts/fixtures/make_classifier_grading_fixtures.py; a case
+ * with margins of exactly 0). LinearClassifier.train is graded on its own: compute gives the
+ * classifier a loss of its own (known values and gradient) that records each call (the minibatch,
+ * its labels, reg and W), and the judge checks the record against the training data, which it
+ * makes itself.
  */
 import {
   answerPart,
+  asList,
+  asRecord,
+  type ComputeContext,
   type Exercise,
-  eachCase,
   expectLabels,
   type FixtureArray,
   fixtureTensors,
   flat,
-  type GradeContext,
+  judgeCases,
   LIB_TIMEOUT_MS,
+  type LibraryPart,
+  mapCases,
   type NdLike,
-  type Part,
   printedAccuracyPart,
+  type Wire,
+  wireLabels,
+  wireNumber,
 } from '../gradingKit';
 import { linearLossPart } from './linearLoss';
 
@@ -37,17 +45,13 @@ type Classifier = {
 type Module = { LinearSVM: new () => Classifier };
 type RandomModule = { RandomState: new (seed?: number) => unknown };
 
-/** What the grader's loss saw at one call. */
-interface Call {
-  rows: number[][];
-  labels: number[];
-  reg: number;
-  W: Float64Array;
-}
-
 const N = 37;
 const D = 30;
 const C = 4;
+const LR = 0.01;
+const NUM_ITERS = 25;
+const BATCH_SIZE = 16;
+const REG = 0.25;
 
 /** Training data with distinct rows, labels 0..C-1 (so W is (D, C)). */
 function trainingData(): { rows: number[][]; labels: number[] } {
@@ -64,40 +68,40 @@ function gradPattern(): Float64Array {
 
 /**
  * Trains a LinearSVM whose loss is the grader's: it records every call and returns loss
- * `it + 0.5` at call `it` with the fixed gradient.
+ * `it + 0.5` at call `it` with the fixed gradient. The record is plain data for the judge.
  */
-function trainWithProbe(
-  ctx: GradeContext,
-  options: Record<string, unknown>,
-): { calls: Call[]; history: number[]; W: Float64Array } {
+function trainWithProbe(ctx: ComputeContext, seed: number): Wire {
   const t = fixtureTensors(ctx);
+  const { RandomState } = ctx.load<RandomModule>('lib/core/random');
   const { LinearSVM } = ctx.load<Module>('lib/classifiers/linearClassifier');
   const { rows, labels } = trainingData();
   const clf = new LinearSVM();
-  const calls: Call[] = [];
+  const calls: Wire[] = [];
   const g = gradPattern();
   clf.loss = (XBatch, yBatch, reg) => {
     const shape = XBatch?.shape ?? [];
     if (shape.length !== 2 || shape[1] !== D) {
       throw new Error(`the minibatch has shape (${shape.join(', ')}), expected (batchSize, ${D})`);
     }
-    const x = flat(XBatch);
-    const batchRows = Array.from({ length: shape[0] }, (_, r) =>
-      Array.from(x.subarray(r * D, (r + 1) * D)),
-    );
     if (!clf.W) throw new Error('W is not set when the loss is evaluated');
     calls.push({
-      rows: batchRows,
-      labels: Array.from(yBatch),
-      reg,
-      W: Float64Array.from(flat(clf.W)),
+      rows: flat(XBatch),
+      labels: wireLabels(yBatch),
+      reg: wireNumber(reg),
+      W: flat(clf.W),
     });
     return [calls.length - 1 + 0.5, t({ shape: [D, C], data: Array.from(g) }) as Tensor];
   };
   const X = t({ shape: [N, D], data: rows.flat() });
-  const history = clf.train(X, Int32Array.from(labels), options);
+  const history = clf.train(X, Int32Array.from(labels), {
+    learningRate: LR,
+    reg: REG,
+    numIters: NUM_ITERS,
+    batchSize: BATCH_SIZE,
+    rng: new RandomState(seed),
+  });
   if (!clf.W) throw new Error('W is null after training');
-  return { calls, history, W: Float64Array.from(flat(clf.W)) };
+  return { calls, history: Array.isArray(history) ? wireLabels(history) : null };
 }
 
 function std(v: Float64Array): number {
@@ -105,110 +109,135 @@ function std(v: Float64Array): number {
   return Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length);
 }
 
-function trainPart(): Part {
+/** The minibatch rows of one recorded call, each as a key, after checking the record's shapes. */
+function batchKeys(it: number, call: { [k: string]: Wire }): string[] {
+  const rows = call.rows;
+  if (!(rows instanceof Float64Array) || rows.length % D !== 0) {
+    throw new Error(`iteration ${it}: the minibatch record is not a (batchSize, ${D}) matrix`);
+  }
+  return Array.from({ length: rows.length / D }, (_, r) =>
+    Array.from(rows.subarray(r * D, (r + 1) * D)).join(','),
+  );
+}
+
+function trainPart(): LibraryPart {
   return {
+    kind: 'library',
     id: 'svm:linear_train',
     title: 'LinearClassifier.train (minibatches, SGD step)',
     points: 15,
     file: LINEAR_CLASSIFIER,
     timeoutMs: LIB_TIMEOUT_MS,
-    check(ctx) {
-      const { RandomState } = ctx.load<RandomModule>('lib/core/random');
+    compute(ctx) {
+      // Two runs with the same rng seed: they must draw the same minibatches.
+      return [trainWithProbe(ctx, 5), trainWithProbe(ctx, 5)];
+    },
+    judge(result) {
+      const [first, second] = asList('runs', result, 2).map((r, i) => asRecord(`run ${i + 1}`, r));
       const { rows, labels } = trainingData();
       const key = (r: number[]): string => r.join(',');
       const labelOf = new Map(rows.map((r, i) => [key(r), labels[i]]));
-      const lr = 0.01;
-      const numIters = 25;
-      const batchSize = 16;
-      const reg = 0.25;
-      const opts = (seed: number) => ({
-        learningRate: lr,
-        reg,
-        numIters,
-        batchSize,
-        rng: new RandomState(seed),
-      });
-      const run = trainWithProbe(ctx, opts(5));
-      if (run.calls.length !== numIters) {
-        throw new Error(`the loss was evaluated ${run.calls.length} times, expected ${numIters}`);
+      const calls = asList('the loss calls', first.calls).map((c, i) => asRecord(`call ${i}`, c));
+      if (calls.length !== NUM_ITERS) {
+        throw new Error(`the loss was evaluated ${calls.length} times, expected ${NUM_ITERS}`);
       }
+      const history = first.history;
       if (
-        !Array.isArray(run.history) ||
-        run.history.length !== numIters ||
-        run.history.some((l, i) => l !== i + 0.5)
+        !(history instanceof Float64Array) ||
+        history.length !== NUM_ITERS ||
+        history.some((l, i) => l !== i + 0.5)
       ) {
         throw new Error(
           'the returned loss history is not the loss of each iteration, in order (numIters values)',
         );
       }
       const g = gradPattern();
-      const W0 = run.calls[0].W;
+      const Ws = calls.map((c, it) => {
+        const W = c.W;
+        if (!(W instanceof Float64Array) || W.length !== D * C) {
+          throw new Error(`iteration ${it}: W has not ${D * C} entries`);
+        }
+        return W;
+      });
+      const W0 = Ws[0];
       const s = std(W0);
       if (!(s > 0.0007 && s < 0.0013)) {
         throw new Error(`initial W: standard deviation ${s}, expected about 0.001`);
       }
-      for (const [it, call] of run.calls.entries()) {
-        if (call.rows.length !== batchSize || call.labels.length !== batchSize) {
+      const batches = calls.map((call, it) => {
+        const keys = batchKeys(it, call);
+        const callLabels = call.labels;
+        if (
+          keys.length !== BATCH_SIZE ||
+          !(callLabels instanceof Float64Array) ||
+          callLabels.length !== BATCH_SIZE
+        ) {
           throw new Error(
-            `iteration ${it}: a minibatch of ${call.rows.length} rows and ${call.labels.length} labels, expected batchSize ${batchSize}`,
+            `iteration ${it}: a minibatch of ${keys.length} rows and ${callLabels instanceof Float64Array ? callLabels.length : 0} labels, expected batchSize ${BATCH_SIZE}`,
           );
         }
-        call.rows.forEach((r, b) => {
-          const want = labelOf.get(key(r));
+        keys.forEach((k, b) => {
+          const want = labelOf.get(k);
           if (want === undefined) {
             throw new Error(`iteration ${it}: minibatch row ${b} is not a row of X`);
           }
-          if (call.labels[b] !== want) {
+          if (callLabels[b] !== want) {
             throw new Error(
-              `iteration ${it}: minibatch row ${b} has label ${call.labels[b]}, its row of X has ${want}`,
+              `iteration ${it}: minibatch row ${b} has label ${callLabels[b]}, its row of X has ${want}`,
             );
           }
         });
-        if (call.reg !== reg) throw new Error(`the loss got reg ${call.reg}, expected ${reg}`);
+        if (call.reg !== REG) {
+          throw new Error(`the loss got reg ${String(call.reg)}, expected ${REG}`);
+        }
         // After `it` steps of W -= lr * grad with the grader's fixed gradient.
         for (let p = 0; p < W0.length; p++) {
-          const want = W0[p] - it * lr * g[p];
-          if (!(Math.abs(call.W[p] - want) <= 1e-12)) {
+          const want = W0[p] - it * LR * g[p];
+          if (!(Math.abs(Ws[it][p] - want) <= 1e-12)) {
             throw new Error(
-              `W at iteration ${it} is not W - learningRate * dW after each step (entry ${p}: ${call.W[p]}, expected ${want})`,
+              `W at iteration ${it} is not W - learningRate * dW after each step (entry ${p}: ${Ws[it][p]}, expected ${want})`,
             );
           }
         }
-      }
-      const distinct = new Set(run.calls.map((c) => c.rows.map(key).join(';')));
-      if (distinct.size < 2) throw new Error('every iteration used the same minibatch');
-      const again = trainWithProbe(ctx, opts(5));
-      const same = again.calls.every(
-        (c, i) => c.rows.map(key).join(';') === run.calls[i].rows.map(key).join(';'),
+        return keys.join(';');
+      });
+      if (new Set(batches).size < 2) throw new Error('every iteration used the same minibatch');
+      const again = asList("the second run's loss calls", second.calls, NUM_ITERS).map((c, i) =>
+        batchKeys(i, asRecord(`call ${i}`, c)).join(';'),
       );
-      if (!same) {
+      if (!again.every((b, i) => b === batches[i])) {
         throw new Error(
           'two runs with the same rng seed drew different minibatches: draw from rng',
         );
       }
-      return `${numIters} steps: minibatches of rows of X with their labels, W -= lr * dW, reproducible with rng`;
+      return `${NUM_ITERS} steps: minibatches of rows of X with their labels, W -= lr * dW, reproducible with rng`;
     },
   };
 }
 
-function predictPart(): Part {
+function predictPart(): LibraryPart {
   return {
+    kind: 'library',
     id: 'svm:linear_predict',
     title: 'LinearClassifier.predict',
     points: 10,
     file: LINEAR_CLASSIFIER,
     timeoutMs: LIB_TIMEOUT_MS,
-    check(ctx) {
-      const fx = ctx.fixture<{
-        predict: { name: string; W: FixtureArray; X: FixtureArray; y_pred: number[] }[];
+    compute(ctx) {
+      const { predict } = ctx.input<{
+        predict: { name: string; W: FixtureArray; X: FixtureArray }[];
       }>('svm');
       const t = fixtureTensors(ctx);
       const { LinearSVM } = ctx.load<Module>('lib/classifiers/linearClassifier');
-      return eachCase(fx.predict, (c) => {
+      return mapCases(predict, (c) => {
         const clf = new LinearSVM();
         clf.W = t(c.W) as Tensor;
-        expectLabels('yPred', clf.predict(t(c.X)), c.y_pred);
+        return wireLabels(clf.predict(t(c.X)));
       });
+    },
+    judge(result, answers) {
+      const { predict } = answers.answer<{ predict: { name: string; y_pred: number[] }[] }>('svm');
+      return judgeCases(result, predict, (got, c) => expectLabels('yPred', got, c.y_pred));
     },
   };
 }
