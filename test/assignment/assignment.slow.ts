@@ -1117,7 +1117,7 @@ describe('npm run submit', () => {
       );
       expect(run.status, run.stderr.slice(-2000)).toBe(0);
       expect(run.stdout.split('\n')[0]).toBe(
-        'submit: assignment 2 (FullyConnectedNets, BatchNormalization, Dropout)',
+        'submit: assignment 2 (FullyConnectedNets, BatchNormalization, Dropout, ConvolutionalNetworks)',
       );
       const names = Object.keys(unzipSync(new Uint8Array(fs.readFileSync(zipFile))));
       const nbs = names.filter((n) => n.startsWith('notebooks/')).sort();

@@ -4,20 +4,28 @@
  * refuses anything else). On the solved project every part gets full points; on the student
  * version every library part reports missing. The cases added for wrong code that used to pass
  * (unshifted softmax, ReLU at exact zeros, SVM margins of exactly 0, dropout masks not of the
- * documented form) fail that code and pass the right code, both written here.
+ * documented form, max pooling that sends a tied window's gradient to every maximum) fail that code
+ * and pass the right code, both written here.
+ *
+ * A notebook the project does not hold yet (ConvolutionalNetworks.ipynb, written on its own) is
+ * the only one whose parts the solved project may miss; they are judged on stand-in notebooks.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as cnnModule from '../../lib/classifiers/cnn';
 import * as linearSvmModule from '../../lib/classifiers/linearSvm';
 import * as softmaxModule from '../../lib/classifiers/softmax';
 import * as tensorModule from '../../lib/core/tensor';
 import { tensor } from '../../lib/core/tensor';
 import * as layersModule from '../../lib/layers';
+import * as convolutionModule from '../../lib/layers/convolution';
 import * as dropoutModule from '../../lib/layers/dropout';
-import { allParts } from '../../tools/assignment/exercises';
+import * as poolingModule from '../../lib/layers/pooling';
+import * as spatialModule from '../../lib/layers/spatialNormalization';
+import { allParts, exercises } from '../../tools/assignment/exercises';
 import type {
   AnswerContext,
   ComputeContext,
@@ -34,6 +42,12 @@ const root = path.resolve(__dirname, '..', '..');
 const grading = path.join(root, 'test', 'fixtures', 'grading');
 const answersDir = path.join(grading, 'answers');
 const inputsDir = path.join(grading, 'inputs');
+
+/** The ConvolutionalNetworks exercise and the notebook it grades (which may not be here yet). */
+const conv = exercises.find((e) => e.name === 'convolutional_networks');
+const CONV_NOTEBOOK = 'notebooks/assignment2/ConvolutionalNetworks.ipynb';
+/** The library parts of the ConvolutionalNetworks exercise. */
+const convLibraryParts = (conv?.parts ?? []).filter((p) => p.kind === 'library');
 
 const answers: AnswerContext = {
   answer<T>(name: string): T {
@@ -172,10 +186,91 @@ describe('the solved project', () => {
     report('solved project', verdicts);
   });
 
-  it('gets every point of both assignments', () => {
-    expect(verdicts.filter((v) => v.status !== 'ok')).toEqual([]);
+  it('gets every point of both assignments (parts of a notebook not in the project yet aside)', () => {
+    const absent = allParts().filter(
+      (p) => p.kind === 'notebook' && !fs.existsSync(path.join(root, p.file)),
+    );
+    // Only the ConvolutionalNetworks notebook may be absent; once it is here, its parts count.
+    expect([...new Set(absent.map((p) => p.file))]).toEqual(
+      fs.existsSync(path.join(root, CONV_NOTEBOOK)) ? [] : [CONV_NOTEBOOK],
+    );
+    const aside = new Set(absent.map((p) => p.id));
+    expect(verdicts.filter((v) => v.status !== 'ok' && !aside.has(v.id))).toEqual([]);
     expect(verdicts.length).toBe(allParts().length);
   });
+
+  it('gets every point of the ConvolutionalNetworks library parts (80 points in all with the notebook)', () => {
+    expect(conv?.assignment).toBe(2);
+    expect(conv?.notebook).toBe(CONV_NOTEBOOK);
+    expect(convLibraryParts.map((p) => p.id.split(':')[1])).toEqual([
+      'conv_forward_naive',
+      'conv_backward_naive',
+      'max_pool_forward_naive',
+      'max_pool_backward_naive',
+      'spatial_batchnorm_forward',
+      'spatial_batchnorm_backward',
+      'spatial_groupnorm_forward',
+      'spatial_groupnorm_backward',
+      'cnn_init',
+      'cnn_loss',
+    ]);
+    const byId = new Map(verdicts.map((v) => [v.id, v]));
+    for (const p of convLibraryParts) expect(byId.get(p.id), p.id).toMatchObject({ status: 'ok' });
+    expect(conv?.parts.reduce((s, p) => s + p.points, 0)).toBe(80);
+  });
+});
+
+describe("ConvolutionalNetworks' notebook part, on stand-in notebooks", () => {
+  const part = conv?.parts.find((p) => p.kind === 'notebook');
+  /** A notebook with one executed cell printing `text`. */
+  const printing = (text: string): Notebook =>
+    ({
+      cells: [
+        {
+          cell_type: 'code',
+          source: 'print(accuracy)',
+          metadata: {},
+          execution_count: 1,
+          outputs: [{ output_type: 'stream', name: 'stdout', text: [text] }],
+        },
+      ],
+      metadata: {},
+      nbformat: 4,
+      nbformat_minor: 5,
+    }) as unknown as Notebook;
+  const verdict = (nb: Notebook): string => {
+    if (part?.kind !== 'notebook') throw new Error('no notebook part');
+    try {
+      return `ok: ${part.judge(nb, answers)}`;
+    } catch (e) {
+      return `fail: ${(e as Error).message}`;
+    }
+  };
+
+  it('passes a training accuracy above 0.4 and fails 0.4, below, or nothing printed', () => {
+    expect(part?.points).toBe(10);
+    expect(verdict(printing('Full data training accuracy: 0.431\n'))).toBe(
+      'ok: Full data training accuracy: 0.431 (bar: above 0.4)',
+    );
+    expect(verdict(printing('Full data training accuracy: 0.4\n'))).toMatch(
+      /^fail: .*0\.4, not above the bar/,
+    );
+    expect(verdict(printing('Full data training accuracy: 0.12\n'))).toMatch(/^fail: /);
+    expect(verdict(printing('Small data training accuracy: 0.9\n'))).toMatch(
+      /never printed "Full data training accuracy: <number>"/,
+    );
+  });
+
+  it.skipIf(!fs.existsSync(path.join(root, CONV_NOTEBOOK)))(
+    'passes the executed notebook of this project',
+    () => {
+      const nb = parseNotebook(
+        fs.readFileSync(path.join(root, CONV_NOTEBOOK), 'utf8'),
+        CONV_NOTEBOOK,
+      );
+      expect(verdict(nb)).toMatch(/^ok: /);
+    },
+  );
 });
 
 describe('the student version', () => {
@@ -206,6 +301,36 @@ describe('the student version', () => {
     expect(fs.readdirSync(g).sort()).toEqual(['inputs']);
     expect(fs.readdirSync(path.join(g, 'inputs')).sort()).toEqual(fs.readdirSync(inputsDir).sort());
   });
+
+  it('gets 0 of the ConvolutionalNetworks exercise, each library part missing', () => {
+    const byId = new Map(verdicts.map((v) => [v.id, v]));
+    for (const p of convLibraryParts) {
+      expect(byId.get(p.id), p.id).toMatchObject({
+        status: 'missing',
+        detail: expect.stringMatching(/is not implemented yet/),
+      });
+    }
+    const earned = (conv?.parts ?? []).filter((p) => byId.get(p.id)?.status === 'ok');
+    expect(earned).toEqual([]);
+  });
+
+  it('raises exactly the convolution parts when lib/layers/convolution.ts alone is restored', () => {
+    const out = path.join(dir, 'project');
+    const file = 'lib/layers/convolution.ts';
+    const stub = fs.readFileSync(path.join(out, file));
+    fs.copyFileSync(path.join(root, file), path.join(out, file));
+    try {
+      const computed = computeAll(out, path.join(out, 'test', 'fixtures', 'grading', 'inputs'));
+      const library = allParts().filter((p) => p.kind === 'library');
+      const ok = library.filter((p) => judge(p, out, computed.get(p.id)).status === 'ok');
+      expect(ok.map((p) => p.id)).toEqual([
+        'convolutional_networks:conv_forward_naive',
+        'convolutional_networks:conv_backward_naive',
+      ]);
+    } finally {
+      fs.writeFileSync(path.join(out, file), stub);
+    }
+  }, 120_000);
 
   it('raises exactly the parts of the solved files restored into it (lib/layers/: affine, relu, losses, dropout)', () => {
     const out = path.join(dir, 'project');
@@ -245,6 +370,10 @@ const real: Record<string, unknown> = {
   'lib/classifiers/softmax': softmaxModule,
   'lib/classifiers/linearSvm': linearSvmModule,
   'lib/layers/dropout': dropoutModule,
+  'lib/layers/convolution': convolutionModule,
+  'lib/layers/pooling': poolingModule,
+  'lib/layers/spatialNormalization': spatialModule,
+  'lib/classifiers/cnn': cnnModule,
 };
 
 /** Runs one part in-process with some functions replaced; the result crosses the JSON codec. */
@@ -466,11 +595,58 @@ describe('new cases: wrong code that used to pass now fails its part', () => {
 
     it('dout * mask on the documented cache passes (this implementation and the solved one)', () => {
       const v = runWith('dropout:backward', {
-        'lib/layers/dropout': { dropoutForward: documentedForward, dropoutBackward: backward((m) => m) },
+        'lib/layers/dropout': {
+          dropoutForward: documentedForward,
+          dropoutBackward: backward((m) => m),
+        },
       });
       expect(v).toMatchObject({ status: 'ok' });
       expect(runWith('dropout:backward', {})).toMatchObject({ status: 'ok' });
     });
+  });
+});
+
+describe('max pooling backward: a tied window sends its gradient to its first maximum', () => {
+  type PoolParam = { poolHeight: number; poolWidth: number; stride: number };
+  /**
+   * A pooling backward pass on the documented cache `[x, poolParam]`; `everyMax` sends a window's
+   * gradient to every position holding its maximum, else to the first in row-major order.
+   */
+  const poolBackward =
+    (everyMax: boolean) =>
+    (dout: T, [x, { poolHeight, poolWidth, stride }]: [T, PoolParam]): T => {
+      const [N, C, H, W] = x.shape;
+      const [, , outH, outW] = dout.shape;
+      const dx = new Float64Array(N * C * H * W);
+      const at = (n: number, c: number, i: number, j: number) => ((n * C + c) * H + i) * W + j;
+      for (let n = 0; n < N; n++)
+        for (let c = 0; c < C; c++)
+          for (let i = 0; i < outH; i++)
+            for (let j = 0; j < outW; j++) {
+              const taps: number[] = [];
+              for (let u = 0; u < poolHeight; u++)
+                for (let v = 0; v < poolWidth; v++)
+                  taps.push(at(n, c, i * stride + u, j * stride + v));
+              const max = Math.max(...taps.map((k) => x.data[k]));
+              const winners = taps.filter((k) => x.data[k] === max);
+              for (const k of everyMax ? winners : winners.slice(0, 1))
+                dx[k] += dout.get(n, c, i, j);
+            }
+      return tensor(x.shape, dx) as unknown as T;
+    };
+
+  it('every maximum of a tied window fails on the tie cases; the first maximum passes', () => {
+    const id = 'convolutional_networks:max_pool_backward_naive';
+    const wrong = runWith(id, {
+      'lib/layers/pooling': { maxPoolBackwardNaive: poolBackward(true) },
+    });
+    expect(wrong.status).toBe('fail');
+    expect(wrong.detail).toMatch(/with ties.*dx \(to the first maximum of each window\)/);
+    const right = runWith(id, {
+      'lib/layers/pooling': { maxPoolBackwardNaive: poolBackward(false) },
+    });
+    expect(right).toMatchObject({ status: 'ok' });
+    expect(runWith(id, {})).toMatchObject({ status: 'ok' });
   });
 });
 

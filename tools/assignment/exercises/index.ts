@@ -1,10 +1,11 @@
 /**
  * Every graded exercise, in the order of the course: assignment 1's five, then assignment 2's
- * three. An exercise is one file in this folder exporting an {@link Exercise} (its assignment,
+ * four. An exercise is one file in this folder exporting an {@link Exercise} (its assignment,
  * notebook and parts); add it here to grade it.
  */
 import type { AssignmentNumber, Exercise, Part } from '../gradingKit';
 import { batchNormalization } from './batchNormalization';
+import { convolutionalNetworks } from './convolutionalNetworks';
 import { dropout } from './dropout';
 import { features } from './features';
 import { fullyConnectedNets } from './fullyConnectedNets';
@@ -22,6 +23,7 @@ export const exercises: readonly Exercise[] = [
   fullyConnectedNets,
   batchNormalization,
   dropout,
+  convolutionalNetworks,
 ];
 
 /** The assignments graded, in order. */
