@@ -22,13 +22,7 @@ import {
   type Tensor,
   tensor,
 } from './core/tensor';
-import {
-  checkWindowParam,
-  col2imImage,
-  im2colImage,
-  type WindowParam,
-  windowGeometry,
-} from './im2col';
+import { checkWindowParam, type WindowParam, windowGeometry } from './im2col';
 import { activeBackend } from './kernels';
 
 /** `{stride, pad}` of a convolution, as the course's `conv_param`. */
@@ -99,13 +93,13 @@ export function convForwardFast(
   const imageSize = g.channels * g.height * g.width;
   const outImage = f * positions;
   const cols = new Float64Array(k * positions);
-  const gemm = activeBackend();
+  const backend = activeBackend();
   for (let i = 0; i < n; i++) {
     const o = out.data.subarray(i * outImage, (i + 1) * outImage);
     for (let j = 0; j < f; j++) o.fill(bData[j], j * positions, (j + 1) * positions);
-    im2colImage(xData, i * imageSize, g, cols, 0, positions);
+    backend.im2colImage(xData, i * imageSize, g, cols, 0, positions);
     // out[i] (F, P) += w (F, K) @ cols (K, P)
-    gemm.gemm(false, false, f, positions, k, 1, wData, cols, 1, o);
+    backend.gemm(false, false, f, positions, k, 1, wData, cols, 1, o);
   }
   return [out, [x, w, b, args.param]];
 }
@@ -142,7 +136,7 @@ export function convBackwardFast(dout: Tensor, cache: ConvFastCache): [Tensor, T
   const db = tensor([f]);
   const cols = new Float64Array(k * positions);
   const dcols = new Float64Array(k * positions);
-  const gemm = activeBackend();
+  const backend = activeBackend();
   for (let i = 0; i < n; i++) {
     const d = dData.subarray(i * outImage, (i + 1) * outImage);
     for (let j = 0; j < f; j++) {
@@ -151,12 +145,12 @@ export function convBackwardFast(dout: Tensor, cache: ConvFastCache): [Tensor, T
       for (let p = j * positions; p < end; p++) s += d[p];
       db.data[j] += s;
     }
-    im2colImage(xData, i * imageSize, g, cols, 0, positions);
+    backend.im2colImage(xData, i * imageSize, g, cols, 0, positions);
     // dw (F, K) += dout[i] (F, P) @ cols^T (P, K)
-    gemm.gemm(false, true, f, k, positions, 1, d, cols, 1, dw.data);
+    backend.gemm(false, true, f, k, positions, 1, d, cols, 1, dw.data);
     // dcols (K, P) = w^T (K, F) @ dout[i] (F, P)
-    gemm.gemm(true, false, k, positions, f, 1, wData, d, 0, dcols);
-    col2imImage(dcols, 0, positions, g, dx.data, i * imageSize);
+    backend.gemm(true, false, k, positions, f, 1, wData, d, 0, dcols);
+    backend.col2imImage(dcols, 0, positions, g, dx.data, i * imageSize);
   }
   return [dx, dw, db];
 }

@@ -10,11 +10,15 @@
  * image's columns are one contiguous (K, H' * W') block per row range, and a product with one
  * image's block lands directly in that image's (F, H', W') output.
  *
- * The per-image kernels {@link im2colImage} and {@link col2imImage} are what the fast layers
+ * The per-image kernels are the compute backend's `im2colImage` and `col2imImage` (C in the blas
+ * addon, JavaScript loops in lib/kernels/js/im2col.ts otherwise), which the fast layers
  * (`lib/fastLayers.ts`) call; {@link im2col} and {@link col2im} are the checked whole-batch forms.
  */
 import { checkOptions } from './core/options';
 import { checkTensor, contiguousData, formatShape, type Tensor, tensor } from './core/tensor';
+import { activeBackend, type WindowGeometry } from './kernels';
+
+export type { WindowGeometry } from './kernels';
 
 /** Stride and zero padding of a sliding window, as the course's `conv_param`. */
 export interface WindowParam {
@@ -22,19 +26,6 @@ export interface WindowParam {
   stride: number;
   /** zeros added on each side of the height and width, a non-negative integer */
   pad: number;
-}
-
-/** The geometry of one sliding-window pass: input, field and output sizes. */
-export interface WindowGeometry {
-  channels: number;
-  height: number;
-  width: number;
-  fieldHeight: number;
-  fieldWidth: number;
-  stride: number;
-  pad: number;
-  outHeight: number;
-  outWidth: number;
 }
 
 function describe(v: unknown): string {
@@ -111,105 +102,6 @@ export function windowGeometry(
   };
 }
 
-/**
- * The first and one-past-last output column `ow` whose input column `ow * stride + j - pad` lies
- * inside [0, size): outside that range the window reads padding.
- */
-function insideRange(j: number, stride: number, pad: number, size: number, outSize: number) {
-  // ow * stride >= pad - j
-  const lo = Math.min(outSize, Math.max(0, Math.ceil((pad - j) / stride)));
-  // ow * stride + j - pad <= size - 1
-  const hi = Math.max(lo, Math.min(outSize, Math.floor((size - 1 + pad - j) / stride) + 1));
-  return [lo, hi] as const;
-}
-
-/**
- * One image's columns: writes the (C * HH * WW, H' * W') block of `x[n]` into `cols`.
- *
- * @param x the batch's packed (N, C, H, W) data
- * @param xOffset where image n starts in `x` (n * C * H * W)
- * @param g the geometry from {@link windowGeometry}
- * @param cols written from `colsOffset`, row stride `colsRowStride` (H' * W' for one image alone)
- */
-export function im2colImage(
-  x: Float64Array,
-  xOffset: number,
-  g: WindowGeometry,
-  cols: Float64Array,
-  colsOffset: number,
-  colsRowStride: number,
-): void {
-  const { channels, height, width, fieldHeight, fieldWidth, stride, pad, outHeight, outWidth } = g;
-  let row = 0;
-  for (let c = 0; c < channels; c++) {
-    const plane = xOffset + c * height * width;
-    for (let i = 0; i < fieldHeight; i++) {
-      for (let j = 0; j < fieldWidth; j++, row++) {
-        const [lo, hi] = insideRange(j, stride, pad, width, outWidth);
-        const rowStart = colsOffset + row * colsRowStride;
-        for (let oh = 0; oh < outHeight; oh++) {
-          const dst = rowStart + oh * outWidth;
-          const ih = oh * stride + i - pad;
-          if (ih < 0 || ih >= height) {
-            cols.fill(0, dst, dst + outWidth);
-            continue;
-          }
-          for (let ow = 0; ow < lo; ow++) cols[dst + ow] = 0;
-          let src = plane + ih * width + lo * stride + j - pad;
-          if (stride === 1) {
-            for (let ow = lo; ow < hi; ow++) cols[dst + ow] = x[src++];
-          } else {
-            for (let ow = lo; ow < hi; ow++, src += stride) cols[dst + ow] = x[src];
-          }
-          for (let ow = hi; ow < outWidth; ow++) cols[dst + ow] = 0;
-        }
-      }
-    }
-  }
-}
-
-/**
- * One image's col2im: adds every column entry of the (C * HH * WW, H' * W') block back onto the
- * input position it was read from (entries read from the padding are dropped). The adjoint of
- * {@link im2colImage}.
- *
- * @param cols read from `colsOffset`, row stride `colsRowStride`
- * @param g the geometry from {@link windowGeometry}
- * @param dx the batch's packed (N, C, H, W) data, added to from `dxOffset` (zero it first for a
- *   plain col2im)
- */
-export function col2imImage(
-  cols: Float64Array,
-  colsOffset: number,
-  colsRowStride: number,
-  g: WindowGeometry,
-  dx: Float64Array,
-  dxOffset: number,
-): void {
-  const { channels, height, width, fieldHeight, fieldWidth, stride, pad, outHeight, outWidth } = g;
-  let row = 0;
-  for (let c = 0; c < channels; c++) {
-    const plane = dxOffset + c * height * width;
-    for (let i = 0; i < fieldHeight; i++) {
-      for (let j = 0; j < fieldWidth; j++, row++) {
-        const [lo, hi] = insideRange(j, stride, pad, width, outWidth);
-        const rowStart = colsOffset + row * colsRowStride;
-        for (let oh = 0; oh < outHeight; oh++) {
-          const ih = oh * stride + i - pad;
-          if (ih < 0 || ih >= height) continue;
-          let src = rowStart + oh * outWidth + lo;
-          let dst = plane + ih * width + lo * stride + j - pad;
-          if (stride === 1) {
-            for (let ow = lo; ow < hi; ow++) dx[dst++] += cols[src++];
-          } else {
-            for (let ow = lo; ow < hi; ow++, dst += stride) dx[dst] += cols[src++];
-          }
-        }
-      }
-    }
-  }
-}
-
 function checkField(fn: string, fieldHeight: unknown, fieldWidth: unknown): void {
   for (const [name, v] of [
     ['fieldHeight', fieldHeight],
@@ -248,8 +140,9 @@ export function im2col(
   const cols = tensor([k, n * positions]);
   const data = contiguousData(x);
   const imageSize = g.channels * g.height * g.width;
+  const backend = activeBackend();
   for (let i = 0; i < n; i++) {
-    im2colImage(data, i * imageSize, g, cols.data, i * positions, n * positions);
+    backend.im2colImage(data, i * imageSize, g, cols.data, i * positions, n * positions);
   }
   return cols;
 }
@@ -296,8 +189,9 @@ export function col2im(
   const dx = tensor(xShape);
   const data = contiguousData(cols);
   const imageSize = g.channels * g.height * g.width;
+  const backend = activeBackend();
   for (let i = 0; i < n; i++) {
-    col2imImage(data, i * positions, n * positions, g, dx.data, i * imageSize);
+    backend.col2imImage(data, i * positions, n * positions, g, dx.data, i * imageSize);
   }
   return dx;
 }

@@ -5,8 +5,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tensor } from '../lib/core/tensor';
-import { col2im, im2col } from '../lib/im2col';
-import { matmul } from '../lib/kernels';
+import { col2im, im2col, windowGeometry } from '../lib/im2col';
+import {
+  activeBackend,
+  availableBackends,
+  type BackendName,
+  matmul,
+  setBackend,
+} from '../lib/kernels';
+import { jsBackend } from '../lib/kernels/js';
 import { convForwardReference, randomTensor, relativeError } from './helpers/convReference';
 
 /** A window whose stride tiles the padded input: H = stride (H' - 1) + HH - 2 pad. */
@@ -97,6 +104,68 @@ describe('im2col', () => {
       }),
       { numRuns: 40, seed: 33 },
     );
+  });
+});
+
+describe.each(availableBackends())('the %s backend kernels', (backend: BackendName) => {
+  it('im2colImage and col2imImage give what the js loops give, at any offsets and row stride', () => {
+    const initial = activeBackend().name;
+    setBackend(backend);
+    try {
+      const kernels = activeBackend();
+      fc.assert(
+        fc.property(
+          windowCase,
+          fc.integer({ min: 0, max: 7 }),
+          fc.integer({ min: 0, max: 5 }),
+          (k, off, extra) => {
+            const g = windowGeometry('test', 'x', [k.n, k.c, k.h, k.w], 'the field', k.hh, k.ww, {
+              stride: k.stride,
+              pad: k.pad,
+            });
+            const x = randomTensor([k.n, k.c, k.h, k.w], k.seed).data;
+            const rows = k.c * k.hh * k.ww;
+            const stride = k.outH * k.outW + extra;
+            const image = (k.n - 1) * k.c * k.h * k.w;
+            const got = new Float64Array(off + rows * stride).fill(7);
+            const want = got.slice();
+            kernels.im2colImage(x, image, g, got, off, stride);
+            jsBackend.im2colImage(x, image, g, want, off, stride);
+            expect(got).toEqual(want);
+            const cols = randomTensor([got.length], k.seed + 1).data;
+            const dxGot = randomTensor([k.n, k.c, k.h, k.w], k.seed + 2).data;
+            const dxWant = dxGot.slice();
+            kernels.col2imImage(cols, off, stride, g, dxGot, image);
+            jsBackend.col2imImage(cols, off, stride, g, dxWant, image);
+            expect(dxGot).toEqual(dxWant);
+          },
+        ),
+        { numRuns: 60, seed: 34 },
+      );
+    } finally {
+      setBackend(initial);
+    }
+  });
+
+  it('refuse buffers too short for the image or the columns, naming the backend and kernel', () => {
+    const initial = activeBackend().name;
+    setBackend(backend);
+    try {
+      const kernels = activeBackend();
+      const g = windowGeometry('test', 'x', [1, 2, 5, 5], 'the field', 3, 3, { stride: 1, pad: 1 });
+      const x = new Float64Array(50);
+      expect(() => kernels.im2colImage(x, 0, g, new Float64Array(18 * 25 - 1), 0, 25)).toThrow(
+        `${backend} im2colImage: cols has 449 numbers, too few for 18 rows of 25 at offset 0, 25 apart`,
+      );
+      expect(() => kernels.col2imImage(new Float64Array(450), 0, 25, g, x, 1)).toThrow(
+        `${backend} col2imImage: dx has 50 numbers, too few for an image of (2, 5, 5) at offset 1`,
+      );
+      expect(() =>
+        kernels.im2colImage(x, 0, { ...g, outHeight: 4 }, new Float64Array(450), 0, 25),
+      ).toThrow(`${backend} im2colImage: g is inconsistent`);
+    } finally {
+      setBackend(initial);
+    }
   });
 });
 
