@@ -7,7 +7,10 @@
  * to (F, C * HH * WW), on the active compute backend's GEMM, written straight into that image's
  * (F, H', W') slice of the output. The backward pass recomputes the columns instead of keeping the
  * whole batch's (tens of MB for a batch of 50 images), and gets dw from dout x cols^T and dx by
- * col2im of w^T x dout.
+ * col2im of w^T x dout. im2col and col2im are the backend's kernels (C in the blas addon). Chunks of
+ * several images, one product per chunk copied into (N, F, H', W') afterwards, measured slower
+ * here than one product per image at both the timing cell's shape and the three-layer net's, with
+ * 4 MB and with 256 KB column buffers.
  *
  * Max pooling: one pass over the input recording where each maximum came from; 2 x 2 windows with
  * stride 2 (the common case) have a loop of their own. The backward pass routes each upstream
