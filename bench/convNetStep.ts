@@ -104,7 +104,10 @@ export class ConvNetStep {
     const t = now();
     const [dataLoss, dscores] = softmaxLoss(scores, y);
     let regLoss = 0;
-    for (const w of [p.W1, p.W2, p.W3]) for (const v of w.data) regLoss += v * v;
+    for (const w of [p.W1, p.W2, p.W3]) {
+      const d = w.data;
+      for (let i = 0; i < d.length; i++) regLoss += d[i] * d[i];
+    }
     this.seconds.loss += now() - t;
     const grads: { [name: string]: Tensor } = {};
     const [dh2, dW3, db3] = this.timed('affine', () => affineBackward(dscores, fc3));
