@@ -271,7 +271,7 @@ module.exports = __m;
         spawnTagged(`
 const fs = require('node:fs');
 const t = ${JSON.stringify({ csv: t.csvFile, results: t.autograderRoot && path.join(t.autograderRoot, 'results', 'results.json') })};
-const end = Date.now() + 60000;
+const end = Date.now() + 30 * 60 * 1000;
 const tick = () => {
   for (const f of [t.csv, t.results]) {
     if (!f) continue;
