@@ -418,6 +418,8 @@ describe('run_autograder in a Gradescope-laid-out ROOT: one hostile submission p
       fs.rmSync(d, { recursive: true, force: true });
       fs.mkdirSync(d);
     }
+    // What an earlier run planted (when the grader let it) is not this run's doing.
+    for (const f of planted()) fs.rmSync(path.join(tmp, f), { force: true });
     fill(submission);
     const run = spawnSync(path.join(source, 'run_autograder'), [], {
       cwd: root,
