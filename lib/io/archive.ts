@@ -6,8 +6,9 @@
  *
  * 1. a listing pass that writes nothing and refuses the whole archive when any member has an
  *    absolute path or a `..` component, is anything but a regular file or a folder (symbolic and
- *    hard links, FIFOs, devices, ...), is larger than the size bound, or when an expected file is
- *    missing or appears twice;
+ *    hard links to any path, GNU sparse files, FIFOs, devices, ...), is larger than the size
+ *    bound, follows a long-name, long-link or pax header over `CIFAR10_MAX_HEADER_BYTES`, has an
+ *    invalid header, or when an expected file is missing or appears twice;
  * 2. an extraction pass into a fresh temp folder beside the target that writes only the expected
  *    regular files (`cifar-10-batches-bin/<name>`, each within the size bound); every other member
  *    is skipped. The temp folder is renamed to the target only when it is complete.
@@ -34,7 +35,23 @@ export interface ExtractOptions {
   maxMemberBytes?: number;
 }
 
+/**
+ * Largest long-name, long-link or pax header accepted: 64 KiB (a CIFAR-10 member name is under 40
+ * bytes; node-tar's own limit is 1 MiB, and it drops a larger header silently).
+ */
+export const CIFAR10_MAX_HEADER_BYTES = 64 * 1024;
+
+const META_NAMES: Partial<Record<string, string>> = {
+  NextFileHasLongPath: 'a GNU long-name header',
+  OldGnuLongPath: 'a GNU long-name header',
+  NextFileHasLongLinkpath: 'a GNU long-link header',
+  ExtendedHeader: 'a pax header',
+  OldExtendedHeader: 'a pax header',
+  GlobalExtendedHeader: 'a global pax header',
+};
+
 const TYPE_NAMES: Partial<Record<string, string>> = {
+  SparseFile: 'a GNU sparse file',
   Link: 'a hard link',
   SymbolicLink: 'a symbolic link',
   CharacterDevice: 'a character device',
@@ -54,10 +71,11 @@ const FOLDER_TYPE = 'Directory';
  * @param archive - path of a gzipped tar holding `cifar-10-batches-bin/` and its eight files
  * @param dataDir - existing folder that receives `cifar-10-batches-bin/`
  * @returns the path of the extracted folder
- * @throws Error `extractCIFAR10Archive: archive <path>: ...` naming the member when a member has
- *   an absolute path or a `..` component, is a symbolic link, hard link or any type but
- *   file/folder, exceeds the size bound, or when an expected file is missing or duplicated, or the
- *   archive is corrupt or truncated; nothing is left in `dataDir`
+ * @throws Error `extractCIFAR10Archive: archive <path>: ...` (one line) naming the member when a
+ *   member has an absolute path or a `..` component, is a symbolic link, hard link, GNU sparse file
+ *   or any type but file/folder, exceeds the size bound, follows a header over
+ *   `CIFAR10_MAX_HEADER_BYTES`, has an invalid header, or when an expected file is missing or
+ *   duplicated, or the archive is corrupt or truncated; nothing is left in `dataDir`
  */
 export async function extractCIFAR10Archive(
   archive: string,
@@ -89,6 +107,7 @@ export async function extractCIFAR10Archive(
       file: archive,
       cwd: temp,
       strict: true,
+      maxMetaEntrySize: CIFAR10_MAX_HEADER_BYTES,
       preserveOwner: false,
       // Only the expected regular files, within the bound (the listing pass refused the rest).
       filter: (name, entry) =>
@@ -115,23 +134,71 @@ export async function extractCIFAR10Archive(
 /**
  * Lists the archive without writing anything; throws the first rule a member breaks, or names the
  * expected files it lacks.
+ *
+ * node-tar's Parser does the reading; three of its behaviours are turned into refusals here:
+ * - a member it would pass over without showing (`ignoredEntry`: a GNU sparse member, another
+ *   type it does not know, or a long-name, long-link or pax header larger than
+ *   `maxMetaEntrySize`, which it drops so that the next member keeps its short name);
+ * - a header it finds invalid (in strict mode an error carrying the header: a link without a
+ *   target, a file with one, a checksum failure), named by member instead of its raw code;
+ * - a GNU pax sparse member (format 1.0), whose header names it `GNUSparseFile.<n>/<name>`.
  */
 async function checkMembers(archive: string, maxBytes: number): Promise<void> {
   let problem: string | null = null;
   const seen = new Set<string>();
-  await tar.t({
-    file: archive,
+  const note = (p: string | null): void => {
+    if (problem === null) problem = p;
+  };
+  const parser = new tar.Parser({
     strict: true,
+    maxMetaEntrySize: CIFAR10_MAX_HEADER_BYTES,
     onReadEntry: (entry) => {
-      if (problem === null) problem = memberProblem(entry, maxBytes, seen);
+      note(memberProblem(entry, maxBytes, seen));
       entry.resume();
     },
+  });
+  parser.on('ignoredEntry', (entry: tar.ReadEntry) => note(ignoredProblem(entry)));
+  await new Promise<void>((resolve, reject) => {
+    parser.on('error', (err: Error & { header?: tar.Header }) => reject(headerError(err)));
+    parser.on('end', () => resolve());
+    const input = fs.createReadStream(archive);
+    input.on('error', reject);
+    input.pipe(parser);
   });
   if (problem !== null) throw new Error(problem);
   const missing = CIFAR10_ARCHIVE_FILES.filter((f) => !seen.has(f));
   if (missing.length > 0) {
     throw new Error(`lacks ${missing.map((f) => `${CIFAR10_ARCHIVE_FOLDER}/${f}`).join(', ')}`);
   }
+}
+
+/** Why a member node-tar passed over is refused. */
+function ignoredProblem(entry: tar.ReadEntry): string {
+  const quoted = JSON.stringify(entry.path);
+  if (entry.meta) {
+    const what = META_NAMES[entry.type] ?? `a ${entry.type} header`;
+    return `member ${quoted} is preceded by ${what} of ${entry.size} bytes, more than the ${CIFAR10_MAX_HEADER_BYTES} allowed`;
+  }
+  const what = TYPE_NAMES[entry.type] ?? `of unsupported type ${entry.type}`;
+  return `member ${quoted} is ${what}; only regular files and folders are extracted`;
+}
+
+/** node-tar's error about an invalid header, as one line naming the member. */
+function headerError(err: Error & { header?: tar.Header }): Error {
+  const header = err.header;
+  if (header === undefined) return err;
+  const quoted = JSON.stringify(header.path ?? '');
+  const reason = err.message.replace(/^TAR_ENTRY_INVALID: /, '');
+  if (reason === 'linkpath required' && header.type !== undefined) {
+    const what = TYPE_NAMES[header.type] ?? header.type;
+    return new Error(
+      `member ${quoted} is ${what} without a target; only regular files and folders are extracted`,
+    );
+  }
+  if (reason === 'linkpath forbidden') {
+    return new Error(`member ${quoted} is a ${header.type} with a link target`);
+  }
+  return new Error(`member ${quoted} has an invalid header (${reason})`);
 }
 
 /** What is wrong with one member, or null; records the expected files in `seen`. */
@@ -144,6 +211,9 @@ function memberProblem(entry: tar.ReadEntry, maxBytes: number, seen: Set<string>
   }
   const parts = memberParts(name);
   if (parts.includes('..')) return `member ${quoted} has a ".." component`;
+  if (parts.some((p) => /^GNUSparseFile\.\d+$/.test(p))) {
+    return `member ${quoted} is a GNU sparse file; only regular files and folders are extracted`;
+  }
   if (entry.type === FOLDER_TYPE) return null;
   if (!FILE_TYPES.has(entry.type)) {
     const what = TYPE_NAMES[entry.type] ?? `of unsupported type ${entry.type}`;

@@ -6,7 +6,9 @@
  * renames it to `cifar-10-binary.tar.gz`, then extracts it with node-tar under our rules
  * (`./archive`: only the eight expected regular files, into a temp folder renamed to
  * `<data dir>/cifar-10-batches-bin` when complete). So the target folder exists only when it is
- * complete, and a `*.partial` file is never taken for a download.
+ * complete, and a `*.partial` file is never taken for a download. One download at a time fills a
+ * data folder: it holds `<data dir>/.cifar-10-download.lock` (its pid); a second one waits for it
+ * and then finds the folder complete; a lock whose process is gone is removed.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -45,6 +47,11 @@ export interface DownloadCIFAR10Options {
   idleTimeoutMs?: number;
   /** Redirects followed at most. Default 5. */
   maxRedirects?: number;
+  /**
+   * How long to wait for another download into the same folder (one holding its lock file) to
+   * finish before giving up with one line. Default: as long as its process lives.
+   */
+  lockWaitMs?: number;
 }
 
 /** What `downloadCIFAR10` did. */
@@ -66,11 +73,13 @@ export function defaultDataDir(): string {
  *
  * An archive already at `<dataDir>/cifar-10-binary.tar.gz` with the right size and MD5 is used
  * instead of downloading (so a copy fetched by hand works offline). The archive is removed after
- * a successful extraction.
+ * a successful extraction. While another process downloads into the same folder (its lock file
+ * names a live pid), this call waits for it (up to `lockWaitMs`), then returns its result.
  *
  * @throws Error (one line, naming the URL or file) when the download fails (network, HTTP status,
- *   cut connection, wrong size or MD5) or the archive holds an unsafe or unexpected member; no
- *   partial download and no half-extracted folder is left behind
+ *   cut connection, wrong size or MD5), the archive holds an unsafe or unexpected member, or
+ *   another download still holds the folder after `lockWaitMs`; no partial download, no
+ *   half-extracted folder and no lock file of ours is left behind
  */
 export async function downloadCIFAR10(
   options: DownloadCIFAR10Options = {},
@@ -94,9 +103,125 @@ export async function downloadCIFAR10(
     throw new RangeError(`${fn}: size must be a positive integer, got ${String(options.size)}`);
   }
 
+  const lockWaitMs = options.lockWaitMs ?? Number.POSITIVE_INFINITY;
+  if (!(lockWaitMs >= 0)) {
+    throw new RangeError(`${fn}: lockWaitMs must be >= 0, got ${String(options.lockWaitMs)}`);
+  }
+
   prepareDataDir(fn, dataDir);
   const target = path.join(dataDir, CIFAR10_ARCHIVE_FOLDER);
+  if (missingFiles(target) === null) return { dir: target, changed: false };
+  const release = await acquireDownloadLock(fn, dataDir, lockWaitMs, log);
+  try {
+    return await downloadLocked(fn, dataDir, url, md5, size, options, progress, log);
+  } finally {
+    release();
+  }
+}
+
+/** The lock file of a data folder: it holds the pid of the process downloading into it. */
+export const CIFAR10_LOCK_NAME = '.cifar-10-download.lock';
+
+/**
+ * Takes the data folder's download lock (a file created exclusively, holding our pid), waiting
+ * while another live process holds it; a lock whose process is gone is stale and removed.
+ * @returns a function that removes the lock (only while it is still ours)
+ * @throws Error (one line, naming the other pid) when `waitMs` passes first
+ */
+async function acquireDownloadLock(
+  fn: string,
+  dataDir: string,
+  waitMs: number,
+  log: (line: string) => void,
+): Promise<() => void> {
+  const lock = path.join(dataDir, CIFAR10_LOCK_NAME);
+  const mine = `${process.pid}\n`;
+  const start = Date.now();
+  let announced = false;
+  for (;;) {
+    try {
+      const fd = fs.openSync(lock, 'wx', 0o644);
+      try {
+        fs.writeSync(fd, mine);
+      } finally {
+        fs.closeSync(fd);
+      }
+      return () => {
+        try {
+          if (fs.readFileSync(lock, 'utf8') === mine) fs.unlinkSync(lock);
+        } catch {
+          // already gone
+        }
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new Error(`${fn}: cannot create the lock file ${lock} (${messageOf(err)})`);
+      }
+    }
+    let text = '';
+    try {
+      text = fs.readFileSync(lock, 'utf8');
+    } catch {
+      continue; // released between our attempt and the read
+    }
+    const owner = Number.parseInt(text, 10);
+    if (!isAlive(owner, text, lock)) {
+      // Stale (its process is gone, or it was never written): remove it if it is still the same.
+      try {
+        if (fs.readFileSync(lock, 'utf8') === text) fs.unlinkSync(lock);
+      } catch {
+        // someone else removed it
+      }
+      continue;
+    }
+    if (Date.now() - start >= waitMs) {
+      throw new Error(
+        `${fn}: another download (pid ${owner}) is filling ${dataDir} (lock ${lock}); ` +
+          'wait for it to finish, or remove the lock file if that process is not downloading',
+      );
+    }
+    if (!announced) {
+      log(`Another download (pid ${owner}) is filling ${dataDir}; waiting for it to finish`);
+      announced = true;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * Whether a lock's owner may still be downloading: its pid names a live process, or the file was
+ * just created and its pid is not written yet (younger than 10 s).
+ */
+function isAlive(pid: number, text: string, lock: string): boolean {
+  if (!/^\d+\n$/.test(text) || !(pid > 0)) {
+    try {
+      return Date.now() - fs.statSync(lock).mtimeMs < 10_000;
+    } catch {
+      return false;
+    }
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The download and extraction, under the data folder's lock. */
+async function downloadLocked(
+  fn: string,
+  dataDir: string,
+  url: string,
+  md5: string,
+  size: number,
+  options: DownloadCIFAR10Options,
+  progress: ProgressFn | undefined,
+  log: (line: string) => void,
+): Promise<DownloadCIFAR10Result> {
+  const target = path.join(dataDir, CIFAR10_ARCHIVE_FOLDER);
   const missing = missingFiles(target);
+  // Another download may have completed it while this one waited.
   if (missing === null) return { dir: target, changed: false };
   if (missing.length < CIFAR10_ARCHIVE_FILES.length || !isEmptyDir(target)) {
     throw new Error(

@@ -1,7 +1,8 @@
 /**
- * npm run submit [-- --assignment 1|2] [-- --out FILE]: packs what the course collects for one
- * assignment (default 1): one zip (default submission.zip at the project root) with the lib/
- * sources (no build output) and the assignment's notebooks (assignment 1: notebooks/assignment1/*.ipynb,
+ * npm run submit [-- --assignment 1|2] [-- --out FILE|DIR]: packs what the course collects for one
+ * assignment (default 1): one zip (default submission.zip at the project root; DIR/submission.zip
+ * when --out names an existing folder) with the lib/ sources (no build output) and the
+ * assignment's notebooks (assignment 1: notebooks/assignment1/*.ipynb,
  * assignment 2: notebooks/assignment2/*.ipynb), executed, each with its HTML export (made here
  * with scripts/export-notebook-html.ts), and beside it one PDF of those notebooks in the course's
  * order (submitPdf.ts; FILE with .pdf for .zip), printed by a local Chromium. Without a browser it
@@ -174,19 +175,59 @@ export function buildSubmission(
   return { zip, names };
 }
 
+/** The zip's name when --out is a folder, or when there is no --out (at the project root). */
+export const SUBMISSION_ZIP = 'submission.zip';
+
+/**
+ * Where `npm run submit` writes the zip (the PDF goes beside it, `.pdf` for `.zip`).
+ *
+ * @param out the --out argument: an existing folder (the zip is written into it as
+ *   `submission.zip`), a file path in an existing folder, or undefined (`submission.zip` at `root`)
+ * @param root the project folder (relative paths are resolved from the working directory)
+ * @returns the absolute path of the zip
+ * @throws Error one line, before anything is packed, when the folder of a file path does not exist
+ *   or the zip's path is a folder
+ */
+export function submissionZipPath(out: string | undefined, root: string): string {
+  let zip = path.resolve(out ?? path.join(root, SUBMISSION_ZIP));
+  if (out !== undefined && isFolder(zip)) zip = path.join(zip, SUBMISSION_ZIP);
+  else if (!isFolder(path.dirname(zip))) {
+    throw new Error(`submit: --out ${zip}: its folder ${path.dirname(zip)} does not exist`);
+  }
+  for (const f of [zip, `${zip.replace(/\.zip$/i, '')}.pdf`]) {
+    if (isFolder(f)) {
+      throw new Error(
+        `submit: --out ${out ?? zip}: ${f} is a folder; give a file name or another folder`,
+      );
+    }
+  }
+  return zip;
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const usage =
-    'usage: npm run submit [-- --assignment 1|2] [-- --out FILE]\n' +
-    '  packs assignment 1 (the default) or 2: lib/ and its notebooks; FILE defaults to submission.zip';
+    'usage: npm run submit [-- --assignment 1|2] [-- --out FILE|DIR]\n' +
+    '  packs assignment 1 (the default) or 2: lib/ and its notebooks into FILE (default\n' +
+    '  submission.zip), or into DIR/submission.zip; the PDF is written beside it';
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(usage);
     return;
   }
   const root = path.resolve(__dirname, '..', '..');
   const i = argv.indexOf('--out');
-  const out = path.resolve(i >= 0 && argv[i + 1] ? argv[i + 1] : path.join(root, 'submission.zip'));
-  if (!fs.existsSync(path.dirname(out))) {
-    console.error(`submit: --out ${out}: its folder ${path.dirname(out)} does not exist`);
+  let out: string;
+  try {
+    out = submissionZipPath(i >= 0 && argv[i + 1] ? argv[i + 1] : undefined, root);
+  } catch (e) {
+    console.error((e as Error).message);
     process.exit(2);
   }
   const assignment = assignmentOption(argv, 'submit', usage, 1);
