@@ -8,7 +8,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allParts } from './sandboxParts';
 import {
   groupMembers,
   permissionFlag,
@@ -18,6 +17,7 @@ import {
   type SandboxResult,
   waitForNoSandbox,
 } from '../../tools/assignment/sandbox';
+import { allParts } from './sandboxParts';
 
 const graderRoot = path.resolve(__dirname, '..', '..');
 let work: string;
