@@ -21,8 +21,8 @@ import { unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kernelSpec } from '../../scripts/kernel/kernelspec';
 import { allParts, exercisesOf } from '../../tools/assignment/exercises';
-import { type GradeReport, gradePart } from '../../tools/assignment/grade';
 import { csvField } from '../../tools/assignment/gradeCsv';
+import { type GradeReport, gradePart } from '../../tools/assignment/gradeProject';
 import type { AssignmentNumber } from '../../tools/assignment/gradingKit';
 import { printedText } from '../../tools/assignment/gradingKit';
 import {
@@ -504,9 +504,7 @@ describe('the grader', () => {
         .filter((p) => /^\d+$/.test(p))
         .filter((p) => {
           try {
-            return fs
-              .readFileSync(`/proc/${p}/cmdline`, 'utf8')
-              .includes(`gradeWorker.ts\0${dir}\0`);
+            return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('sandboxChild.js');
           } catch {
             return false;
           }
