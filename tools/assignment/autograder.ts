@@ -22,7 +22,7 @@ import { buildStudentVersion } from './makeStudent';
 export const GRADER_FILES = [
   'tools/assignment/gradeSubmissions.ts',
   'tools/assignment/gradescope.ts',
-  'tools/assignment/loadCheck.ts',
+  'tools/assignment/loadParts.ts',
   'tools/assignment/scratchProject.ts',
   'tools/assignment/studentCode.ts',
 ];

@@ -54,9 +54,9 @@ export async function gradeSubmission(
   submission: string,
   assignment?: AssignmentNumber,
 ): Promise<GradeReport> {
-  let scratch: ReturnType<typeof scratchProject>;
+  let scratch: Awaited<ReturnType<typeof scratchProject>>;
   try {
-    scratch = scratchProject(submission, assignment);
+    scratch = await scratchProject(submission, assignment);
   } catch (e) {
     return refusedReport(oneLine(e, submission), assignment);
   }
