@@ -107,6 +107,32 @@ export function submissionFile(root: string, rel: string, limit: number): Buffer
   }
 }
 
+/**
+ * Why a path of a submission folder is not taken as a file, or null when nothing is there:
+ * something other than a folder on its way (a file at `lib/classifiers`), or not a regular file.
+ */
+export function whyNotTaken(root: string, rel: string): string | null {
+  const parts = rel.split('/');
+  let at = root;
+  for (let i = 0; i < parts.length; i++) {
+    at = path.join(at, parts[i]);
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(at);
+    } catch {
+      return null;
+    }
+    const prefix = parts.slice(0, i + 1).join('/');
+    if (i < parts.length - 1 && !st.isDirectory()) {
+      return `${prefix} is ${st.isSymbolicLink() ? 'a link' : 'a file'} where the grader has a folder (it collides with ${rel})`;
+    }
+    if (i === parts.length - 1 && !st.isFile()) {
+      return `${rel} is not a regular file (${st.isSymbolicLink() ? 'a link' : st.isDirectory() ? 'a folder' : 'a device or FIFO'})`;
+    }
+  }
+  return null;
+}
+
 /** The folder inside an unpacked submission that holds lib/ or notebooks/. */
 function submissionRoot(dir: string): string {
   const has = (d: string): boolean => ['lib', 'notebooks'].some((x) => isRealDir(path.join(d, x)));
@@ -356,7 +382,8 @@ export async function scratchProject(
     const skipped: string[] = [];
     for (const f of graded) {
       const theirs = submissionFile(src, f, fileLimit);
-      if (theirs === null && fs.existsSync(path.join(src, f))) skipped.push(f);
+      const why = theirs === null ? whyNotTaken(src, f) : null;
+      if (why) skipped.push(why);
       let text = theirs === null ? stubOf(f) : theirs.toString('utf8');
       const bad = syntaxError(text, f);
       if (bad) {
@@ -371,18 +398,15 @@ export async function scratchProject(
     for (const nb of exercisesOf(assignment).map((e) => e.notebook)) {
       const bytes = submissionFile(src, nb, fileLimit);
       if (bytes === null) {
-        if (fs.existsSync(path.join(src, nb))) skipped.push(nb);
+        const why = whyNotTaken(src, nb);
+        if (why) skipped.push(why);
         continue;
       }
       fs.mkdirSync(path.dirname(path.join(dir, nb)), { recursive: true });
       fs.writeFileSync(path.join(dir, nb), bytes);
       notebooks.push(nb);
     }
-    if (skipped.length > 0) {
-      notes.push(
-        `ignored ${skipped.join(', ')}: not a regular file (a link, a folder or a device): graded as not submitted`,
-      );
-    }
+    for (const why of new Set(skipped)) notes.push(`ignored: ${why}; graded as not submitted`);
     fs.symlinkSync(path.join(graderRoot, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
     // Load each graded file, the files it imports first; one that cannot load becomes its stub.
     const order: string[] = [];
