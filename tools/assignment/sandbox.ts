@@ -130,7 +130,17 @@ export function prepareSandbox(
 function readable(paths: readonly string[]): string[] {
   const out = new Set<string>();
   for (const p of paths) {
-    out.add(p);
+    // Each link of a chain (node_modules -> a link -> the folder), then the real path.
+    let at = p;
+    for (let i = 0; i < 16; i++) {
+      out.add(at);
+      try {
+        if (!fs.lstatSync(at).isSymbolicLink()) break;
+        at = path.resolve(path.dirname(at), fs.readlinkSync(at));
+      } catch {
+        break;
+      }
+    }
     try {
       out.add(fs.realpathSync(p));
     } catch {
@@ -278,7 +288,9 @@ export function runPartInSandbox(run: SandboxRun): Promise<SandboxResult> {
       PATH: '/usr/bin:/bin',
       TMPDIR: tmp,
       HOME: tmp,
-      CS231N_BACKEND: process.env.GRADE_BACKEND || 'wasm',
+      // The library's own choice (blas is refused as an addon: wasm when built, else js), or
+      // GRADE_BACKEND.
+      ...(process.env.GRADE_BACKEND ? { CS231N_BACKEND: process.env.GRADE_BACKEND } : {}),
       NODE_OPTIONS: '',
     },
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
