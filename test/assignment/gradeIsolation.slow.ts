@@ -62,6 +62,7 @@ process.on('exit', () => { console.log('{"status":"ok","detail":"forged"}'); });
 
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'grade-isolation-'));
+  fs.chmodSync(work, 0o755);
   const subs = path.join(work, 'subs');
   fs.mkdirSync(subs);
   const solved = fs.readFileSync(path.join(ROOT, KNN));
@@ -87,6 +88,8 @@ describe('grading a class folder with an attacker', () => {
     const folders = ['tools', 'lib', 'test/fixtures/grading'];
     const before = hashTree(folders);
     const csv = path.join(work, 'grades.csv');
+    const tmpdir = path.join(work, 'tmp');
+    fs.mkdirSync(tmpdir, { mode: 0o755 });
     const run = spawnSync(
       process.execPath,
       [
@@ -101,7 +104,12 @@ describe('grading a class folder with an attacker', () => {
         csv,
         '--json',
       ],
-      { cwd: ROOT, encoding: 'utf8', env: { ...process.env, GRADE_TIMEOUT_MS: '60000' } },
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        // Its sandboxes under this test's folder, to tell its processes from any other grader's.
+        env: { ...process.env, GRADE_TIMEOUT_MS: '60000', TMPDIR: tmpdir },
+      },
     );
     expect(run.status, run.stderr).toBe(0);
     // Wait out the attacker's five-second timer, had it started.
@@ -155,7 +163,7 @@ describe('grading a class folder with an attacker', () => {
       .filter((d) => /^\d+$/.test(d))
       .filter((pid) => {
         try {
-          return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('sandboxChild.js');
+          return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(work);
         } catch {
           return false;
         }

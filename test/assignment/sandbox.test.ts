@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gradeProject } from '../../tools/assignment/gradeProject';
 import {
   groupMembers,
   permissionFlag,
@@ -53,7 +54,7 @@ async function run(
 /** The judge of a part, in this (the grader's) process. */
 function judge(partId: string, r: SandboxResult): string {
   const part = allParts().find((p) => p.id === partId);
-  if (!part || r.status !== 'ok' || r.value === undefined) return r.status;
+  if (part?.kind !== 'library' || r.status !== 'ok' || r.value === undefined) return r.status;
   const answer = <T>(name: string): T =>
     JSON.parse(fs.readFileSync(path.join(answersDir, `${name}.json`), 'utf8')) as T;
   try {
@@ -82,6 +83,34 @@ afterAll(async () => {
   await waitForNoSandbox();
   for (const s of sandboxes) s.cleanup();
   fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe('gradeProject with compute/judge parts', () => {
+  it('computes in the sandbox, judges here, reads notebooks here', async () => {
+    const project = fs.mkdtempSync(path.join(work, 'graded-'));
+    fs.mkdirSync(path.join(project, 'lib'));
+    fs.mkdirSync(path.join(project, 'notebooks'));
+    fs.writeFileSync(
+      path.join(project, 'lib', 'student.ts'),
+      `${HONEST.replace('v * k', 'v * k + 1e-3')}`,
+    );
+    const nb = {
+      cells: [{ cell_type: 'code', source: '', metadata: {}, outputs: [{ text: 'sum 6.5\n' }] }],
+    };
+    fs.writeFileSync(path.join(project, 'notebooks', 'student.ipynb'), JSON.stringify(nb));
+    const report = await gradeProject(project, {
+      parts: allParts(),
+      partsModule: 'test/assignment/sandboxParts',
+      data: { inputsDir, answersDir, fixturesDir: path.join(work, 'none') },
+    });
+    expect(report.parts.map((p) => [p.id, p.status, p.points])).toEqual([
+      ['student:sum', 'ok', 1],
+      ['student:scale', 'fail', 0],
+      ['student:notebook', 'ok', 4],
+    ]);
+    expect(report.parts[1].detail).toMatch(/^scaled\[0\] is -1\.999/);
+    expect([report.score, report.maxScore]).toEqual([5, 7]);
+  });
 });
 
 describe('sandbox', () => {
@@ -222,7 +251,8 @@ describe('sandbox', () => {
       .filter((d) => /^\d+$/.test(d))
       .filter((pid) => {
         try {
-          return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('sandboxChild.js');
+          const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+          return sandboxes.some((s) => cmd.includes(s.treeDir));
         } catch {
           return false;
         }

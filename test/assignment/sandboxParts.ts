@@ -2,7 +2,12 @@
  * Two small library parts for the sandbox's own test (sandbox.test.ts), in the compute/judge form
  * of the graded parts: they load `lib/student` of the project under test and read one input.
  */
-import type { ComputeContext, LibraryPart, Wire } from '../../tools/assignment/partTypes';
+import type {
+  ComputeContext,
+  LibraryPart,
+  NotebookPart,
+  Wire,
+} from '../../tools/assignment/partTypes';
 
 interface Student {
   sum(x: number[]): number;
@@ -49,7 +54,24 @@ const scale: LibraryPart = {
   },
 };
 
+const notebook: NotebookPart = {
+  kind: 'notebook',
+  id: 'student:notebook',
+  title: 'notebook prints the sum',
+  points: 4,
+  file: 'notebooks/student.ipynb',
+  judge(nb, answers) {
+    const want = answers.answer<{ sum: number }>('numbers').sum;
+    const printed = nb.cells
+      .flatMap((c) => (c.outputs ?? []) as { text?: string }[])
+      .map((o) => o.text ?? '')
+      .join('');
+    if (!printed.includes(`sum ${want}`)) throw new Error(`never printed "sum ${want}"`);
+    return 'printed';
+  },
+};
+
 /** The parts, as the sandbox child finds them. */
-export function allParts(): LibraryPart[] {
-  return [sum, scale];
+export function allParts(): (LibraryPart | NotebookPart)[] {
+  return [sum, scale, notebook];
 }
