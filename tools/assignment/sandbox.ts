@@ -261,8 +261,18 @@ export function runPartInSandbox(run: SandboxRun): Promise<SandboxResult> {
     path.join(graderRoot, 'node_modules'),
     inputsDir,
     tmp,
+    // The older check parts: the fixture files themselves (never a folder under them, such as
+    // answers/), and the project's notebooks.
     ...(sandbox.legacy
-      ? [sandbox.legacy.fixturesDir, path.join(sandbox.legacy.projectDir, 'notebooks')]
+      ? [
+          ...(fs.existsSync(sandbox.legacy.fixturesDir)
+            ? fs.readdirSync(sandbox.legacy.fixturesDir)
+            : []
+          )
+            .filter((f) => f.endsWith('.json'))
+            .map((f) => path.join(sandbox.legacy!.fixturesDir, f)),
+          path.join(sandbox.legacy.projectDir, 'notebooks'),
+        ]
       : []),
   ]);
   const cpu = Math.max(1, Math.ceil(run.cpuSeconds ?? timeoutMs / 1000));
