@@ -899,6 +899,10 @@ describe('npm run autograder (Gradescope)', () => {
     expect(r.score).toBe(total(allParts(1)));
     expect(r.tests.every((t) => t.status === 'passed')).toBe(true);
     expect(r.output.split('\n')[0]).toBe('400 / 400 points');
+    // The answers: outside the grader's folder, root's only once run_autograder has run.
+    const answers = fs.statSync(path.join(roots[1] as string, 'source', 'answers'));
+    expect(answers.mode & 0o777).toBe(0o700);
+    if (process.getuid?.() === 0) expect(answers.uid).toBe(0);
   }, 600_000);
 
   it("grades assignment 2 with assignment 2's bundle: a solved submission every point, the student version 0", () => {
