@@ -369,10 +369,10 @@ export function runPartInSandbox(run: SandboxRun): Promise<SandboxResult> {
     }
   }, 100);
   return new Promise((resolve) => {
-    child.on('error', (e) =>
-      finish({ status: 'crashed', detail: `could not start: ${e.message}` }),
-    );
-    child.on('close', (code, signal) => {
+    let settled = false;
+    const settle = (code: number | null, signal: NodeJS.Signals | null): void => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       clearInterval(poll);
       running.delete(child);
@@ -393,6 +393,12 @@ export function runPartInSandbox(run: SandboxRun): Promise<SandboxResult> {
       }
       fs.rmSync(tmp, { recursive: true, force: true });
       resolve({ ...outcome, seconds: Math.round((Date.now() - start) / 100) / 10 });
+    };
+    // A process that could not start gives 'error' and maybe no 'close'.
+    child.on('error', (e) => {
+      finish({ status: 'crashed', detail: `could not start: ${e.message}` });
+      if (!child.pid) settle(null, null);
     });
+    child.on('close', settle);
   });
 }
