@@ -116,6 +116,9 @@ const total = (parts: readonly { points: number }[]): number =>
 
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cs231n-assignment-test-'));
+  // Reachable by every user, as Gradescope's /autograder is: the grader's sandbox runs as nobody
+  // when the tests run as root, and reads the bundle's node_modules and inputs under here.
+  fs.chmodSync(tmp, 0o755);
   student = path.join(tmp, 'student');
   writeStudentVersion(ROOT, student);
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(student, 'node_modules'), 'dir');

@@ -118,8 +118,10 @@ function main(): void {
     }
     send({ ok: value });
   } catch (e) {
-    if (e instanceof Error && e.name === 'NotImplementedError') send({ missing: oneLine(e) });
-    else send({ error: oneLine(e) });
+    // A missing part says what to write, in the stub's own words (its message alone).
+    if (e instanceof Error && e.name === 'NotImplementedError') {
+      send({ missing: oneLine(new Error(String(e.message))) });
+    } else send({ error: oneLine(e) });
   }
 }
 
