@@ -21,8 +21,8 @@ import { unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kernelSpec } from '../../jupyter/kernel/kernelspec';
 import { allParts, exercisesOf } from '../../tools/assignment/exercises';
-import { type GradeReport, gradePart } from '../../tools/assignment/grade';
 import { csvField } from '../../tools/assignment/gradeCsv';
+import { type GradeReport, gradePart } from '../../tools/assignment/gradeProject';
 import type { AssignmentNumber } from '../../tools/assignment/gradingKit';
 import { printedText } from '../../tools/assignment/gradingKit';
 import {
@@ -116,6 +116,9 @@ const total = (parts: readonly { points: number }[]): number =>
 
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cs231n-assignment-test-'));
+  // Reachable by every user, as Gradescope's /autograder is: the grader's sandbox runs as nobody
+  // when the tests run as root, and reads the bundle's node_modules and inputs under here.
+  fs.chmodSync(tmp, 0o755);
   student = path.join(tmp, 'student');
   writeStudentVersion(ROOT, student);
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(student, 'node_modules'), 'dir');
@@ -516,9 +519,7 @@ describe('the grader', () => {
         .filter((p) => /^\d+$/.test(p))
         .filter((p) => {
           try {
-            return fs
-              .readFileSync(`/proc/${p}/cmdline`, 'utf8')
-              .includes(`gradeWorker.ts\0${dir}\0`);
+            return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('sandboxChild.js');
           } catch {
             return false;
           }
@@ -920,6 +921,10 @@ describe('npm run autograder (Gradescope)', () => {
     expect(r.score).toBe(total(allParts(1)));
     expect(r.tests.every((t) => t.status === 'passed')).toBe(true);
     expect(r.output.split('\n')[0]).toBe('400 / 400 points');
+    // The answers: outside the grader's folder, root's only once run_autograder has run.
+    const answers = fs.statSync(path.join(roots[1] as string, 'source', 'answers'));
+    expect(answers.mode & 0o777).toBe(0o700);
+    if (process.getuid?.() === 0) expect(answers.uid).toBe(0);
   }, 600_000);
 
   it("grades assignment 2 with assignment 2's bundle: a solved submission every point, the student version 0", () => {

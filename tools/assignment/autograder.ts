@@ -9,7 +9,11 @@
  *   with this project's grader (tools/assignment/gradescope.ts) and writes
  *   ROOT/results/results.json; ROOT is AUTOGRADER_ROOT, else /autograder;
  * - `grader/`: the student version of this project (stubs, no solution: the bundle holds none)
- *   and the submission grader's files.
+ *   and the submission grader's files;
+ * - `answers/`: the expected outputs of the graded cases (test/fixtures/grading/answers/), outside
+ *   `grader/`: run_autograder makes the folder root's only (chmod 700) before grading, and the
+ *   sandbox, which runs student code as an unprivileged user under Node's permission model, can
+ *   neither read it nor is it told where it is.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,11 +22,14 @@ import { assignmentOption, exercisesOf } from './exercises';
 import type { AssignmentNumber } from './gradingKit';
 import { buildStudentVersion } from './makeStudent';
 
+/** Where the grader's answers are, relative to the project: bundled outside grader/. */
+export const ANSWERS_DIR = 'test/fixtures/grading/answers';
+
 /** The teacher-only files the bundle adds to the student version (to grade submissions). */
 export const GRADER_FILES = [
   'tools/assignment/gradeSubmissions.ts',
   'tools/assignment/gradescope.ts',
-  'tools/assignment/loadCheck.ts',
+  'tools/assignment/loadParts.ts',
   'tools/assignment/scratchProject.ts',
   'tools/assignment/studentCode.ts',
 ];
@@ -53,6 +60,16 @@ function runAutograder(assignment: AssignmentNumber): string {
 set -uo pipefail
 ROOT="\${AUTOGRADER_ROOT:-/autograder}"
 export AUTOGRADER_ROOT="$ROOT"
+# The answers: readable by root only (the grader), never by the sandbox's user.
+ANSWERS="$ROOT/source/answers"
+mkdir -p "$ANSWERS"
+if [ "$(id -u)" = 0 ]; then chown -R 0:0 "$ANSWERS"; fi
+chmod 700 "$ANSWERS"
+find "$ANSWERS" -type f -exec chmod 600 {} +
+export GRADE_ANSWERS_DIR="$ANSWERS"
+# The grader's code, inputs and node_modules: readable by the sandbox's user, writable by root.
+chmod a+rX "$ROOT" "$ROOT/source"
+chmod -R a+rX,go-w "$ROOT/source/grader"
 cd "$ROOT/source/grader"
 exec node --import tsx tools/assignment/gradescope.ts --assignment ${assignment}
 `;
@@ -74,6 +91,21 @@ export function bundleFiles(
   }
   for (const f of GRADER_FILES) {
     files.set(`grader/${f}`, { content: fs.readFileSync(path.join(root, f)), mode: 0o644 });
+  }
+  const leaked = [...files.keys()].filter((f) => f.startsWith(`grader/${ANSWERS_DIR}/`));
+  if (leaked.length > 0) {
+    throw new Error(
+      `autograder: the student version holds answers (${leaked.slice(0, 3).join(', ')}): not bundled`,
+    );
+  }
+  const answers = path.join(root, ANSWERS_DIR);
+  if (fs.existsSync(answers)) {
+    for (const f of fs
+      .readdirSync(answers)
+      .filter((n) => n.endsWith('.json'))
+      .sort()) {
+      files.set(`answers/${f}`, { content: fs.readFileSync(path.join(answers, f)), mode: 0o600 });
+    }
   }
   files.set('setup.sh', { content: Buffer.from(SETUP_SH), mode: 0o755 });
   files.set('run_autograder', { content: Buffer.from(runAutograder(assignment)), mode: 0o755 });

@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { exercises } from './exercises';
-import type { GradeReport } from './grade';
+import type { GradeReport } from './gradeProject';
+import { writeReportFile } from './gradeProject';
 
 /** One graded submission. */
 export type GradedRow = { submission: string } & GradeReport;
@@ -52,13 +53,12 @@ export function gradesCsv(rows: readonly GradedRow[]): string {
 }
 
 /**
- * Writes the CSV to a file atomically (a temporary file beside it, then a rename).
+ * Writes the CSV to a file atomically (a temporary file beside it, then a rename), once no
+ * sandbox process is alive.
  * @throws Error naming the file when its folder does not exist
  */
-export function writeGradesCsv(file: string, rows: readonly GradedRow[]): void {
+export async function writeGradesCsv(file: string, rows: readonly GradedRow[]): Promise<void> {
   const dir = path.dirname(path.resolve(file));
   if (!fs.existsSync(dir)) throw new Error(`grade: --csv ${file}: folder ${dir} does not exist`);
-  const tmp = `${file}.partial`;
-  fs.writeFileSync(tmp, gradesCsv(rows));
-  fs.renameSync(tmp, file);
+  await writeReportFile(file, gradesCsv(rows));
 }

@@ -8,8 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { allParts } from './exercises';
-import { exerciseOf, type GradeReport, gradeProject } from './grade';
-import { type GradedRow, writeGradesCsv } from './gradeCsv';
+import { type GradedRow, gradesCsv } from './gradeCsv';
+import { exerciseOf, type GradeReport, gradeProject, writeReportFile } from './gradeProject';
 import type { AssignmentNumber } from './gradingKit';
 import { SubmissionRefused, scratchProject } from './scratchProject';
 
@@ -37,6 +37,14 @@ function refusedReport(reason: string, assignment?: AssignmentNumber): GradeRepo
   };
 }
 
+/** Why a submission could not be graded, in one line. */
+function oneLine(e: unknown, submission: string): string {
+  const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 300);
+  return e instanceof SubmissionRefused
+    ? msg
+    : `${path.basename(submission)} could not be graded (${msg}): not graded`;
+}
+
 /**
  * Grades one submission (a zip or a folder) in its scratch project: the parts of one assignment,
  * or of every assignment when none is given.
@@ -46,16 +54,18 @@ export async function gradeSubmission(
   submission: string,
   assignment?: AssignmentNumber,
 ): Promise<GradeReport> {
-  let scratch: ReturnType<typeof scratchProject>;
+  let scratch: Awaited<ReturnType<typeof scratchProject>>;
   try {
-    scratch = scratchProject(submission, assignment);
+    scratch = await scratchProject(submission, assignment);
   } catch (e) {
-    if (e instanceof SubmissionRefused) return refusedReport(e.message, assignment);
-    throw e;
+    return refusedReport(oneLine(e, submission), assignment);
   }
   try {
-    const report = await gradeProject(scratch.dir, undefined, assignment);
+    const report = await gradeProject(scratch.dir, { assignment });
     return { ...report, notes: scratch.notes };
+  } catch (e) {
+    // Whatever went wrong costs this submission its row, never the batch.
+    return refusedReport(oneLine(e, submission), assignment);
   } finally {
     scratch.cleanup();
   }
@@ -67,9 +77,10 @@ export async function gradeSubmissions(
   onRow?: (name: string, r: GradeReport) => void,
   assignment?: AssignmentNumber,
 ): Promise<GradedRow[]> {
+  // A link is not followed (it could point anywhere in the teacher's files).
   const entries = fs
     .readdirSync(folder, { withFileTypes: true })
-    .filter((e) => e.isDirectory() || e.name.endsWith('.zip'))
+    .filter((e) => e.isDirectory() || (e.isFile() && e.name.endsWith('.zip')))
     .map((e) => e.name)
     .sort();
   const rows: GradedRow[] = [];
@@ -120,10 +131,12 @@ export async function runSubmissions(
     (name, r) => console.error(`[grade] ${name}: ${r.score} / ${r.maxScore}`),
     assignment,
   );
-  console.log(formatSubmissions(rows, assignment));
+  // The table, the CSV and the JSON line all come from these rows, made after every sandbox
+  // process is dead.
   if (csv) {
-    writeGradesCsv(csv, rows);
+    await writeReportFile(csv, gradesCsv(rows));
     console.error(`[grade] wrote ${csv} (${rows.length} rows)`);
   }
+  console.log(formatSubmissions(rows, assignment));
   if (json) console.log(JSON.stringify({ submissions: rows }));
 }

@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { allParts, parseAssignment } from './exercises';
-import { exerciseOf, type GradeReport, stopPartsOnSignal } from './grade';
+import { exerciseOf, type GradeReport, stopPartsOnSignal, writeReportFile } from './gradeProject';
 import { gradeSubmission } from './gradeSubmissions';
 import type { AssignmentNumber } from './gradingKit';
 
@@ -101,14 +101,6 @@ function failedResults(
   };
 }
 
-/** Writes a file atomically (a temporary file beside it, then a rename). */
-function writeAtomic(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.partial`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
-}
-
 async function main(argv: string[]): Promise<void> {
   stopPartsOnSignal();
   const root = path.resolve(process.env.AUTOGRADER_ROOT || '/autograder');
@@ -128,7 +120,8 @@ async function main(argv: string[]): Promise<void> {
     console.log(`[autograder] ${reason}`);
     results = failedResults(reason, (Date.now() - start) / 1000, assignment);
   }
-  writeAtomic(out, `${JSON.stringify(results, null, 1)}\n`);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  await writeReportFile(out, `${JSON.stringify(results, null, 1)}\n`);
   console.log(`[autograder] ${results.score} points; wrote ${out}`);
 }
 
