@@ -14,6 +14,12 @@
  * importable from its own module path but is not part of this API.
  */
 
+export {
+  type ShapedNormalSampler,
+  ThreeLayerConvNet,
+  type ThreeLayerConvNetOptions,
+  type ThreeLayerConvNetParams,
+} from './classifiers/cnn';
 // The assignment's modules
 export {
   FullyConnectedNet,
@@ -132,6 +138,27 @@ export {
   svmLoss,
 } from './layers';
 export {
+  type ConvCache,
+  type ConvParam,
+  convBackwardNaive,
+  convForwardNaive,
+} from './layers/convolution';
+export {
+  maxPoolBackwardNaive,
+  maxPoolForwardNaive,
+  type PoolCache,
+  type PoolParam,
+} from './layers/pooling';
+export {
+  type GroupnormParam,
+  type SpatialBatchnormCache,
+  type SpatialGroupnormCache,
+  spatialBatchnormBackward,
+  spatialBatchnormForward,
+  spatialGroupnormBackward,
+  spatialGroupnormForward,
+} from './layers/spatialNormalization';
+export {
   type AffineNormReluCache,
   type AffineReluCache,
   affineBatchnormReluBackward,
@@ -140,6 +167,12 @@ export {
   affineLayernormReluForward,
   affineReluBackward,
   affineReluForward,
+  type ConvReluCache,
+  type ConvReluPoolCache,
+  convReluBackward,
+  convReluForward,
+  convReluPoolBackward,
+  convReluPoolForward,
 } from './layerUtils';
 export {
   type BatchnormParam,

@@ -1,5 +1,6 @@
 /**
  * "Sandwich" layers: common patterns of layers, as in the assignment's cs231n/layer_utils.py.
+ * The convolutional ones run the layers chosen in `convLayers` below.
  */
 
 import { checkCache, type Tensor } from './core/tensor';
@@ -12,6 +13,8 @@ import {
   reluBackward,
   reluForward,
 } from './layers';
+import { type ConvParam, convBackwardNaive, convForwardNaive } from './layers/convolution';
+import { maxPoolBackwardNaive, maxPoolForwardNaive, type PoolParam } from './layers/pooling';
 import {
   type BatchnormParam,
   batchnormBackward,
@@ -173,4 +176,108 @@ export function affineLayernormReluBackward(
   const [da, dgamma, dbeta] = layernormBackward(dan, normCache);
   const [dx, dw, db] = affineBackward(da, fcCache, options);
   return [dx, dw, db, dgamma, dbeta];
+}
+
+/**
+ * The convolution and pooling layers the conv sandwiches below (and ThreeLayerConvNet through
+ * them) run. The course's layer_utils.py uses its fast layers here; this is the one place that
+ * chooses them.
+ */
+const convLayers = {
+  convForward: convForwardNaive,
+  convBackward: convBackwardNaive,
+  maxPoolForward: maxPoolForwardNaive,
+  maxPoolBackward: maxPoolBackwardNaive,
+};
+
+/** The cache of the convolution the sandwiches run. */
+type SandwichConvCache = ReturnType<typeof convLayers.convForward>[1];
+/** The cache of the max pooling the sandwiches run. */
+type SandwichPoolCache = ReturnType<typeof convLayers.maxPoolForward>[1];
+
+/** What {@link convReluForward} keeps: `[conv cache, relu cache]`. */
+export type ConvReluCache = [convCache: SandwichConvCache, reluCache: ReluCache];
+
+/**
+ * Convolution followed by a ReLU.
+ *
+ * @param x (N, C, H, W)
+ * @param w (F, C, HH, WW)
+ * @param b (F,)
+ * @param convParam `{ stride, pad }` (see {@link convForwardNaive})
+ * @returns `[out (N, F, H', W'), cache]`
+ */
+export function convReluForward(
+  x: Tensor,
+  w: Tensor,
+  b: Tensor,
+  convParam: ConvParam,
+): [Tensor, ConvReluCache] {
+  const [a, convCache] = convLayers.convForward(x, w, b, convParam);
+  const [out, reluCache] = reluForward(a);
+  return [out, [convCache, reluCache]];
+}
+
+/**
+ * Backward pass of {@link convReluForward}.
+ *
+ * @param dout (N, F, H', W')
+ * @param cache from {@link convReluForward}
+ * @returns `[dx (N, C, H, W), dw (F, C, HH, WW), db (F,)]`
+ */
+export function convReluBackward(dout: Tensor, cache: ConvReluCache): [Tensor, Tensor, Tensor] {
+  const [convCache, reluCache] = checkCache('convReluBackward', cache, 2) as ConvReluCache;
+  const da = reluBackward(dout, reluCache);
+  return convLayers.convBackward(da, convCache);
+}
+
+/** What {@link convReluPoolForward} keeps: `[conv cache, relu cache, pool cache]`. */
+export type ConvReluPoolCache = [
+  convCache: SandwichConvCache,
+  reluCache: ReluCache,
+  poolCache: SandwichPoolCache,
+];
+
+/**
+ * Convolution, ReLU, max pooling: the first block of ThreeLayerConvNet.
+ *
+ * @param x (N, C, H, W)
+ * @param w (F, C, HH, WW)
+ * @param b (F,)
+ * @param convParam `{ stride, pad }` (see {@link convForwardNaive})
+ * @param poolParam `{ poolHeight, poolWidth, stride }` (see {@link maxPoolForwardNaive})
+ * @returns `[out (N, F, H'', W''), cache]`, the pooled size of the convolution's output
+ */
+export function convReluPoolForward(
+  x: Tensor,
+  w: Tensor,
+  b: Tensor,
+  convParam: ConvParam,
+  poolParam: PoolParam,
+): [Tensor, ConvReluPoolCache] {
+  const [a, convCache] = convLayers.convForward(x, w, b, convParam);
+  const [s, reluCache] = reluForward(a);
+  const [out, poolCache] = convLayers.maxPoolForward(s, poolParam);
+  return [out, [convCache, reluCache, poolCache]];
+}
+
+/**
+ * Backward pass of {@link convReluPoolForward}.
+ *
+ * @param dout (N, F, H'', W'')
+ * @param cache from {@link convReluPoolForward}
+ * @returns `[dx (N, C, H, W), dw (F, C, HH, WW), db (F,)]`
+ */
+export function convReluPoolBackward(
+  dout: Tensor,
+  cache: ConvReluPoolCache,
+): [Tensor, Tensor, Tensor] {
+  const [convCache, reluCache, poolCache] = checkCache(
+    'convReluPoolBackward',
+    cache,
+    3,
+  ) as ConvReluPoolCache;
+  const ds = convLayers.maxPoolBackward(dout, poolCache);
+  const da = reluBackward(ds, reluCache);
+  return convLayers.convBackward(da, convCache);
 }
