@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --pairs N] [-- --sweep] [-- --fcnets | --fcnets-only] [-- --gemm-only] [-- --json] [-- --spec FILE]`:
+ * `npm run bench [-- --pairs N] [-- --sweep] [-- --fcnets | --fcnets-only] [-- --conv | --conv-only]
+ * [-- --conv-cells timing,epoch] [-- --conv-steps N] [-- --gemm-only] [-- --json] [-- --spec FILE]`:
  * our compute backends against numpy on the same work (bench/spec.json), measured in one run.
  *
  * Each measurement is a whole child process (numpy: bench/numpy_ref.py; ours: bench/ours.ts, one
@@ -13,6 +14,15 @@
  * - With `--fcnets`, also the FullyConnectedNets notebook's cells at its full budget (ours:
  *   bench/fcNets.ts, numpy: bench/numpy_fcnets.py; several minutes per process), in rounds of their
  *   own after the others, each cell as a row under the total; `--fcnets-only` runs just these.
+ * - With `--conv`, also the ConvolutionalNetworks notebook's fast-layer timing cell and its
+ *   one-epoch training cell of the three-layer net (ours: bench/convCells.ts, numpy:
+ *   bench/numpy_conv.py on the course's own fast_layers.py with its Cython im2col, built once into
+ *   .cache/bench-python/ with the Cython of bench/requirements-bench.txt), in rounds of their own;
+ *   the training row is followed by where its time goes (conv, relu, pool, affine, loss, update,
+ *   the rest), conv and affine each with its floor at that product's GEMM rate. `--conv-cells`
+ *   picks the cells (default both), `--conv-steps N` shortens the epoch to N steps, `--conv-only`
+ *   runs just these. The course's folder: CS231N_COURSE_DIR, else
+ *   ../shared/reference/cs231n-2026-assignment2/cs231n beside the checkout or one level up.
  * - Next to each training time, its compute floor: the FLOPs of the matrix products that side ran
  *   divided by that side's best GEMM rate in the same process (time / floor shows what is spent
  *   beyond the products: gathers, elementwise passes, thread hand-offs, interpreter).
@@ -40,6 +50,22 @@ const gemmOnly = argv.includes('--gemm-only');
 const withSweep = argv.includes('--sweep');
 const fcnetsOnly = argv.includes('--fcnets-only');
 const withFcnets = fcnetsOnly || argv.includes('--fcnets');
+const convOnly = argv.includes('--conv-only');
+const withConv = convOnly || argv.includes('--conv');
+const convCellsArg = argv.indexOf('--conv-cells');
+const convCells = convCellsArg >= 0 ? argv[convCellsArg + 1].split(',') : ['timing', 'epoch'];
+if (convCells.some((c) => c !== 'timing' && c !== 'epoch')) {
+  throw new RangeError(
+    `bench: --conv-cells must list timing and/or epoch, got ${convCells.join(',')}`,
+  );
+}
+const convStepsArg = argv.indexOf('--conv-steps');
+const convSteps = convStepsArg >= 0 ? Number(argv[convStepsArg + 1]) : undefined;
+if (convSteps !== undefined && (!Number.isInteger(convSteps) || convSteps < 1)) {
+  throw new RangeError(
+    `bench: --conv-steps must be a positive integer, got ${argv[convStepsArg + 1]}`,
+  );
+}
 const pairsArg = argv.indexOf('--pairs');
 const rounds = pairsArg >= 0 ? Number(argv[pairsArg + 1]) : 3;
 if (!Number.isInteger(rounds) || rounds < 1) {
@@ -65,6 +91,14 @@ interface FcnetsResult extends CellResult {
   valAcc: number;
   testAcc: number;
 }
+/** The one-epoch training cell of the three-layer net as one process reports it. */
+interface ConvEpochResult extends CellResult {
+  iterations: number;
+  partSeconds: Record<string, number>;
+  partFlops: Record<'conv' | 'affine', number>;
+  gemmGflops: Record<'conv' | 'affine', number>;
+  accuracies: { iteration: number; train: number; val: number }[];
+}
 /** What one child process reports, plus what the parent measured around it. */
 interface Run {
   side: string;
@@ -75,6 +109,9 @@ interface Run {
   sweep?: CellResult;
   /** bench/fcNets.ts or bench/numpy_fcnets.py: the FullyConnectedNets notebook's cells */
   fcnets?: FcnetsResult;
+  /** bench/convCells.ts or bench/numpy_conv.py: the ConvolutionalNetworks notebook's cells */
+  timing?: Record<string, { median: number; best: number; reps: number }>;
+  epoch?: ConvEpochResult;
   loadSeconds?: number;
   detail?: string;
   processSeconds: number;
@@ -273,12 +310,146 @@ function alternate(what: string, run: (side: string, round: number) => Run | nul
   return out;
 }
 
-const sides = [...(python ? ['numpy'] : []), ...backends];
+/**
+ * The course's cs231n folder (fast_layers.py, im2col_cython.pyx), read only: CS231N_COURSE_DIR,
+ * else the shared reference beside the checkout or one level up.
+ */
+function findCourse(): string | null {
+  const candidates = process.env.CS231N_COURSE_DIR
+    ? [process.env.CS231N_COURSE_DIR]
+    : ['..', '../..'].map((up) =>
+        path.resolve(root, up, 'shared', 'reference', 'cs231n-2026-assignment2', 'cs231n'),
+      );
+  const found = candidates.find((d) => fs.existsSync(path.join(d, 'fast_layers.py')));
+  if (!found)
+    notes.push(
+      `the course's cs231n folder not found (tried ${candidates.join(', ')}): set CS231N_COURSE_DIR`,
+    );
+  return found ?? null;
+}
+
+const convBuild = path.join(root, '.cache', 'bench-python');
+
+/**
+ * Installs bench/requirements-bench.txt (Cython) into .cache/bench-python/site when missing and
+ * compiles the course's im2col_cython.pyx there (bench/numpy_conv.py --prepare); false, with a
+ * note, when either fails (the numpy side of the conv rows is then left out).
+ */
+function prepareCourse(course: string): boolean {
+  const site = path.join(convBuild, 'site');
+  if (!fs.existsSync(path.join(site, 'Cython'))) {
+    log(
+      'bench: installing bench/requirements-bench.txt (Cython) into .cache/bench-python/site ...',
+    );
+    const r = spawnSync(
+      python as string,
+      [
+        '-m',
+        'pip',
+        'install',
+        '--quiet',
+        '--target',
+        site,
+        '-r',
+        path.join(__dirname, 'requirements-bench.txt'),
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
+    if (r.status !== 0) {
+      notes.push(
+        `pip install of bench/requirements-bench.txt failed: ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' ')}`,
+      );
+      return false;
+    }
+  }
+  const out = runJson(
+    "the course's im2col_cython build (bench/numpy_conv.py --prepare)",
+    python as string,
+    [path.join(__dirname, 'numpy_conv.py'), '--prepare', '--course', course, '--build', convBuild],
+    childEnv(),
+  );
+  if (out === null) return false;
+  numpyInfo.cython = out.cython;
+  return true;
+}
+
+/** One measurement of one conv cell on one side, as a whole process. */
+function measureConv(cell: 'timing' | 'epoch', side: string, round: number): Run | null {
+  const load0 = os.loadavg()[0];
+  const t = now();
+  const steps = cell === 'epoch' && convSteps !== undefined ? ['--steps', String(convSteps)] : [];
+  const out =
+    side === 'numpy'
+      ? runJson(
+          `numpy (bench/numpy_conv.py --cell ${cell})`,
+          python as string,
+          [
+            path.join(__dirname, 'numpy_conv.py'),
+            '--cell',
+            cell,
+            '--course',
+            course as string,
+            '--build',
+            convBuild,
+            '--spec',
+            specPath,
+            ...(cell === 'epoch' ? ['--data', dataDir as string] : []),
+            ...steps,
+          ],
+          childEnv(),
+        )
+      : runJson(
+          `ours (bench/convCells.ts --cell ${cell}, ${side})`,
+          process.execPath,
+          [
+            ...NODE_FLAGS,
+            '--require',
+            tsxHook,
+            path.join(__dirname, 'convCells.ts'),
+            '--cell',
+            cell,
+            '--spec',
+            specPath,
+            '--backend',
+            side,
+            ...steps,
+          ],
+          { ...childEnv(), ...dataEnv },
+        );
+  if (out === null) return null;
+  return {
+    ...(out as object),
+    side,
+    round,
+    processSeconds: now() - t,
+    load: [load0, os.loadavg()[0]],
+  } as Run;
+}
+
 const numpyInfo: Record<string, unknown> = {};
-const runs: Run[] = fcnetsOnly ? [] : alternate('', measure);
+const course = withConv && python ? findCourse() : null;
+const courseReady = course !== null && prepareCourse(course);
+const baseSides = [...(python ? ['numpy'] : []), ...backends];
+let sides = baseSides;
+const runs: Run[] = fcnetsOnly || convOnly ? [] : alternate('', measure);
 if (withFcnets && !dataDir) notes.push('the FullyConnectedNets row needs CIFAR-10: skipped');
 const fcnetsRuns: Run[] =
   withFcnets && dataDir ? alternate('FullyConnectedNets ', measureFcnets) : [];
+if (withConv) {
+  // the numpy side of the conv rows needs the course's folder and its Cython build
+  sides = courseReady ? baseSides : backends;
+  if (convCells.includes('epoch') && !dataDir)
+    notes.push('the conv training row needs CIFAR-10: skipped');
+}
+const convTimingRuns: Run[] =
+  withConv && convCells.includes('timing')
+    ? alternate('conv timing cell ', (side, round) => measureConv('timing', side, round))
+    : [];
+const convEpochRuns: Run[] =
+  withConv && convCells.includes('epoch') && dataDir
+    ? alternate('conv training cell ', (side, round) => measureConv('epoch', side, round))
+    : [];
+sides = baseSides;
 
 // ---------------------------------------------------------------------------------------------
 // Summary: per row and side the median value, and per backend the per-round ratios to numpy.
@@ -298,6 +469,8 @@ interface Row {
   flops?: (r: Run) => number | undefined;
   /** the measurements this row reads (the main rounds unless said) */
   source?: Run[];
+  /** the compute floor in seconds, when the row knows it better than flops / best GEMM */
+  floor?: (r: Run) => number | undefined;
 }
 const gemmNames = (runs.find((r) => r.gemm)?.gemm ?? []).map((g) => g.name);
 const rows: Row[] = [
@@ -368,6 +541,55 @@ if (fcnetsRuns.length > 0) {
   }
 }
 
+if (convTimingRuns.length > 0) {
+  const names: Record<string, string> = {
+    convForward: 'conv forward fast, x (100, 3, 31, 31), w (25, 3, 3, 3), stride 2, pad 1 ms',
+    convBackward: 'conv backward fast, same shapes ms',
+    poolForward: 'max pool forward fast, x (100, 3, 32, 32), 2x2 stride 2 ms',
+    poolBackward: 'max pool backward fast, same shapes ms',
+  };
+  for (const [key, label] of Object.entries(names)) {
+    rows.push({
+      label,
+      kind: 'time',
+      value: (r) => (r.timing?.[key] ? r.timing[key].median * 1e3 : undefined),
+      source: convTimingRuns,
+    });
+  }
+}
+if (convEpochRuns.length > 0) {
+  const ep = spec.conv.epoch;
+  rows.push({
+    label: `three-layer convnet, ${convSteps === undefined ? 'one epoch' : `${convSteps} steps`} (batch ${ep.batchSize}, hidden ${ep.hiddenDim}, Adam) s`,
+    kind: 'time',
+    value: (r) => r.epoch?.seconds,
+    source: convEpochRuns,
+    floor: (r) =>
+      r.epoch
+        ? r.epoch.partFlops.conv / (r.epoch.gemmGflops.conv * 1e9) +
+          r.epoch.partFlops.affine / (r.epoch.gemmGflops.affine * 1e9)
+        : undefined,
+  });
+  const parts = Object.keys(convEpochRuns.find((r) => r.epoch)?.epoch?.partSeconds ?? {});
+  for (const part of parts) {
+    const gemmPart = part === 'conv' || part === 'affine' ? part : null;
+    rows.push({
+      label: `  ${part} s`,
+      kind: 'time',
+      value: (r) => r.epoch?.partSeconds[part],
+      source: convEpochRuns,
+      ...(gemmPart
+        ? {
+            floor: (r: Run) =>
+              r.epoch
+                ? r.epoch.partFlops[gemmPart] / (r.epoch.gemmGflops[gemmPart] * 1e9)
+                : undefined,
+          }
+        : {}),
+    });
+  }
+}
+
 interface RowSummary {
   label: string;
   sides: Record<
@@ -385,7 +607,10 @@ const summary: RowSummary[] = rows.map((row) => {
     const entry: RowSummary['sides'][string] = {
       median: median(mine.map((r) => row.value(r) as number)),
     };
-    if (row.flops) {
+    if (row.floor) {
+      const floors = mine.map((r) => row.floor?.(r) ?? Number.NaN).filter(Number.isFinite);
+      if (floors.length > 0) entry.floor = median(floors);
+    } else if (row.flops) {
       const floors = mine
         .map((r) => (row.flops?.(r) ?? Number.NaN) / (bestGemm(r) * 1e9))
         .filter(Number.isFinite);
@@ -413,7 +638,7 @@ const summary: RowSummary[] = rows.map((row) => {
   return out;
 });
 
-const allRuns = [...runs, ...fcnetsRuns];
+const allRuns = [...runs, ...fcnetsRuns, ...convTimingRuns, ...convEpochRuns];
 const loads = allRuns.flatMap((r) => r.load);
 const loadRange = loads.length
   ? { min: Math.min(...loads), median: median(loads), max: Math.max(...loads) }
@@ -438,6 +663,8 @@ if (asJson) {
     sides,
     runs,
     fcnetsRuns,
+    convTimingRuns,
+    convEpochRuns,
     summary,
     loadAverage: { ...loadRange, cpus: os.cpus().length },
     notes,
@@ -445,7 +672,12 @@ if (asJson) {
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } else {
   const lines: string[] = [];
-  const np = numpyInfo as { numpy?: string; python?: string; blas?: Record<string, unknown> };
+  const np = numpyInfo as {
+    numpy?: string;
+    python?: string;
+    blas?: Record<string, unknown>;
+    cython?: string;
+  };
   if (np.numpy) {
     const libs = (np.blas?.libraries ?? []) as Record<string, unknown>[];
     const blas = libs.length
@@ -457,6 +689,11 @@ if (asJson) {
           .join('; ')
       : String(np.blas?.note ?? 'unknown BLAS');
     lines.push(`numpy ${np.numpy} (python ${np.python}): ${blas}`);
+    if (np.cython) {
+      lines.push(
+        `numpy conv rows: the course's fast_layers.py (conv_forward_strides, conv_backward_strides with col2im_6d_cython; max_pool reshape path) with im2col_cython.pyx built by Cython ${np.cython}`,
+      );
+    }
   }
   for (const b of backends) {
     const r = allRuns.find((x) => x.side === b);
@@ -504,6 +741,17 @@ if (asJson) {
   if (fcAccs.length) {
     lines.push(
       `(FullyConnectedNets good model, best val acc / test acc per run: ${fcAccs.join(', ')})`,
+    );
+  }
+  const epAccs = convEpochRuns
+    .filter((r) => r.epoch !== undefined)
+    .map((r) => {
+      const a = r.epoch?.accuracies.at(-1);
+      return `${r.side} ${fmt(a?.train, 3)} / ${fmt(a?.val, 3)}`;
+    });
+  if (epAccs.length) {
+    lines.push(
+      `(three-layer convnet, train acc (1000 samples) / val acc at the last iteration per run: ${epAccs.join(', ')}; conv and affine floors at each process's GEMM rate of that layer's product shape)`,
     );
   }
   for (const n of notes) lines.push('', `note: ${n}`);

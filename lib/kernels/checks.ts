@@ -165,3 +165,74 @@ function show(v: unknown): string {
   if (typeof v === 'object') return `an object (${v.constructor?.name ?? 'Object'})`;
   return `${typeof v} ${String(v)}`;
 }
+
+/**
+ * Checks the arguments of `im2colImage(x, xOffset, g, cols, colsOffset, colsRowStride)` and of
+ * `col2imImage(cols, colsOffset, colsRowStride, g, dx, dxOffset)` (given here in im2colImage's
+ * order): a consistent geometry of non-negative 32-bit integers, and buffers long enough for the
+ * image and for the column block. O(1).
+ * @throws TypeError / RangeError `<backend> <fn>: ...` naming the argument and the sizes
+ */
+export function checkWindowArgs(
+  backend: BackendName,
+  fn: 'im2colImage' | 'col2imImage',
+  image: unknown,
+  imageOffset: unknown,
+  g: unknown,
+  cols: unknown,
+  colsOffset: unknown,
+  colsRowStride: unknown,
+): void {
+  const name = `${backend} ${fn}`;
+  const imageArg = fn === 'im2colImage' ? 'x' : 'dx';
+  for (const [arg, v] of [
+    [imageArg, image],
+    ['cols', cols],
+  ] as const) {
+    if (!(v instanceof Float64Array)) throw new TypeError(`${name}: ${arg} must be a Float64Array`);
+  }
+  const dims = (arg: string, v: unknown, min: number) => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > MAX_DIM) {
+      throw new RangeError(
+        `${name}: ${arg} must be an integer in [${min}, ${MAX_DIM}], got ${String(v)}`,
+      );
+    }
+    return v;
+  };
+  if (typeof g !== 'object' || g === null)
+    throw new TypeError(`${name}: g must be a window geometry`);
+  const w = g as Record<string, unknown>;
+  const [c, h, wd, fh, fw, s, p, oh, ow] = [
+    dims('g.channels', w.channels, 0),
+    dims('g.height', w.height, 0),
+    dims('g.width', w.width, 0),
+    dims('g.fieldHeight', w.fieldHeight, 1),
+    dims('g.fieldWidth', w.fieldWidth, 1),
+    dims('g.stride', w.stride, 1),
+    dims('g.pad', w.pad, 0),
+    dims('g.outHeight', w.outHeight, 0),
+    dims('g.outWidth', w.outWidth, 0),
+  ];
+  if ((h + 2 * p - fh) / s + 1 !== oh || (wd + 2 * p - fw) / s + 1 !== ow) {
+    throw new RangeError(
+      `${name}: g is inconsistent: (${h} + 2 * ${p} - ${fh}) / ${s} + 1 and (${wd} + 2 * ${p} - ${fw}) / ${s} + 1 must equal outHeight ${oh} and outWidth ${ow}`,
+    );
+  }
+  const io = dims(`${imageArg}Offset`, imageOffset, 0);
+  const co = dims('colsOffset', colsOffset, 0);
+  const positions = oh * ow;
+  const stride = dims('colsRowStride', colsRowStride, positions);
+  const imageLen = (image as Float64Array).length;
+  if (io + c * h * wd > imageLen) {
+    throw new RangeError(
+      `${name}: ${imageArg} has ${imageLen} numbers, too few for an image of (${c}, ${h}, ${wd}) at offset ${io}`,
+    );
+  }
+  const rows = c * fh * fw;
+  const colsLen = (cols as Float64Array).length;
+  if (rows > 0 && positions > 0 && co + (rows - 1) * stride + positions > colsLen) {
+    throw new RangeError(
+      `${name}: cols has ${colsLen} numbers, too few for ${rows} rows of ${positions} at offset ${co}, ${stride} apart`,
+    );
+  }
+}

@@ -19,7 +19,7 @@ import { jsBackend } from './js';
 import type { BackendName, ComputeBackend } from './types';
 import { loadWasmBackend } from './wasm';
 
-export type { BackendName, ComputeBackend } from './types';
+export type { BackendName, ComputeBackend, WindowGeometry } from './types';
 
 /**
  * How each optional backend is loaded, fastest first; a loader returns null when its backend is

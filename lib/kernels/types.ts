@@ -7,6 +7,23 @@
 /** Names of the available backends, fastest first. */
 export type BackendName = 'blas' | 'wasm' | 'js';
 
+/**
+ * The geometry of one sliding-window pass (convolution or pooling) over (N, C, H, W) images: a
+ * `fieldHeight x fieldWidth` window, `stride` apart, over the input padded by `pad` zeros, giving
+ * (outHeight, outWidth) positions. lib/im2col.ts's windowGeometry makes and checks it.
+ */
+export interface WindowGeometry {
+  channels: number;
+  height: number;
+  width: number;
+  fieldHeight: number;
+  fieldWidth: number;
+  stride: number;
+  pad: number;
+  outHeight: number;
+  outWidth: number;
+}
+
 /** A compute backend: float64 matrix multiply, vector kernels and a row gather over packed buffers. */
 export interface ComputeBackend {
   readonly name: BackendName;
@@ -55,4 +72,34 @@ export interface ComputeBackend {
    * @param dst (B, rowSize) or longer, written
    */
   gatherRows(src: Float64Array, rowSize: number, rows: Int32Array, dst: Float64Array): void;
+  /**
+   * One image's columns (lib/im2col.ts describes the layout): row `(c * HH + i) * WW + j`, column
+   * `oh * W' + ow` of the block starting at `colsOffset` (rows `colsRowStride` apart) gets
+   * `x[c, oh * stride + i - pad, ow * stride + j - pad]` of the image starting at `xOffset`, 0 in
+   * the padding.
+   * @param x packed (N, C, H, W), read from `xOffset` for C * H * W numbers
+   * @param cols written: C * HH * WW rows of H' * W' numbers
+   */
+  im2colImage(
+    x: Float64Array,
+    xOffset: number,
+    g: WindowGeometry,
+    cols: Float64Array,
+    colsOffset: number,
+    colsRowStride: number,
+  ): void;
+  /**
+   * The adjoint of {@link im2colImage}: adds each column entry onto the image position it was read
+   * from (entries of the padding are dropped).
+   * @param cols read: C * HH * WW rows of H' * W' numbers from `colsOffset`, `colsRowStride` apart
+   * @param dx packed (N, C, H, W), added to from `dxOffset`
+   */
+  col2imImage(
+    cols: Float64Array,
+    colsOffset: number,
+    colsRowStride: number,
+    g: WindowGeometry,
+    dx: Float64Array,
+    dxOffset: number,
+  ): void;
 }

@@ -1,5 +1,6 @@
 /*
- * A minimal Node-API addon exposing a BLAS's cblas_dgemm (and axpy, dot and row-gather loops) to
+ * A minimal Node-API addon exposing a BLAS's cblas_dgemm (and axpy, dot, row-gather, im2col and
+ * col2im loops) to
  * index.ts beside this file, with the argument order of ComputeBackend (row-major packed Float64Arrays),
  * plus `info()` describing the library and `setThreads(n)` / `threads()` for OpenBLAS's pool.
  *
@@ -181,6 +182,139 @@ static napi_value GatherRows(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* The arguments shared by im2colImage and col2imImage: the image buffer and offset, the geometry
+ * (Int32Array: channels, height, width, fieldHeight, fieldWidth, stride, pad, outHeight, outWidth),
+ * the columns buffer, offset and row stride; checked again here (index.ts checks them first). */
+typedef struct {
+  double *image, *cols;
+  int64_t image_off, cols_off, row_stride;
+  int c, h, w, fh, fw, s, p, oh, ow;
+} window_args;
+
+static const char *get_window(napi_env env, napi_value image, napi_value image_off, napi_value geometry,
+                              napi_value cols, napi_value cols_off, napi_value row_stride, window_args *a) {
+  size_t image_len, cols_len;
+  if (!get_matrix(env, image, &a->image, &image_len) || !get_matrix(env, cols, &a->cols, &cols_len))
+    return "image and cols must be Float64Arrays";
+  if (!get_dim(env, image_off, &a->image_off) || !get_dim(env, cols_off, &a->cols_off) ||
+      !get_dim(env, row_stride, &a->row_stride))
+    return "offsets and the row stride must be non-negative 32-bit integers";
+  bool is_typed = false;
+  napi_typedarray_type type;
+  size_t count, offset;
+  void *raw = NULL;
+  napi_value buffer;
+  if (napi_is_typedarray(env, geometry, &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, geometry, &type, &count, &raw, &buffer, &offset) != napi_ok ||
+      type != napi_int32_array || count != 9)
+    return "the geometry must be an Int32Array of 9 integers";
+  const int32_t *g = (const int32_t *)raw;
+  a->c = g[0]; a->h = g[1]; a->w = g[2]; a->fh = g[3]; a->fw = g[4];
+  a->s = g[5]; a->p = g[6]; a->oh = g[7]; a->ow = g[8];
+  if (a->c < 0 || a->h < 0 || a->w < 0 || a->fh < 1 || a->fw < 1 || a->s < 1 || a->p < 0 ||
+      a->oh < 0 || a->ow < 0)
+    return "the geometry has a negative size or a zero field or stride";
+  if ((int64_t)(a->h + 2 * (int64_t)a->p - a->fh) != (int64_t)(a->oh - 1) * a->s ||
+      (int64_t)(a->w + 2 * (int64_t)a->p - a->fw) != (int64_t)(a->ow - 1) * a->s)
+    return "the geometry's output size does not match its input, field, stride and pad";
+  int64_t positions = (int64_t)a->oh * a->ow, rows = (int64_t)a->c * a->fh * a->fw;
+  if (a->row_stride < positions) return "the row stride is smaller than outHeight * outWidth";
+  if (a->image_off + (int64_t)a->c * a->h * a->w > (int64_t)image_len) return "the image lies outside its buffer";
+  if (rows > 0 && positions > 0 && a->cols_off + (rows - 1) * a->row_stride + positions > (int64_t)cols_len)
+    return "the columns lie outside their buffer";
+  return NULL;
+}
+
+/* ow in [lo, hi) reads inside the image for field column j. */
+static void inside(int j, int s, int p, int size, int out, int *lo, int *hi) {
+  int l = p - j > 0 ? (p - j + s - 1) / s : 0;
+  if (l > out) l = out;
+  int last = size - 1 + p - j; /* ow * s <= last */
+  int h = last < 0 ? 0 : last / s + 1;
+  if (h > out) h = out;
+  if (h < l) h = l;
+  *lo = l;
+  *hi = h;
+}
+
+static napi_value Im2colImage(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  if (!get_args(env, info, 6, argv)) THROW(env, "blas im2colImage: expected 6 arguments");
+  window_args a;
+  const char *err = get_window(env, argv[0], argv[1], argv[2], argv[3], argv[4], argv[5], &a);
+  if (err) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "blas im2colImage: %s", err);
+    THROW(env, msg);
+  }
+  const double *x = a.image + a.image_off;
+  int64_t row = 0;
+  for (int c = 0; c < a.c; c++) {
+    const double *plane = x + (int64_t)c * a.h * a.w;
+    for (int i = 0; i < a.fh; i++) {
+      for (int j = 0; j < a.fw; j++, row++) {
+        int lo, hi;
+        inside(j, a.s, a.p, a.w, a.ow, &lo, &hi);
+        double *dst_row = a.cols + a.cols_off + row * a.row_stride;
+        for (int oh = 0; oh < a.oh; oh++) {
+          double *dst = dst_row + (int64_t)oh * a.ow;
+          int ih = oh * a.s + i - a.p;
+          if (ih < 0 || ih >= a.h) {
+            memset(dst, 0, (size_t)a.ow * sizeof(double));
+            continue;
+          }
+          const int64_t base = (int64_t)ih * a.w + j - a.p; /* plane[base + ow * s] for ow in [lo, hi) */
+          for (int ow = 0; ow < lo; ow++) dst[ow] = 0;
+          if (a.s == 1) {
+            if (hi > lo) memcpy(dst + lo, plane + base + lo, (size_t)(hi - lo) * sizeof(double));
+          } else {
+            for (int ow = lo; ow < hi; ow++) dst[ow] = plane[base + (int64_t)ow * a.s];
+          }
+          for (int ow = hi; ow < a.ow; ow++) dst[ow] = 0;
+        }
+      }
+    }
+  }
+  return NULL;
+}
+
+static napi_value Col2imImage(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  if (!get_args(env, info, 6, argv)) THROW(env, "blas col2imImage: expected 6 arguments");
+  window_args a;
+  /* argument order: cols, colsOffset, colsRowStride, geometry, dx, dxOffset */
+  const char *err = get_window(env, argv[4], argv[5], argv[3], argv[0], argv[1], argv[2], &a);
+  if (err) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "blas col2imImage: %s", err);
+    THROW(env, msg);
+  }
+  double *dx = a.image + a.image_off;
+  int64_t row = 0;
+  for (int c = 0; c < a.c; c++) {
+    double *plane = dx + (int64_t)c * a.h * a.w;
+    for (int i = 0; i < a.fh; i++) {
+      for (int j = 0; j < a.fw; j++, row++) {
+        int lo, hi;
+        inside(j, a.s, a.p, a.w, a.ow, &lo, &hi);
+        const double *src_row = a.cols + a.cols_off + row * a.row_stride;
+        for (int oh = 0; oh < a.oh; oh++) {
+          int ih = oh * a.s + i - a.p;
+          if (ih < 0 || ih >= a.h) continue;
+          const double *src = src_row + (int64_t)oh * a.ow;
+          const int64_t base = (int64_t)ih * a.w + j - a.p;
+          if (a.s == 1) {
+            for (int ow = lo; ow < hi; ow++) plane[base + ow] += src[ow];
+          } else {
+            for (int ow = lo; ow < hi; ow++) plane[base + (int64_t)ow * a.s] += src[ow];
+          }
+        }
+      }
+    }
+  }
+  return NULL;
+}
+
 /* The thread count of OpenBLAS's pool, or 0 when the library does not tell. */
 static int blas_threads(void) {
 #if defined(HAVE_OPENBLAS_EXTRAS)
@@ -253,6 +387,8 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"threads", NULL, Threads, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
       {"gatherRows", NULL, GatherRows, NULL, NULL, NULL, napi_default, NULL},
+      {"im2colImage", NULL, Im2colImage, NULL, NULL, NULL, napi_default, NULL},
+      {"col2imImage", NULL, Col2imImage, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -16,9 +16,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { LIB_DIR } from '../../core/runtime';
-import { checkGatherArgs, checkGemmArgs, checkVectorArgs } from '../checks';
-import { gatherLoop } from '../js';
-import type { ComputeBackend } from '../types';
+import { checkGatherArgs, checkGemmArgs, checkVectorArgs, checkWindowArgs } from '../checks';
+import { col2imLoop, gatherLoop, im2colLoop } from '../js';
+import type { ComputeBackend, WindowGeometry } from '../types';
 
 /** The addon's exports (see blas.c beside this file). */
 export interface BlasAddon {
@@ -32,6 +32,27 @@ export interface BlasAddon {
   setThreads(n: number): boolean;
   /** `dst[i, :] = src[rows[i], :]`, one memcpy per row */
   gatherRows: ComputeBackend['gatherRows'];
+  /**
+   * im2col of one image in C; the geometry as an Int32Array (channels, height, width, fieldHeight,
+   * fieldWidth, stride, pad, outHeight, outWidth). Absent from builds before it existed.
+   */
+  im2colImage?(
+    x: Float64Array,
+    xOffset: number,
+    geometry: Int32Array,
+    cols: Float64Array,
+    colsOffset: number,
+    colsRowStride: number,
+  ): void;
+  /** col2im of one image in C, arguments as {@link ComputeBackend.col2imImage} with the geometry as above. */
+  col2imImage?(
+    cols: Float64Array,
+    colsOffset: number,
+    colsRowStride: number,
+    geometry: Int32Array,
+    dx: Float64Array,
+    dxOffset: number,
+  ): void;
 }
 
 /**
@@ -232,5 +253,32 @@ export function blasBackendOf(addon: BlasAddon): ComputeBackend {
       checkGatherArgs('blas', args);
       gather(...args);
     },
+    im2colImage(x, xOffset, g, cols, colsOffset, colsRowStride) {
+      checkWindowArgs('blas', 'im2colImage', x, xOffset, g, cols, colsOffset, colsRowStride);
+      if (addon.im2colImage) {
+        addon.im2colImage(x, xOffset, geometryArray(g), cols, colsOffset, colsRowStride);
+      } else im2colLoop(x, xOffset, g, cols, colsOffset, colsRowStride);
+    },
+    col2imImage(cols, colsOffset, colsRowStride, g, dx, dxOffset) {
+      checkWindowArgs('blas', 'col2imImage', dx, dxOffset, g, cols, colsOffset, colsRowStride);
+      if (addon.col2imImage) {
+        addon.col2imImage(cols, colsOffset, colsRowStride, geometryArray(g), dx, dxOffset);
+      } else col2imLoop(cols, colsOffset, colsRowStride, g, dx, dxOffset);
+    },
   };
+}
+
+/** The geometry as the addon reads it: nine 32-bit integers in {@link WindowGeometry}'s order. */
+function geometryArray(g: WindowGeometry): Int32Array {
+  return Int32Array.of(
+    g.channels,
+    g.height,
+    g.width,
+    g.fieldHeight,
+    g.fieldWidth,
+    g.stride,
+    g.pad,
+    g.outHeight,
+    g.outWidth,
+  );
 }

@@ -2,8 +2,11 @@
  * The plain JavaScript backend: the reference every other backend is tested against.
  * Loops are ordered so the innermost one walks memory contiguously.
  */
-import { checkGatherArgs, checkGemmArgs, checkVectorArgs } from '../checks';
+import { checkGatherArgs, checkGemmArgs, checkVectorArgs, checkWindowArgs } from '../checks';
 import type { ComputeBackend } from '../types';
+import { col2imLoop, im2colLoop } from './im2col';
+
+export { col2imLoop, im2colLoop } from './im2col';
 
 /** The loops behind {@link jsBackend}, without the argument checks (callers check first). */
 export function gemmLoops(
@@ -94,5 +97,13 @@ export const jsBackend: ComputeBackend = {
   gatherRows(...args) {
     checkGatherArgs('js', args);
     gatherLoop(...args);
+  },
+  im2colImage(x, xOffset, g, cols, colsOffset, colsRowStride) {
+    checkWindowArgs('js', 'im2colImage', x, xOffset, g, cols, colsOffset, colsRowStride);
+    im2colLoop(x, xOffset, g, cols, colsOffset, colsRowStride);
+  },
+  col2imImage(cols, colsOffset, colsRowStride, g, dx, dxOffset) {
+    checkWindowArgs('js', 'col2imImage', dx, dxOffset, g, cols, colsOffset, colsRowStride);
+    col2imLoop(cols, colsOffset, colsRowStride, g, dx, dxOffset);
   },
 };
