@@ -87,6 +87,15 @@ export {
   loadCIFAR10,
 } from './dataUtils';
 export { type DropoutCache, type DropoutParam, dropoutBackward, dropoutForward } from './dropout';
+// fast_layers.py: the fast convolution and max pooling (given, not an exercise)
+export {
+  type ConvFastCache,
+  convBackwardFast,
+  convForwardFast,
+  type MaxPoolFastCache,
+  maxPoolBackwardFast,
+  maxPoolForwardFast,
+} from './fastLayers';
 // features.py and the features notebook
 export {
   colorHistogramHsv,
@@ -124,6 +133,7 @@ export {
   dropLastColumn,
   standardize,
 } from './imageFeatures/preprocess';
+export { resizeImages } from './imageFeatures/resize';
 // Which compute backend runs the matrix products
 export { availableBackends, type BackendName, backendInfo, setBackend } from './kernels';
 export {
@@ -207,6 +217,12 @@ export {
 } from './notebook/comparisonChart';
 export type { TrainingHistory, TuningResult } from './notebook/figures';
 export { plotTrainingHistory, showNetWeights, showTuningResults } from './notebook/helpers';
+export {
+  type ImageRowsGrid,
+  type ImageRowsOptions,
+  imageRowsGrid,
+  showImageRows,
+} from './notebook/imageRows';
 export {
   type LiveTrainingView,
   type LiveTrainingViewOptions,

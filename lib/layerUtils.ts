@@ -13,8 +13,14 @@ import {
   reluBackward,
   reluForward,
 } from './layers';
-import { type ConvParam, convBackwardNaive, convForwardNaive } from './layers/convolution';
-import { maxPoolBackwardNaive, maxPoolForwardNaive, type PoolParam } from './layers/pooling';
+import {
+  type ConvParam,
+  convBackwardFast,
+  convForwardFast,
+  maxPoolBackwardFast,
+  maxPoolForwardFast,
+  type PoolParam,
+} from './fastLayers';
 import {
   type BatchnormParam,
   batchnormBackward,
@@ -180,14 +186,15 @@ export function affineLayernormReluBackward(
 
 /**
  * The convolution and pooling layers the conv sandwiches below (and ThreeLayerConvNet through
- * them) run. The course's layer_utils.py uses its fast layers here; this is the one place that
+ * them) run: the fast layers (lib/fastLayers.ts), as the course's layer_utils.py uses its
+ * fast_layers.py here. They give the naive layers' results to ~1e-12; this is the one place that
  * chooses them.
  */
 const convLayers = {
-  convForward: convForwardNaive,
-  convBackward: convBackwardNaive,
-  maxPoolForward: maxPoolForwardNaive,
-  maxPoolBackward: maxPoolBackwardNaive,
+  convForward: convForwardFast,
+  convBackward: convBackwardFast,
+  maxPoolForward: maxPoolForwardFast,
+  maxPoolBackward: maxPoolBackwardFast,
 };
 
 /** The cache of the convolution the sandwiches run. */
