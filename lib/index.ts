@@ -88,6 +88,15 @@ export {
   getCIFAR10Data,
   loadCIFAR10,
 } from './dataUtils';
+// fast_layers.py: the fast convolution and max pooling (given, not an exercise)
+export {
+  type ConvFastCache,
+  convBackwardFast,
+  convForwardFast,
+  type MaxPoolFastCache,
+  maxPoolBackwardFast,
+  maxPoolForwardFast,
+} from './fastLayers';
 // features.py and the features notebook
 export {
   colorHistogramHsv,
@@ -125,6 +134,7 @@ export {
   dropLastColumn,
   standardize,
 } from './imageFeatures/preprocess';
+export { resizeImages } from './imageFeatures/resize';
 export {
   type AffineCache,
   affineBackward,
@@ -213,6 +223,12 @@ export {
 } from './notebook/comparisonChart';
 export type { TrainingHistory, TuningResult } from './notebook/figures';
 export { plotTrainingHistory, showNetWeights, showTuningResults } from './notebook/helpers';
+export {
+  type ImageRowsGrid,
+  type ImageRowsOptions,
+  imageRowsGrid,
+  showImageRows,
+} from './notebook/imageRows';
 export {
   type LiveTrainingView,
   type LiveTrainingViewOptions,

@@ -5,6 +5,14 @@
 
 import { checkCache, type Tensor } from './core/tensor';
 import {
+  type ConvParam,
+  convBackwardFast,
+  convForwardFast,
+  maxPoolBackwardFast,
+  maxPoolForwardFast,
+  type PoolParam,
+} from './fastLayers';
+import {
   type AffineCache,
   affineBackward,
   affineForward,
@@ -13,7 +21,6 @@ import {
   reluBackward,
   reluForward,
 } from './layers';
-import { type ConvParam, convBackwardNaive, convForwardNaive } from './layers/convolution';
 import {
   type BatchnormParam,
   batchnormBackward,
@@ -23,7 +30,6 @@ import {
   layernormForward,
   type NormCache,
 } from './layers/normalization';
-import { maxPoolBackwardNaive, maxPoolForwardNaive, type PoolParam } from './layers/pooling';
 
 /** What {@link affineReluForward} keeps: `[affine cache, relu cache]`. */
 export type AffineReluCache = [fcCache: AffineCache, reluCache: ReluCache];
@@ -180,14 +186,15 @@ export function affineLayernormReluBackward(
 
 /**
  * The convolution and pooling layers the conv sandwiches below (and ThreeLayerConvNet through
- * them) run. The course's layer_utils.py uses its fast layers here; this is the one place that
+ * them) run: the fast layers (lib/fastLayers.ts), as the course's layer_utils.py uses its
+ * fast_layers.py here. They give the naive layers' results to ~1e-12; this is the one place that
  * chooses them.
  */
 const convLayers = {
-  convForward: convForwardNaive,
-  convBackward: convBackwardNaive,
-  maxPoolForward: maxPoolForwardNaive,
-  maxPoolBackward: maxPoolBackwardNaive,
+  convForward: convForwardFast,
+  convBackward: convBackwardFast,
+  maxPoolForward: maxPoolForwardFast,
+  maxPoolBackward: maxPoolBackwardFast,
 };
 
 /** The cache of the convolution the sandwiches run. */
@@ -204,7 +211,7 @@ export type ConvReluCache = [convCache: SandwichConvCache, reluCache: ReluCache]
  * @param x (N, C, H, W)
  * @param w (F, C, HH, WW)
  * @param b (F,)
- * @param convParam `{ stride, pad }` (see {@link convForwardNaive})
+ * @param convParam `{ stride, pad }` (see {@link convForwardFast})
  * @returns `[out (N, F, H', W'), cache]`
  */
 export function convReluForward(
@@ -244,8 +251,8 @@ export type ConvReluPoolCache = [
  * @param x (N, C, H, W)
  * @param w (F, C, HH, WW)
  * @param b (F,)
- * @param convParam `{ stride, pad }` (see {@link convForwardNaive})
- * @param poolParam `{ poolHeight, poolWidth, stride }` (see {@link maxPoolForwardNaive})
+ * @param convParam `{ stride, pad }` (see {@link convForwardFast})
+ * @param poolParam `{ poolHeight, poolWidth, stride }` (see {@link maxPoolForwardFast})
  * @returns `[out (N, F, H'', W''), cache]`, the pooled size of the convolution's output
  */
 export function convReluPoolForward(

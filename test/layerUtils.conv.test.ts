@@ -5,12 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  convForwardFast,
   convForwardNaive,
   convReluBackward,
   convReluForward,
   convReluPoolBackward,
   convReluPoolForward,
   evalNumericalGradientArray,
+  maxPoolForwardFast,
   maxPoolForwardNaive,
   random,
   relError,
@@ -23,19 +25,23 @@ const convParam = { stride: 1, pad: 1 };
 const poolParam = { poolHeight: 2, poolWidth: 2, stride: 2 };
 
 describe('conv sandwiches', () => {
-  it('convReluForward is relu(conv(x)); convReluPoolForward pools that', () => {
+  it('convReluForward is relu(conv(x)) on the fast layers; convReluPoolForward pools that', () => {
     random.seed(7);
     const x = random.randn(2, 3, 6, 6);
     const w = random.randn(4, 3, 3, 3);
     const b = random.randn(4);
-    const relu = reluForward(convForwardNaive(x, w, b, convParam)[0])[0];
+    const relu = reluForward(convForwardFast(x, w, b, convParam)[0])[0];
     const [out] = convReluForward(x, w, b, convParam);
     expect(Array.from(out.data)).toEqual(Array.from(relu.data));
     const [pooled] = convReluPoolForward(x, w, b, convParam, poolParam);
     expect(pooled.shape).toEqual([2, 4, 3, 3]);
     expect(Array.from(pooled.data)).toEqual(
-      Array.from(maxPoolForwardNaive(relu, poolParam)[0].data),
+      Array.from(maxPoolForwardFast(relu, poolParam)[0].data),
     );
+    // The same as the naive layers up to the rounding of the products' sums.
+    const naive = reluForward(convForwardNaive(x, w, b, convParam)[0])[0];
+    expect(relError(out, naive)).toBeLessThan(1e-12);
+    expect(relError(pooled, maxPoolForwardNaive(naive, poolParam)[0])).toBeLessThan(1e-12);
   });
 
   it("convReluPoolBackward agrees with centred differences (the notebook's seed-231 check)", () => {

@@ -169,7 +169,7 @@ describe('sandbox', () => {
       `require('node:child_process').execSync('id')`,
       `require('node:child_process').spawn('sh', ['-c', 'sleep 30'], { detached: true }).unref()`,
       `new (require('node:worker_threads').Worker)('1', { eval: true })`,
-      `process.dlopen({ exports: {} }, ${JSON.stringify(path.join(graderRoot, 'lib/kernels/blas/build/Release/cs231n_blas.node'))})`,
+      `process.dlopen({ exports: {} }, ${JSON.stringify(path.join(graderRoot, 'lib/backends/blas/build/Release/cs231n_blas.node'))})`,
     ];
     for (const code of attempts) {
       const r = await run(`export function sum(): number { ${code}; return 6.5; }`);
