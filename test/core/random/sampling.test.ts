@@ -3,9 +3,9 @@
  * rejection can be followed word by word: which words are rejected, how many are consumed.
  */
 import { describe, expect, it } from 'vitest';
-import { tensor } from '../../../lib/core/tensor';
 import type { MT19937 } from '../../../lib/core/random/mt19937';
 import { boundedUint, randomInterval, swapRows } from '../../../lib/core/random/sampling';
+import { tensor } from '../../../lib/core/tensor';
 
 /** A word source that returns `words` in order and counts how many were taken. */
 function scripted(words: number[]): MT19937 & { taken: number } {
