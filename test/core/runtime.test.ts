@@ -1,6 +1,6 @@
 /**
  * lib/core/runtime: where lib/ is, and the kernel display channel it picks (none here, Deno's when
- * a `Deno.jupyter` is there). The library under Deno itself: test/core/runtimeDeno.test.ts.
+ * a `Deno.jupyter` is there). The library under Deno itself: test/core/runtime.deno.test.ts.
  */
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';

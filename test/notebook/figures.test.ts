@@ -1,16 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { tensor } from '../../lib/core/tensor';
 import { type DisplayMessage, PLOTLY_MIME, setDisplaySink } from '../../lib/notebook/display';
 import {
   accuracyFigure,
   lossFigure,
-  shortNumber,
   trainingHistoryFigure,
   tuningFigure,
 } from '../../lib/notebook/figures';
-import { showNetWeights } from '../../lib/notebook/helpers';
 import { liveTrainingView } from '../../lib/notebook/liveView';
-import { netWeightsGrid } from '../../lib/notebook/weightsFigure';
 import { readPNG } from '../helpers/readPng';
 
 let messages: { message: DisplayMessage; update: boolean }[] = [];
@@ -73,70 +69,6 @@ describe('figures', () => {
       [0.487, 0.105],
     ]);
     expect(() => tuningFigure([])).toThrow(/tuningFigure: results must be a non-empty array/);
-  });
-
-  it('formats hyperparameters shortly', () => {
-    expect([1e-6, 4e-4, 1e-3, 0.04, 0.5, 4, 1e5].map(shortNumber)).toEqual([
-      '1e-6',
-      '4e-4',
-      '1e-3',
-      '0.04',
-      '0.5',
-      '4',
-      '1e5',
-    ]);
-  });
-});
-
-describe('first-layer weights', () => {
-  // W1[d, h] with d = c * 1024 + i * 32 + j: every image spans d in [0, 3071] plus a constant.
-  function model(H: number) {
-    const W1 = tensor([3072, H]);
-    for (let d = 0; d < 3072; d++) for (let h = 0; h < H; h++) W1.set(d, h, d * 0.001 - h);
-    return { params: { W1 } };
-  }
-
-  it('reshapes W1 to (H, 32, 32, 3) images and tiles them with padding 3', () => {
-    const grid = netWeightsGrid(model(5)); // grid_size 3: 3 * 32 + 2 * 3 = 102
-    expect(grid.shape).toEqual([102, 102, 3]);
-    const expected = (c: number, i: number, j: number) => (255 * (c * 1024 + i * 32 + j)) / 3071;
-    // image 4 is in grid row 1, column 1 (top-left pixel at 35, 35)
-    for (const [i, j, c] of [
-      [0, 0, 0],
-      [5, 7, 1],
-      [31, 31, 2],
-    ]) {
-      expect(grid.get(35 + i, 35 + j, c)).toBeCloseTo(expected(c, i, j), 9);
-      expect(grid.get(i, j, c)).toBeCloseTo(expected(c, i, j), 9);
-    }
-    expect(grid.get(32, 10, 0)).toBe(0); // padding row
-    expect(grid.get(70, 70, 1)).toBe(0); // empty cells (5 images in 9)
-  });
-
-  it('shows a Plotly image and an image/png of the grid, enlarged to a readable size', () => {
-    captureDisplays();
-    showNetWeights(model(4)); // grid_size 2: 2 * 32 + 3 = 67, shown 8x: 536
-    expect(messages).toHaveLength(1);
-    const { data } = messages[0].message;
-    const png = readPNG(Buffer.from(data['image/png'] as string, 'base64'));
-    expect([png.width, png.height, png.colourType]).toEqual([536, 536, 2]);
-    expect(data['text/plain']).toContain('67x67 grid');
-    const fig = data[PLOTLY_MIME] as { data: { type: string; source: string }[] };
-    expect(fig.data[0].type).toBe('image');
-    expect(fig.data[0].source).toBe(`data:image/png;base64,${data['image/png']}`);
-    expect(Object.keys(data).sort()).toEqual([PLOTLY_MIME, 'image/png', 'text/plain']);
-    // pixel (row 1, col 2) of image 0: d = 34 (c = 0), 255 * 34 / 3071 = 2.82 -> 2; it is the
-    // 8x8 block at rows 8..15, columns 16..23 of the enlarged image
-    for (const [r, c] of [
-      [8, 16],
-      [15, 23],
-    ]) {
-      expect(png.pixels[(r * 536 + c) * 3]).toBe(2);
-    }
-    // grid pixels (row 1, col 4) d = 36 -> 2.99 -> 2 and (row 1, col 5) d = 37 -> 3.07 -> 3 meet
-    // between enlarged columns 39 and 40
-    expect(png.pixels[(8 * 536 + 39) * 3]).toBe(2);
-    expect(png.pixels[(8 * 536 + 40) * 3]).toBe(3);
   });
 });
 

@@ -5,8 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RandomState, random } from '../../lib/core/random';
-import { tensor } from '../../lib/core/tensor';
+import { RandomState, random } from '../../../lib/core/random';
+import { tensor } from '../../../lib/core/tensor';
 
 interface Op {
   op: string;
@@ -23,7 +23,7 @@ interface Fixture {
   cases: Case[];
 }
 
-const dir = join(__dirname, '..', 'fixtures', 'random');
+const dir = join(__dirname, '..', '..', 'fixtures', 'random');
 const fixtures: [string, Fixture][] = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
   .sort()

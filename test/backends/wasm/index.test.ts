@@ -9,9 +9,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { wasmModulePath, wasmRelaxedModulePath } from '../../lib/backends/wasm';
+import { wasmModulePath, wasmRelaxedModulePath } from '../../../lib/backends/wasm';
 
-const root = path.resolve(__dirname, '..', '..');
+const root = path.resolve(__dirname, '..', '..', '..');
 
 /** Runs in the child: the wasm backend's detail, the worst GEMM error, and the seed loss. */
 const probe = `

@@ -13,10 +13,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { availableBackends, backendInfo, setBackend } from '../../lib/backends';
-import { type BlasAddon, blasAddonPath, RUN_CALLS, ThreadTuner } from '../../lib/backends/blas';
+import { availableBackends, backendInfo, setBackend } from '../../../lib/backends';
+import { type BlasAddon, blasAddonPath, RUN_CALLS, ThreadTuner } from '../../../lib/backends/blas';
 
-const root = path.resolve(__dirname, '..', '..');
+const root = path.resolve(__dirname, '..', '..', '..');
 
 /** The wheel's package folder in .venv, or null. */
 function wheelDir(): string | null {
