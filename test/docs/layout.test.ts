@@ -103,7 +103,8 @@ describe('layoutProblems', () => {
       },
       {
         file: 'test/core/c.slow.test.ts',
-        problem: 'is an aspect file of lib/core/c.ts, which does not exist or has no test/core/c.test.ts',
+        problem:
+          'is an aspect file of lib/core/c.ts, which does not exist or has no test/core/c.test.ts',
       },
       {
         file: 'test/old.test.ts',
