@@ -23,7 +23,7 @@ import { type BackendName, backendInfo, setBackend } from '../lib/backends';
 import { ThreeLayerConvNet } from '../lib/classifiers/cnn';
 import { takeLabels, takeRows } from '../lib/core/numpy';
 import { RandomState, random } from '../lib/core/random';
-import { type Tensor, tensor } from '../lib/core/tensor';
+import { type Labels, type Tensor, tensor } from '../lib/core/tensor';
 import { getCIFAR10Data } from '../lib/dataUtils';
 import {
   convBackwardFast,
@@ -32,7 +32,7 @@ import {
   maxPoolForwardFast,
 } from '../lib/fastLayers';
 import { adam, type OptimConfig } from '../lib/optim';
-import { Solver } from '../lib/solver';
+import { Solver, type SolverModel } from '../lib/solver';
 import { type ConvNetSettings, ConvNetStep } from './convNetStep';
 import { timeGemm } from './gemmRate';
 
@@ -113,8 +113,21 @@ function epochCell(cell: Spec['conv']['epoch'], steps: number | undefined) {
     weightScale: cell.weightScale,
     reg: cell.reg,
   });
+  // The Solver trains the net through a pass-through that only clocks its loss calls: with labels
+  // (the training steps' forward and backward), without (the accuracy checks' forward passes).
+  const lossSeconds = { train: 0, check: 0 };
+  const clocked: SolverModel & { reg: number } = {
+    params: model.params,
+    reg: model.reg,
+    loss: ((X: Tensor, labels?: Labels) => {
+      const t = now();
+      const r = labels === undefined ? model.loss(X) : model.loss(X, labels);
+      lossSeconds[labels === undefined ? 'check' : 'train'] += now() - t;
+      return r;
+    }) as SolverModel['loss'],
+  };
   const solver = new Solver(
-    model,
+    clocked,
     { X_train: X, y_train: y, X_val: data.X_val, y_val: data.y_val },
     {
       numEpochs: 1,
@@ -136,9 +149,8 @@ function epochCell(cell: Spec['conv']['epoch'], steps: number | undefined) {
 
   // Where a step's time goes: PROFILE_STEPS more steps of the same net (its trained weights) with
   // every layer call timed (bench/convNetStep.ts makes ThreeLayerConvNet.loss's calls, equal to
-  // the bit), Adam timed as the update; per-step seconds scaled to the epoch's iterations. The
-  // rest of the timed epoch (accuracy checks, minibatch copies, the Solver's bookkeeping) is
-  // 'other'.
+  // the bit) and Adam timed as the update. The rest of the timed epoch (accuracy checks,
+  // minibatch copies, the Solver's bookkeeping) is 'other'.
   const profiled = Math.min(PROFILE_STEPS, iterations);
   const net = new ConvNetStep(cell, model.params);
   const configs: Record<string, OptimConfig> = {};
@@ -154,9 +166,15 @@ function epochCell(cell: Spec['conv']['epoch'], steps: number | undefined) {
     }
     net.seconds.update += now() - t;
   }
+  // The layer parts share out the measured training steps' loss time in the profile's
+  // proportions; the update is the profile's per-step time times the steps.
   const scale = iterations / profiled;
+  const { update: profiledUpdate, ...layerParts } = net.seconds;
+  const profiledLayers = Object.values(layerParts).reduce((a, b) => a + b, 0);
   const partSeconds: Record<string, number> = {};
-  for (const [part, s] of Object.entries(net.seconds)) partSeconds[part] = s * scale;
+  for (const [part, s] of Object.entries(layerParts))
+    partSeconds[part] = (s / profiledLayers) * lossSeconds.train;
+  partSeconds.update = profiledUpdate * scale;
   partSeconds.other = seconds - Object.values(partSeconds).reduce((a, b) => a + b, 0);
   const partFlops = { conv: net.flops.conv * scale, affine: net.flops.affine * scale };
   const f = cell.numFilters;
@@ -174,7 +192,8 @@ function epochCell(cell: Spec['conv']['epoch'], steps: number | undefined) {
     seconds,
     iterations,
     partSeconds,
-    partSource: `a profile of ${profiled} further steps (bench/convNetStep.ts), scaled to ${iterations}`,
+    partSource: `the measured loss time of the ${iterations} training steps shared out as in a profile of ${profiled} further steps (bench/convNetStep.ts); update: that profile's, scaled`,
+    lossSeconds,
     partFlops,
     gemmGflops,
     flops: partFlops.conv + partFlops.affine,
