@@ -10,16 +10,20 @@
  * pad 1, and maxPoolForwardFast / maxPoolBackwardFast on x (100, 3, 32, 32), 2x2 stride 2, each
  * repeated `reps` times after two warm-up calls: median and best seconds.
  *
- * epoch: the same loop as bench/numpy_conv.py's: the net of bench/convNetStep.ts, minibatches of 50
- * drawn with replacement (numpy's draws, same seed), Adam on every parameter, the Solver's accuracy
- * checks at the first and last iteration; seconds per part and product FLOPs per part, with this
- * process's GEMM rate at the conv's and the affine layer's product shapes (for the floors).
+ * epoch: the notebook's one-epoch training cell as bench/numpy_conv.py runs it: ThreeLayerConvNet
+ * (lib/classifiers/cnn.ts; hidden 500, reg 1e-3, weight scale 1e-3, the global generator seeded)
+ * trained by the library's Solver (one epoch, batch 50, Adam 1e-3, printing off), timed whole.
+ * Then where a step's time goes: a profile of a few more steps of bench/convNetStep.ts (the same
+ * layer calls as the net's loss, each timed) scaled to the epoch's steps, with the product FLOPs
+ * per part and this process's GEMM rate at the conv's and the affine layer's product shapes (for
+ * the floors).
  */
 import * as fs from 'node:fs';
 import { type BackendName, backendInfo, setBackend } from '../lib/backends';
-import { argmax, takeLabels, takeRows } from '../lib/core/numpy';
-import { RandomState } from '../lib/core/random';
-import { type Tensor, tensor } from '../lib/core/tensor';
+import { ThreeLayerConvNet } from '../lib/classifiers/cnn';
+import { takeLabels, takeRows } from '../lib/core/numpy';
+import { RandomState, random } from '../lib/core/random';
+import { type Labels, type Tensor, tensor } from '../lib/core/tensor';
 import { getCIFAR10Data } from '../lib/dataUtils';
 import {
   convBackwardFast,
@@ -28,6 +32,7 @@ import {
   maxPoolForwardFast,
 } from '../lib/fastLayers';
 import { adam, type OptimConfig } from '../lib/optim';
+import { Solver, type SolverModel } from '../lib/solver';
 import { type ConvNetSettings, ConvNetStep } from './convNetStep';
 import { timeGemm } from './gemmRate';
 
@@ -86,6 +91,9 @@ function timingCell(reps: number) {
   return out;
 }
 
+/** Steps of the per-part profile (bench/convNetStep.ts) after the timed epoch. */
+const PROFILE_STEPS = 20;
+
 function epochCell(cell: Spec['conv']['epoch'], steps: number | undefined) {
   const data = getCIFAR10Data();
   const batch = cell.batchSize;
@@ -96,55 +104,79 @@ function epochCell(cell: Spec['conv']['epoch'], steps: number | undefined) {
     X = takeRows(X, rows);
     y = takeLabels(y, rows) as typeof y;
   }
-  const rng = new RandomState(cell.seed);
-  const net = new ConvNetStep(cell, (...shape) => rng.randn(...shape) as Tensor);
+  // The notebook's one-epoch cell, printing off (the numpy side's Solver prints nothing either).
+  random.seed(cell.seed);
+  const model = new ThreeLayerConvNet({
+    numFilters: cell.numFilters,
+    filterSize: cell.filterSize,
+    hiddenDim: cell.hiddenDim,
+    weightScale: cell.weightScale,
+    reg: cell.reg,
+  });
+  // The Solver trains the net through a pass-through that only clocks its loss calls: with labels
+  // (the training steps' forward and backward), without (the accuracy checks' forward passes).
+  const lossSeconds = { train: 0, check: 0 };
+  const clocked: SolverModel & { reg: number } = {
+    params: model.params,
+    reg: model.reg,
+    loss: ((X: Tensor, labels?: Labels) => {
+      const t = now();
+      const r = labels === undefined ? model.loss(X) : model.loss(X, labels);
+      lossSeconds[labels === undefined ? 'check' : 'train'] += now() - t;
+      return r;
+    }) as SolverModel['loss'],
+  };
+  const solver = new Solver(
+    clocked,
+    { X_train: X, y_train: y, X_val: data.X_val, y_val: data.y_val },
+    {
+      numEpochs: 1,
+      batchSize: batch,
+      updateRule: 'adam',
+      optimConfig: { learningRate: cell.learningRate },
+      verbose: false,
+    },
+  );
+  const start = now();
+  solver.train();
+  const seconds = now() - start;
+  const iterations = solver.lossHistory.length;
+  const accuracies = solver.trainAccHistory.map((train, i) => ({
+    iteration: i === 0 ? 1 : iterations,
+    train,
+    val: solver.valAccHistory[i],
+  }));
+
+  // Where a step's time goes: PROFILE_STEPS more steps of the same net (its trained weights) with
+  // every layer call timed (bench/convNetStep.ts makes ThreeLayerConvNet.loss's calls, equal to
+  // the bit) and Adam timed as the update. The rest of the timed epoch (accuracy checks,
+  // minibatch copies, the Solver's bookkeeping) is 'other'.
+  const profiled = Math.min(PROFILE_STEPS, iterations);
+  const net = new ConvNetStep(cell, model.params);
   const configs: Record<string, OptimConfig> = {};
   for (const k of Object.keys(net.params)) configs[k] = { learningRate: cell.learningRate };
-  const checkAccuracy = (Xs: Tensor, ys: typeof y, numSamples?: number) => {
-    let Xc = Xs;
-    let yc: ArrayLike<number> = ys.data;
-    if (numSamples !== undefined && Xs.shape[0] > numSamples) {
-      const mask = rng.randint(0, Xs.shape[0], numSamples) as Int32Array;
-      Xc = takeRows(Xs, mask);
-      yc = takeLabels(ys, mask).data;
-    }
-    let correct = 0;
-    for (let i = 0; i < Xc.shape[0]; i += 100) {
-      const end = Math.min(i + 100, Xc.shape[0]);
-      const rows = Array.from({ length: end - i }, (_, j) => i + j);
-      const pred = argmax(net.loss(takeRows(Xc, rows)));
-      for (let j = 0; j < pred.length; j++) if (pred[j] === yc[i + j]) correct++;
-    }
-    return correct / Xc.shape[0];
-  };
-  const iterations = Math.max(Math.floor(X.shape[0] / batch), 1);
-  const accuracies: { iteration: number; train: number; val: number }[] = [];
   const xb = tensor([batch, ...X.shape.slice(1)]);
-  let lastLoss = Number.NaN;
-  const start = now();
-  for (let it = 0; it < iterations; it++) {
-    const mask = rng.randint(0, X.shape[0], batch) as Int32Array;
+  for (let it = 0; it < profiled; it++) {
+    const mask = random.randint(0, X.shape[0], batch) as Int32Array;
     takeRows(X, mask, xb);
-    const [value, grads] = net.loss(xb, takeLabels(y, mask));
-    lastLoss = value;
+    const [, grads] = net.loss(xb, takeLabels(y, mask));
     const t = now();
     for (const k of Object.keys(net.params)) {
       [net.params[k], configs[k]] = adam(net.params[k], grads[k], configs[k]);
     }
     net.seconds.update += now() - t;
-    if (it % 20 === 0)
-      process.stderr.write(`(Iteration ${it + 1} / ${iterations}) loss: ${value.toFixed(6)}\n`);
-    if (it === 0 || it === iterations - 1) {
-      accuracies.push({
-        iteration: it + 1,
-        train: checkAccuracy(X, y, 1000),
-        val: checkAccuracy(data.X_val, data.y_val),
-      });
-    }
   }
-  const seconds = now() - start;
-  const partSeconds: Record<string, number> = { ...net.seconds };
-  partSeconds.other = seconds - Object.values(net.seconds).reduce((a, b) => a + b, 0);
+  // The layer parts share out the measured training steps' loss time in the profile's
+  // proportions; the update is the profile's per-step time times the steps.
+  const scale = iterations / profiled;
+  const { update: profiledUpdate, ...layerParts } = net.seconds;
+  const profiledLayers = Object.values(layerParts).reduce((a, b) => a + b, 0);
+  const partSeconds: Record<string, number> = {};
+  for (const [part, s] of Object.entries(layerParts))
+    partSeconds[part] = (s / profiledLayers) * lossSeconds.train;
+  partSeconds.update = profiledUpdate * scale;
+  partSeconds.other = seconds - Object.values(partSeconds).reduce((a, b) => a + b, 0);
+  const partFlops = { conv: net.flops.conv * scale, affine: net.flops.affine * scale };
   const f = cell.numFilters;
   const k = cell.filterSize;
   const gemmGflops = {
@@ -160,11 +192,13 @@ function epochCell(cell: Spec['conv']['epoch'], steps: number | undefined) {
     seconds,
     iterations,
     partSeconds,
-    partFlops: { ...net.flops },
+    partSource: `the measured loss time of the ${iterations} training steps shared out as in a profile of ${profiled} further steps (bench/convNetStep.ts); update: that profile's, scaled`,
+    lossSeconds,
+    partFlops,
     gemmGflops,
-    flops: net.flops.conv + net.flops.affine,
+    flops: partFlops.conv + partFlops.affine,
     accuracies,
-    finalLoss: lastLoss,
+    finalLoss: solver.lossHistory[iterations - 1],
   };
 }
 

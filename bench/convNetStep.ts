@@ -2,10 +2,13 @@
  * The three-layer convolutional net's loss and gradients (the course's classifiers/cnn.py:
  * conv - relu - 2x2 max pool - affine - relu - affine - softmax, L2 regularization) built from the
  * fast layers and the library's affine, relu and softmax layers, with every layer call timed by
- * part, for bench/convCells.ts. It computes what ThreeLayerConvNet.loss computes; once that class
- * is in lib/classifiers/cnn.ts the bench can time it instead (the parts then come from a profile).
+ * part: the profile behind the per-part breakdown of bench/convCells.ts's training row, which
+ * times lib/classifiers/cnn.ts's ThreeLayerConvNet itself. It makes the same layer calls in the
+ * same order with the same regularisation arithmetic, so its loss and gradients equal the net's
+ * exactly (test/bench/convNetStep.test.ts checks this).
  */
-import { type Labels, type Tensor, tensor } from '../lib/core/tensor';
+import { axpy, dot } from '../lib/backends';
+import type { Labels, Tensor } from '../lib/core/tensor';
 import {
   convBackwardFast,
   convForwardFast,
@@ -52,23 +55,12 @@ export class ConvNetStep {
 
   /**
    * @param s the net's settings; the input is (N, 3, 32, 32) and there are 10 classes
-   * @param randn draws a (d1, ..., dk) tensor of standard normals (the notebook's generator)
+   * @param params W1 (F, 3, k, k), b1 (F,), W2 (F * 16 * 16, hidden), b2, W3 (hidden, 10), b3
+   *   (a ThreeLayerConvNet's params; used, not copied)
    */
-  constructor(s: ConvNetSettings, randn: (...shape: number[]) => Tensor) {
+  constructor(s: ConvNetSettings, params: { [name: string]: Tensor }) {
     this.s = s;
-    const { numFilters: f, filterSize: k, hiddenDim: h, weightScale: ws } = s;
-    const scaled = (t: Tensor) => {
-      for (let i = 0; i < t.data.length; i++) t.data[i] *= ws;
-      return t;
-    };
-    this.params = {
-      W1: scaled(randn(f, 3, k, k)),
-      b1: tensor([f]),
-      W2: scaled(randn(f * 16 * 16, h)),
-      b2: tensor([h]),
-      W3: scaled(randn(h, 10)),
-      b3: tensor([10]),
-    };
+    this.params = params;
   }
 
   private timed<T>(part: Part, run: () => T): T {
@@ -103,13 +95,7 @@ export class ConvNetStep {
     if (y === undefined) return scores;
     const t = now();
     const [dataLoss, dscores] = softmaxLoss(scores, y);
-    let regLoss = 0;
-    for (const w of [p.W1, p.W2, p.W3]) {
-      const d = w.data;
-      for (let i = 0; i < d.length; i++) regLoss += d[i] * d[i];
-    }
     this.seconds.loss += now() - t;
-    const grads: { [name: string]: Tensor } = {};
     const [dh2, dW3, db3] = this.timed('affine', () => affineBackward(dscores, fc3));
     const dz2 = this.timed('relu', () => reluBackward(dh2, relu2));
     const [dh1, dW2, db2] = this.timed('affine', () => affineBackward(dz2, fc2));
@@ -118,16 +104,21 @@ export class ConvNetStep {
     const da = this.timed('relu', () => reluBackward(dr, relu1));
     const [, dW1, db1] = this.timed('conv', () => convBackwardFast(da, convCache));
     this.flops.conv += 4 * n * f * 3 * k * k * 32 * 32;
+    // L2 regularisation in ThreeLayerConvNet.loss's order: per weight, dW += reg W, then
+    // loss += 0.5 reg |W|^2.
     const t2 = now();
-    for (const [dw, w] of [
-      [dW1, p.W1],
-      [dW2, p.W2],
-      [dW3, p.W3],
-    ] as const) {
-      for (let i = 0; i < dw.data.length; i++) dw.data[i] += reg * w.data[i];
+    let loss = dataLoss;
+    if (reg !== 0) {
+      for (const [w, dw] of [
+        [p.W1, dW1],
+        [p.W2, dW2],
+        [p.W3, dW3],
+      ] as const) {
+        axpy(reg, w, dw);
+        loss += 0.5 * reg * dot(w, w);
+      }
     }
-    Object.assign(grads, { W1: dW1, b1: db1, W2: dW2, b2: db2, W3: dW3, b3: db3 });
     this.seconds.loss += now() - t2;
-    return [dataLoss + 0.5 * reg * regLoss, grads];
+    return [loss, { W1: dW1, b1: db1, W2: dW2, b2: db2, W3: dW3, b3: db3 }];
   }
 }

@@ -16,14 +16,18 @@ timing: conv_forward_fast / conv_backward_fast on x (100, 3, 31, 31), w (25, 3, 
 pad 1, and max_pool_forward_fast / max_pool_backward_fast on x (100, 3, 32, 32), 2x2 stride 2,
 each repeated; the median and best of each, in seconds.
 
-epoch: the three-layer net of classifiers/cnn.py (conv 7x7 32 filters pad 3 - relu - 2x2 max
-pool - affine 500 - relu - affine 10 - softmax, L2 reg 1e-3, weight scale 1e-3, the course's
-default float32 initial weights), Adam 1e-3, minibatches of 50 drawn with replacement as the
-Solver draws them, one epoch over the training images, with the Solver's accuracy checks (1000
-training samples and the validation set, at the first and the last iteration). The loss is the
-course's solution of ThreeLayerConvNet.loss written out, each layer timed: the JSON gives the
-seconds spent in conv, relu, pool, affine, loss (softmax and reg), update (Adam) and the rest, and
-the FLOPs of the matrix products of conv and affine, with this process's GEMM rate at both shapes.
+epoch: the notebook's one-epoch cell: the three-layer net of classifiers/cnn.py (conv 7x7 32
+filters pad 3 - relu - 2x2 max pool - affine 500 - relu - affine 10 - softmax, L2 reg 1e-3,
+weight scale 1e-3, the course's default float32 initial weights) trained by the course's own
+solver.py (one epoch, batch 50, Adam 1e-3, verbose off; its accuracy checks on 1000 training
+samples and the validation set at the first and last iteration). The starter leaves
+ThreeLayerConvNet.loss to students, so the model here is that loss written out on the course's
+fast layers, each layer timed as it runs on a training step (the accuracy checks' forward
+passes are not split into parts), and the update rule (the starter's optim.adam is also
+left to students) is bench/numpy_fcnets.py's Adam, timed, put in the Solver's place: the
+JSON gives the seconds spent in conv, relu, pool, affine, loss (softmax and reg), update and the
+rest, and the FLOPs of the matrix products of conv and affine, with this process's GEMM rate at
+both shapes.
 """
 import argparse
 import hashlib
@@ -144,7 +148,6 @@ def gemm_rate(m, k, n, min_seconds=0.5):
 
 def epoch_cell(fl, data_dir, cell):
     import numpy_ref as ref  # noqa: E402
-    from numpy_fcnets import adam  # noqa: E402
 
     data = ref.get_cifar10_data(data_dir)
     steps = cell.get("steps")
@@ -175,10 +178,21 @@ def epoch_cell(fl, data_dir, cell):
     pool_param = {"pool_height": 2, "pool_width": 2, "stride": 2}
     k_conv = 3 * fs * fs
 
+    def untimed_scores(X):
+        p = params
+        a, _ = fl.conv_forward_fast(X, p["W1"], p["b1"], conv_param)
+        h1, _ = fl.max_pool_forward_fast(ref.relu_forward(a)[0], pool_param)
+        h2, _ = ref.relu_forward(ref.affine_forward(h1, p["W2"], p["b2"])[0])
+        return ref.affine_forward(h2, p["W3"], p["b3"])[0]
+
     def loss(X, y=None):
         """ThreeLayerConvNet.loss: conv - relu - pool - affine - relu - affine - softmax."""
         p = params
         n = X.shape[0]
+        # parts are timed on training steps only (as ours profiles them); the accuracy checks'
+        # forward passes count as "other"
+        if y is None:
+            return untimed_scores(X)
         a, conv_cache = timed("conv", fl.conv_forward_fast, X, p["W1"], p["b1"], conv_param)
         flops["conv"] += 2 * n * F * k_conv * 32 * 32
         r, relu1 = timed("relu", ref.relu_forward, a)
@@ -187,8 +201,6 @@ def epoch_cell(fl, data_dir, cell):
         h2, relu2 = timed("relu", ref.relu_forward, z2)
         scores, fc3 = timed("affine", ref.affine_forward, h2, p["W3"], p["b3"])
         flops["affine"] += 2 * n * (F * 256 * hidden + hidden * C)
-        if y is None:
-            return scores
         t = time.perf_counter()
         data_loss, dscores = ref.softmax_loss(scores, y)
         reg_loss = 0.5 * reg * sum(np.sum(p[w] * p[w]) for w in ("W1", "W2", "W3"))
@@ -208,38 +220,51 @@ def epoch_cell(fl, data_dir, cell):
         seconds["loss"] += time.perf_counter() - t
         return data_loss + reg_loss, grads
 
-    def check_accuracy(X, y, num_samples=None):
-        if num_samples is not None and X.shape[0] > num_samples:
-            mask = np.random.choice(X.shape[0], num_samples)
-            X, y = X[mask], y[mask]
-        pred = [np.argmax(loss(X[i:i + 100]), axis=1) for i in range(0, X.shape[0], 100)]
-        return float(np.mean(np.hstack(pred) == y))
+    class Net:
+        """The model the course's Solver trains: its params, reg and the loss above."""
 
-    configs = {k: {"learning_rate": cell["learningRate"]} for k in params}
-    iterations = max(X_train.shape[0] // batch, 1)
-    accuracies = []
-    losses = []
-    start = time.perf_counter()
-    for it in range(iterations):
-        mask = np.random.choice(X_train.shape[0], batch)
-        value, grads = loss(X_train[mask], y_train[mask])
-        losses.append(float(value))
+        def __init__(self):
+            self.params = params
+            self.reg = reg
+
+        def loss(self, X, y=None):
+            return loss(X, y)
+
+    if importlib.util.find_spec("future") is None:
+        # solver.py's first lines call the Python 2 compatibility package `future`, whose
+        # install_aliases() does nothing on Python 3; without it installed, a stand-in.
+        import types  # noqa: E402
+
+        future = types.ModuleType("future")
+        future.standard_library = types.SimpleNamespace(install_aliases=lambda: None)
+        sys.modules["future"] = future
+    from cs231n.solver import Solver  # noqa: E402
+
+    model = Net()
+    solver = Solver(model, {"X_train": X_train, "y_train": y_train, "X_val": X_val, "y_val": y_val},
+                    num_epochs=1, batch_size=batch, update_rule="adam",
+                    optim_config={"learning_rate": cell["learningRate"]}, verbose=False)
+    # the starter's optim.adam is left to students: the written-out solution of bench/numpy_fcnets.py
+    from numpy_fcnets import adam  # noqa: E402
+
+    def timed_adam(w, dw, config=None):
         t = time.perf_counter()
-        for k in params:
-            params[k], configs[k] = adam(params[k], grads[k], configs[k])
+        r = adam(w, dw, config)
         seconds["update"] += time.perf_counter() - t
-        if it % 20 == 0:
-            print(f"(Iteration {it + 1} / {iterations}) loss: {value:f}", file=sys.stderr)
-        if it == 0 or it == iterations - 1:
-            accuracies.append({"iteration": it + 1,
-                               "train": check_accuracy(X_train, y_train, 1000),
-                               "val": check_accuracy(X_val, y_val)})
+        return r
+
+    solver.update_rule = timed_adam
+    start = time.perf_counter()
+    solver.train()
     total = time.perf_counter() - start
+    iterations = len(solver.loss_history)
+    accuracies = [{"iteration": 1 if i == 0 else iterations, "train": float(tr), "val": float(va)}
+                  for i, (tr, va) in enumerate(zip(solver.train_acc_history, solver.val_acc_history))]
     seconds["other"] = total - sum(seconds.values())
     gemm = {"conv": gemm_rate(F, k_conv, 32 * 32 * batch), "affine": gemm_rate(batch, F * 256, hidden)}
     return {"seconds": total, "iterations": iterations, "partSeconds": seconds, "partFlops": flops,
             "gemmGflops": gemm, "flops": flops["conv"] + flops["affine"],
-            "accuracies": accuracies, "finalLoss": losses[-1]}
+            "accuracies": accuracies, "finalLoss": float(solver.loss_history[-1])}
 
 
 def main():

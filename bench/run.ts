@@ -98,6 +98,8 @@ interface ConvEpochResult extends CellResult {
   partFlops: Record<'conv' | 'affine', number>;
   gemmGflops: Record<'conv' | 'affine', number>;
   accuracies: { iteration: number; train: number; val: number }[];
+  /** how ours got its parts (a profile of a few steps, scaled); absent on the numpy side */
+  partSource?: string;
 }
 /** What one child process reports, plus what the parent measured around it. */
 interface Run {
@@ -752,6 +754,7 @@ if (asJson) {
   if (epAccs.length) {
     lines.push(
       `(three-layer convnet, train acc (1000 samples) / val acc at the last iteration per run: ${epAccs.join(', ')}; conv and affine floors at each process's GEMM rate of that layer's product shape)`,
+      `(the row times each side's Solver training ThreeLayerConvNet; its parts are of the training steps: numpy's timed as they run, ours from ${convEpochRuns.find((r) => r.epoch?.partSource)?.epoch?.partSource ?? 'a profile'}; 'other' is the rest, mostly the accuracy checks)`,
     );
   }
   for (const n of notes) lines.push('', `note: ${n}`);

@@ -169,6 +169,44 @@ describe('max pooling, the 2 x 2 stride 2 path', () => {
     );
   });
 
+  it('windows of NaN, infinities, signed zeros and ties: the first NaN, else the first maximum', () => {
+    const specials = [Number.NaN, Infinity, -Infinity, 0, -0, 1, -1, 2];
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: specials.length - 1 }), {
+          minLength: 24,
+          maxLength: 24,
+        }),
+        (picks) => {
+          // (1, 1, 4, 6): six 2 x 2 windows
+          const x = tensor(
+            [1, 1, 4, 6],
+            Float64Array.from(picks, (i) => specials[i]),
+          );
+          const [out, cache] = maxPoolForwardFast(x, { poolHeight: 2, poolWidth: 2, stride: 2 });
+          const dout = tensor(
+            [1, 1, 2, 3],
+            Float64Array.from({ length: 6 }, (_, i) => i + 1),
+          );
+          const dx = maxPoolBackwardFast(dout, cache);
+          for (let r = 0; r < 2; r++) {
+            for (let s = 0; s < 3; s++) {
+              const cells = [0, 1, 6, 7].map((d) => 12 * r + 2 * s + d);
+              let at = cells.find((i) => Number.isNaN(x.data[i]));
+              if (at === undefined) {
+                at = cells[0];
+                for (const i of cells) if (x.data[i] > x.data[at]) at = i;
+              }
+              expect(Object.is(out.data[3 * r + s], x.data[at])).toBe(true);
+              for (const i of cells) expect(dx.data[i]).toBe(i === at ? 3 * r + s + 1 : 0);
+            }
+          }
+        },
+      ),
+      { numRuns: 200, seed: 28 },
+    );
+  });
+
   it('the gradient sums to the sum of dout (each upstream value lands once)', () => {
     const x = randomTensor([2, 3, 8, 6], 3);
     const [out, cache] = maxPoolForwardFast(x, { poolHeight: 3, poolWidth: 2, stride: 1 });
