@@ -4,8 +4,9 @@
  * 1. Every module lib/<path>.ts (declaration files and the AssemblyScript sources under
  *    lib/backends/wasm/assembly/ aside) has its test at test/<path>.test.ts.
  * 2. Every test/<path>.test.ts outside the cross-cutting folders (test/parity, badInput, jupyter,
- *    browser, assignment, docs, helpers, scripts, fixtures) is either the mirror of a module
- *    lib/<path>.ts, or an aspect file test/<dir>/<name>.<aspect>.test.ts (e.g.
+ *    browser, assignment, docs, helpers, scripts, bench, fixtures; scripts and bench hold the
+ *    tests of those folders' own code) is either the mirror of a module lib/<path>.ts, or an
+ *    aspect file test/<dir>/<name>.<aspect>.test.ts (e.g.
  *    test/layerUtils.conv.test.ts): one more file about the module lib/<dir>/<name>.ts, which
  *    sits beside that module's own test/<dir>/<name>.test.ts. An aspect is one camelCase word.
  */
@@ -25,6 +26,7 @@ const CROSS_CUTTING = [
   'docs',
   'helpers',
   'scripts',
+  'bench',
   'fixtures',
 ];
 
