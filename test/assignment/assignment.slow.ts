@@ -461,8 +461,9 @@ describe('the grader', () => {
     const files = [...new Set(allParts().map((p) => p.file))].filter((f) => f.startsWith('lib/'));
     expect(files.length).toBe(15);
     // FullyConnectedNet and ThreeLayerConvNet are built from the layers (as the course's fc_net.py
-    // and cnn.py): fcNet.ts and cnn.ts are put back with the layer files they call; every other
-    // file on its own.
+    // and cnn.py), spatial batch normalization from batch normalization: fcNet.ts, cnn.ts and
+    // spatialNormalization.ts are put back with the layer files they call; every other file on
+    // its own.
     const withFile: Record<string, string[]> = {
       'lib/classifiers/fcNet.ts': [
         'lib/layers/affine.ts',
@@ -471,6 +472,7 @@ describe('the grader', () => {
         'lib/layers/normalization.ts',
         'lib/layers/dropout.ts',
       ],
+      'lib/layers/spatialNormalization.ts': ['lib/layers/normalization.ts'],
       'lib/classifiers/cnn.ts': [
         'lib/layers/affine.ts',
         'lib/layers/relu.ts',
