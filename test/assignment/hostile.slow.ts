@@ -217,9 +217,12 @@ describe('npm run grade -- --submissions: a batch of hostile submissions', () =>
       tag,
       allocBytes: ALLOC_BYTES,
     };
-    // Controls: the solved lib files and executed notebooks first, the student version last.
-    copyFiles(ROOT, [...gradedFiles(), ...notebooks], path.join(subs, '00-solved'));
-    copyFiles(student, [...gradedFiles(), ...notebooks], path.join(subs, 'zz-student'));
+    // Controls: the solved lib files and executed notebooks first, the student version last. Every
+    // file a student writes goes in (assignment 2's parts also call assignment 1's layers, in
+    // affine.ts, relu.ts and losses.ts), as npm run submit packs them.
+    const written = [...new Set(allParts().map((p) => p.file))].filter((f) => f.startsWith('lib/'));
+    copyFiles(ROOT, [...written, ...notebooks], path.join(subs, '00-solved'));
+    copyFiles(student, [...written, ...notebooks], path.join(subs, 'zz-student'));
     hostile = writeHostileSubmissions(subs, targets, stubTexts(), solvedText);
     hashBefore = treeHash(teacher);
     const r = spawnSync(
