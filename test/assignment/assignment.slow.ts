@@ -985,7 +985,7 @@ describe('npm run autograder (Gradescope)', () => {
       /- notebooks\/assignment2\/FullyConnectedNets.ipynb was not executed \(cell \d+ has not run\)/,
     );
     expect(fresh.tests.find((t) => t.name.startsWith('dropout: dropoutBackward '))?.output).toBe(
-      'missing: dropoutBackward is not implemented yet: write it in lib/layers/dropout.ts',
+      'missing: dropoutForward is not implemented yet: write it in lib/layers/dropout.ts',
     );
   }, 600_000);
 
@@ -1334,4 +1334,4 @@ describe('npm run submit', () => {
     },
     600_000,
   );
-});
+}); // The backward part runs on the student's own forward pass: the stub met first is dropoutForward's.
