@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allParts, exercisesOf } from '../../tools/assignment/exercises';
+import { allParts } from '../../tools/assignment/exercises';
 import { writeStudentVersion } from '../../tools/assignment/makeStudent';
 import {
   dropoutFile,
@@ -30,6 +30,7 @@ import {
   type HostileTargets,
   writeHostileSubmissions,
 } from './hostileSubmissions';
+import { pendingParts, pendingPoints, presentNotebooks } from './pendingNotebook';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const ASSIGNMENT = 2;
@@ -43,7 +44,11 @@ const ALLOC_BYTES = Number(process.env.HOSTILE_ALLOC_MB ?? 10240) * 1024 * 1024;
 
 const parts = allParts(ASSIGNMENT);
 const maxScore = parts.reduce((s, p) => s + p.points, 0);
-const notebooks = exercisesOf(ASSIGNMENT).map((e) => e.notebook);
+/** The notebooks the solved project holds (ConvolutionalNetworks' may still be absent). */
+const notebooks = presentNotebooks(ROOT, ASSIGNMENT);
+/** What the solved control earns: every point, but for the parts of a notebook still absent. */
+const solvedScore = maxScore - pendingPoints(ROOT, ASSIGNMENT);
+const pendingIds = pendingParts(ROOT, ASSIGNMENT).map((p) => p.id);
 
 let tmp: string;
 let student: string;
@@ -135,6 +140,10 @@ function forbiddenStrings(secret: string): string[] {
 
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cs231n-hostile-test-'));
+  // Reachable by every user, as Gradescope's /autograder is: run as root, the grader's sandbox
+  // runs as nobody and must read the inputs and node_modules of the grader copies under here
+  // (in a folder only root can enter, every part would crash and every attack score 0 for that).
+  fs.chmodSync(tmp, 0o755);
   student = path.join(tmp, 'student');
   writeStudentVersion(ROOT, student);
 }, 600_000);
@@ -208,9 +217,12 @@ describe('npm run grade -- --submissions: a batch of hostile submissions', () =>
       tag,
       allocBytes: ALLOC_BYTES,
     };
-    // Controls: the solved lib files and executed notebooks first, the student version last.
-    copyFiles(ROOT, [...gradedFiles(), ...notebooks], path.join(subs, '00-solved'));
-    copyFiles(student, [...gradedFiles(), ...notebooks], path.join(subs, 'zz-student'));
+    // Controls: the solved lib files and executed notebooks first, the student version last. Every
+    // file a student writes goes in (assignment 2's parts also call assignment 1's layers, in
+    // affine.ts, relu.ts and losses.ts), as npm run submit packs them.
+    const written = [...new Set(allParts().map((p) => p.file))].filter((f) => f.startsWith('lib/'));
+    copyFiles(ROOT, [...written, ...notebooks], path.join(subs, '00-solved'));
+    copyFiles(student, [...written, ...notebooks], path.join(subs, 'zz-student'));
     hostile = writeHostileSubmissions(subs, targets, stubTexts(), solvedText);
     hashBefore = treeHash(teacher);
     const r = spawnSync(
@@ -271,7 +283,7 @@ describe('npm run grade -- --submissions: a batch of hostile submissions', () =>
     const written = `${run.stdout}\n${csv.map((c) => c.join(',')).join('\n')}`;
     for (const s of forbiddenStrings(secret)) expect(written).not.toContain(s);
     // The controls keep their marks.
-    expect(row('00-solved')?.score).toBe(maxScore);
+    expect(row('00-solved')?.score).toBe(solvedScore);
     expect(row('zz-student')?.score).toBe(0);
   }
 
@@ -290,8 +302,14 @@ describe('npm run grade -- --submissions: a batch of hostile submissions', () =>
   }
 
   it('grades the solved control fully and the student version 0, table, JSON and CSV agreeing', () => {
+    expect(run.status, run.stderr.slice(-2000)).toBe(0);
+    // Which parts of the solved control did not pass, and why (before the totals are compared).
+    const notOk = row('00-solved')?.parts.filter((p) => p.status !== 'ok') ?? [];
+    expect(
+      notOk.map((p) => p.id),
+      JSON.stringify(notOk.map((p) => `${p.id} ${p.status}: ${p.detail}`)),
+    ).toEqual(pendingIds);
     expectBatchIntact();
-    expect(row('00-solved')?.parts.every((p) => p.status === 'ok')).toBe(true);
     expect(row('zz-student')?.parts.some((p) => p.status === 'ok')).toBe(false);
     expectAgree('00-solved');
     expectAgree('zz-student');
@@ -372,8 +390,6 @@ describe('run_autograder in a Gradescope-laid-out ROOT: one hostile submission p
     root = path.join(tmp, 'gradescope');
     source = path.join(root, 'source');
     bundle = unzipSync(new Uint8Array(fs.readFileSync(zipFile)));
-    unpackBundle();
-    hashBefore = treeHash(source);
     made = path.join(tmp, 'gradescope-submissions');
     fs.mkdirSync(made);
     const plantDir = path.join(tmp, 'gradescope-plant');
@@ -389,6 +405,17 @@ describe('run_autograder in a Gradescope-laid-out ROOT: one hostile submission p
       allocBytes: ALLOC_BYTES,
     };
     hostile = writeHostileSubmissions(made, targets, stubTexts(), solvedText);
+    // The grader tree as an honest run leaves it: run_autograder itself makes the answers root's
+    // only (modes 700/600) and the grader's folder read-only for others, so the tree every attack's
+    // run must leave is the one after grading the untouched student version (which gets 0).
+    const control = grade((sub) => copyFiles(student, gradedFiles(), sub), { baseline: true });
+    expect(control.score).toBe(0);
+    // Its library parts ran in the sandbox and found the stubs (a sandbox that cannot start would
+    // give every attack 0 and prove nothing).
+    const library = new Set(parts.filter((p) => p.kind === 'library').map((p) => p.id));
+    const ran = control.tests.filter((_t, i) => library.has(parts[i].id));
+    expect(ran.length).toBe(library.size);
+    for (const t of ran) expect(t.output, t.name).toMatch(/^missing: /);
   }, 600_000);
 
   /** ROOT/source as Gradescope unpacks the bundle, afresh (each submission gets a new one). */
@@ -409,7 +436,7 @@ describe('run_autograder in a Gradescope-laid-out ROOT: one hostile submission p
    * Lays out a fresh ROOT (source/ from the bundle, submission/ from `fill`), runs run_autograder,
    * checks what every run must hold.
    */
-  function grade(fill: (submission: string) => void) {
+  function grade(fill: (submission: string) => void, options: { baseline?: boolean } = {}) {
     unpackBundle();
     const submission = path.join(root, 'submission');
     const results = path.join(root, 'results');
@@ -450,6 +477,7 @@ describe('run_autograder in a Gradescope-laid-out ROOT: one hostile submission p
     expect(r.score).toBe(r.tests.reduce((s, t) => s + t.score, 0));
     expect(r.tests.map((t) => t.max_score)).toEqual(parts.map((p) => p.points));
     expect(fs.readdirSync(results)).toEqual(['results.json']);
+    if (options.baseline) hashBefore = treeHash(source);
     expect(treeHash(source), 'the grader tree changed').toBe(hashBefore);
     expect(survivors).toEqual([]);
     expect(fs.readdirSync(targets.plantDir)).toEqual([]);

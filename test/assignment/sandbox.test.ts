@@ -101,7 +101,7 @@ describe('gradeProject with compute/judge parts', () => {
     const report = await gradeProject(project, {
       parts: allParts(),
       partsModule: 'test/assignment/sandboxParts',
-      data: { inputsDir, answersDir, fixturesDir: path.join(work, 'none') },
+      data: { inputsDir, answersDir },
     });
     expect(report.parts.map((p) => [p.id, p.status, p.points])).toEqual([
       ['student:sum', 'ok', 1],

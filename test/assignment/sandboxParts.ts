@@ -7,7 +7,7 @@ import type {
   LibraryPart,
   NotebookPart,
   Wire,
-} from '../../tools/assignment/partTypes';
+} from '../../tools/assignment/gradingKit';
 
 interface Student {
   sum(x: number[]): number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Wire } from '../../tools/assignment/partTypes';
+import type { Wire } from '../../tools/assignment/gradingKit';
 import { decodeWire, encodeWire, MAX_DEPTH } from '../../tools/assignment/wire';
 
 const roundTrip = (v: Wire): Wire => decodeWire(encodeWire(v), 1 << 20);

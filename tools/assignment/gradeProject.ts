@@ -10,16 +10,12 @@
  *    notebook part is judged here on the notebook's parsed JSON (size-capped), no student code
  *    running;
  * 4. every sandbox process group is confirmed dead before the report is returned.
- * A part of the older form (`check(ctx)`, no `kind`) runs its check inside the sandbox, with the
- * grading fixtures readable there; such parts are graded as before but not isolated from their
- * expected values.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { ASSIGNMENTS, allParts, exercisesOf } from './exercises';
-import type { AssignmentNumber } from './gradingKit';
+import type { AnswerContext, AssignmentNumber, LibraryPart, Part } from './gradingKit';
 import type { Notebook } from './notebook';
-import type { AnswerContext, Part } from './partTypes';
 import {
   killAllSandboxes,
   prepareSandbox,
@@ -50,34 +46,18 @@ export interface GradeReport {
   notes?: string[];
 }
 
-/** A part of the form before the compute/judge split: one check run against the project. */
-export interface CheckPart {
-  kind?: undefined;
-  id: string;
-  title: string;
-  points: number;
-  file: string;
-  timeoutMs: number;
-  check(ctx: unknown): string;
-}
-
-/** A part the grader runs: either form. */
-export type GradedPart = Part | CheckPart;
-
-/** Where the grader's inputs, answers and (older parts) fixtures are. */
+/** Where the grader's public inputs and its answers are. */
 export interface GradingData {
   inputsDir: string;
   answersDir: string;
-  fixturesDir: string;
 }
 
 /** The grading data of this grader: its test/fixtures/grading, or GRADE_INPUTS_DIR / GRADE_ANSWERS_DIR. */
 export function gradingData(): GradingData {
-  const fixturesDir = path.join(graderRoot, 'test', 'fixtures', 'grading');
+  const grading = path.join(graderRoot, 'test', 'fixtures', 'grading');
   return {
-    inputsDir: path.resolve(process.env.GRADE_INPUTS_DIR || path.join(fixturesDir, 'inputs')),
-    answersDir: path.resolve(process.env.GRADE_ANSWERS_DIR || path.join(fixturesDir, 'answers')),
-    fixturesDir,
+    inputsDir: path.resolve(process.env.GRADE_INPUTS_DIR || path.join(grading, 'inputs')),
+    answersDir: path.resolve(process.env.GRADE_ANSWERS_DIR || path.join(grading, 'answers')),
   };
 }
 
@@ -95,10 +75,9 @@ function jobs(): number {
 }
 
 /** A part's time limit: its own, or GRADE_TIMEOUT_MS when set (e.g. to grade faster in CI). */
-function timeLimitMs(part: GradedPart): number {
+function timeLimitMs(part: LibraryPart): number {
   const n = Number(process.env.GRADE_TIMEOUT_MS);
-  if (Number.isFinite(n) && n > 0) return n;
-  return 'timeoutMs' in part && typeof part.timeoutMs === 'number' ? part.timeoutMs : 60_000;
+  return Number.isFinite(n) && n > 0 ? n : part.timeoutMs;
 }
 
 /**
@@ -185,7 +164,7 @@ interface Grading {
   sandbox: ReturnType<typeof prepareSandbox>;
 }
 
-async function gradeOne(g: Grading, part: GradedPart): Promise<PartResult> {
+async function gradeOne(g: Grading, part: Part): Promise<PartResult> {
   const start = Date.now();
   const base = { id: part.id, title: part.title, file: part.file, maxPoints: part.points };
   if (part.kind === 'notebook') {
@@ -205,9 +184,7 @@ async function gradeOne(g: Grading, part: GradedPart): Promise<PartResult> {
   const done = { ...base, seconds: r.seconds };
   if (r.status !== 'ok') return { ...done, points: 0, status: r.status, detail: r.detail };
   const value = r.value ?? null;
-  if (part.kind === 'library') return judged(done, part.points, () => part.judge(value, g.answers));
-  // A check part: its summary is the value.
-  return { ...done, points: part.points, status: 'ok', detail: String(value).slice(0, 300) };
+  return judged(done, part.points, () => part.judge(value, g.answers));
 }
 
 /** Options of {@link gradeProject}. */
@@ -217,7 +194,7 @@ export interface GradeOptions {
   /** Called as each part is graded. */
   onPart?: (r: PartResult) => void;
   /** The parts (default: `allParts(assignment)` of the parts module). */
-  parts?: readonly GradedPart[];
+  parts?: readonly Part[];
   /** The module the sandbox finds the parts in, relative to the grader's root. */
   partsModule?: string;
   /** The grading data (default {@link gradingData}). */
@@ -231,13 +208,8 @@ export interface GradeOptions {
 export async function gradeProject(dir: string, options: GradeOptions = {}): Promise<GradeReport> {
   const data = options.data ?? gradingData();
   const answers = loadAnswers(data.answersDir);
-  const all = options.parts ?? (allParts(options.assignment) as readonly GradedPart[]);
-  const anyCheck = all.some((p) => p.kind === undefined);
-  const sandbox = prepareSandbox(
-    dir,
-    options.partsModule ?? 'tools/assignment/exercises/index',
-    anyCheck ? { fixturesDir: data.fixturesDir, projectDir: dir } : undefined,
-  );
+  const all = options.parts ?? allParts(options.assignment);
+  const sandbox = prepareSandbox(dir, options.partsModule ?? 'tools/assignment/exercises/index');
   const g: Grading = { dir, data, answers, sandbox };
   const parts: PartResult[] = new Array(all.length);
   try {
@@ -262,7 +234,7 @@ export async function gradeProject(dir: string, options: GradeOptions = {}): Pro
 }
 
 /** Grades one part against a project folder (a sandbox folder of its own). */
-export async function gradePart(dir: string, part: GradedPart): Promise<PartResult> {
+export async function gradePart(dir: string, part: Part): Promise<PartResult> {
   const report = await gradeProject(dir, { parts: [part] });
   return report.parts[0];
 }

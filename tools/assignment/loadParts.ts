@@ -4,7 +4,7 @@
  * grading. Its compute returns null; there is nothing to judge.
  */
 import { allParts as gradedParts } from './exercises';
-import type { LibraryPart } from './partTypes';
+import type { LibraryPart } from './gradingKit';
 
 /** The load parts, one per graded lib/ file. */
 export function allParts(): LibraryPart[] {

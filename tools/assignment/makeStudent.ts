@@ -36,7 +36,7 @@ export const OMIT: readonly { prefix: string; why: string }[] = [
   { prefix: 'tools/assignment/studentNotebook.ts', why: 'the generator itself' },
   { prefix: 'tools/assignment/gradeSubmissions.ts', why: 'grades submissions (teachers)' },
   { prefix: 'tools/assignment/scratchProject.ts', why: 'grades submissions (teachers)' },
-  { prefix: 'tools/assignment/loadCheck.ts', why: 'grades submissions (teachers)' },
+  { prefix: 'tools/assignment/loadParts.ts', why: 'grades submissions (teachers)' },
   { prefix: 'tools/assignment/gradescope.ts', why: 'grades submissions (teachers)' },
   { prefix: 'tools/assignment/autograder.ts', why: 'builds the Gradescope bundle (teachers)' },
   { prefix: 'tools/assignment/README.student.md', why: 'becomes README.md' },

@@ -26,7 +26,7 @@ import fs from 'node:fs';
 import type { Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { Wire } from './partTypes';
+import type { Wire } from './gradingKit';
 import { buildSandboxTree, graderRoot } from './sandboxTree';
 import { decodeWire } from './wire';
 
@@ -46,8 +46,6 @@ export interface Sandbox {
   treeDir: string;
   /** The parts module, relative to the grader's root (e.g. `tools/assignment/exercises/index`). */
   partsModule: string;
-  /** Where the check(ctx) parts of before the split read their fixtures, and the project's notebooks. */
-  legacy?: { fixturesDir: string; projectDir: string };
   /** Removes the folder (after every child is dead). */
   cleanup(): void;
 }
@@ -111,7 +109,6 @@ function prlimit(): string | null {
 export function prepareSandbox(
   projectDir: string,
   partsModule = 'tools/assignment/exercises/index',
-  legacy?: Sandbox['legacy'],
 ): Sandbox {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), SANDBOX_PREFIX));
   const cleanup = (): void => fs.rmSync(base, { recursive: true, force: true });
@@ -120,7 +117,7 @@ export function prepareSandbox(
     const treeDir = path.join(base, 'tree');
     fs.mkdirSync(treeDir);
     buildSandboxTree(projectDir, treeDir, [CHILD, path.join(graderRoot, `${partsModule}.ts`)]);
-    return { treeDir, partsModule, legacy, cleanup };
+    return { treeDir, partsModule, cleanup };
   } catch (e) {
     cleanup();
     throw e;
@@ -256,25 +253,7 @@ export function runPartInSandbox(run: SandboxRun): Promise<SandboxResult> {
   const user = sandboxUser();
   const tmp = fs.mkdtempSync(path.join(path.dirname(sandbox.treeDir), 'tmp-'));
   if (user) fs.chownSync(tmp, user.uid, user.gid);
-  const reads = readable([
-    sandbox.treeDir,
-    path.join(graderRoot, 'node_modules'),
-    inputsDir,
-    tmp,
-    // The older check parts: the fixture files themselves (never a folder under them, such as
-    // answers/), and the project's notebooks.
-    ...(sandbox.legacy
-      ? [
-          ...(fs.existsSync(sandbox.legacy.fixturesDir)
-            ? fs.readdirSync(sandbox.legacy.fixturesDir)
-            : []
-          )
-            .filter((f) => f.endsWith('.json'))
-            .map((f) => path.join(sandbox.legacy!.fixturesDir, f)),
-          path.join(sandbox.legacy.projectDir, 'notebooks'),
-        ]
-      : []),
-  ]);
+  const reads = readable([sandbox.treeDir, path.join(graderRoot, 'node_modules'), inputsDir, tmp]);
   const cpu = Math.max(1, Math.ceil(run.cpuSeconds ?? timeoutMs / 1000));
   const nodeArgs = [
     permissionFlag(),
@@ -286,7 +265,6 @@ export function runPartInSandbox(run: SandboxRun): Promise<SandboxResult> {
     sandbox.partsModule,
     partId,
     inputsDir,
-    ...(sandbox.legacy ? [sandbox.legacy.fixturesDir, sandbox.legacy.projectDir] : []),
   ];
   const limiter = prlimit();
   const [cmd, args] = limiter

@@ -9,13 +9,10 @@
  * `{ok: Wire}`, `{missing: message}` or `{error: message}`. The grader kills the child's process
  * group as soon as the reply is complete, so nothing the student's code does afterwards counts.
  * stdout and stderr are not read for the result (only the last lines of stderr, for a crash).
- *
- * A part without `kind` (the check(ctx) parts of before the compute/judge split) is run through
- * its check in here, with the grading fixtures readable; its reply is `{ok: summary}`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ComputeContext, Wire } from './partTypes';
+import type { ComputeContext, Wire } from './gradingKit';
 import { encodeWire } from './wire';
 
 // Taken before any other module loads, so that nothing the student's code patches later
@@ -86,7 +83,7 @@ function projectModule(root: string, module: string): string {
 
 function main(): void {
   const root = path.resolve(__dirname, '..', '..');
-  const [partsModule, partId, inputsDir, legacyFixtures, legacyProject] = process.argv.slice(2);
+  const [partsModule, partId, inputsDir] = process.argv.slice(2);
   try {
     const mod = require(path.join(root, partsModule)) as {
       allParts(): { id: string; kind?: string }[];
@@ -102,20 +99,8 @@ function main(): void {
         return JSON.parse(fs.readFileSync(path.join(inputsDir, `${name}.json`), 'utf8')) as T;
       },
     };
-    let value: Wire;
-    if (part.kind === 'library') {
-      value = (part as unknown as { compute(c: ComputeContext): Wire }).compute(ctx);
-    } else if (part.kind === undefined && legacyFixtures) {
-      const check = (part as unknown as { check(c: unknown): string }).check;
-      value = check({
-        dir: legacyProject,
-        load: ctx.load,
-        fixture: <T>(name: string) =>
-          JSON.parse(fs.readFileSync(path.join(legacyFixtures, `${name}.json`), 'utf8')) as T,
-      });
-    } else {
-      throw new Error(`sandbox: part ${partId} computes nothing here`);
-    }
+    if (part.kind !== 'library') throw new Error(`sandbox: part ${partId} computes nothing here`);
+    const value = (part as unknown as { compute(c: ComputeContext): Wire }).compute(ctx);
     send({ ok: value });
   } catch (e) {
     // A missing part says what to write, in the stub's own words (its message alone).

@@ -9,7 +9,7 @@
  * properties, `__proto__` included, never a prototype) and Float64Arrays, and refuses anything
  * over the size limit, nested deeper than {@link MAX_DEPTH}, or malformed, with one line.
  */
-import type { Wire } from './partTypes';
+import type { Wire } from './gradingKit';
 
 /** The deepest nesting of arrays and objects a wire value may have. */
 export const MAX_DEPTH = 64;
