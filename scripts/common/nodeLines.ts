@@ -102,6 +102,8 @@ export function installNodeLine(major: number): NodeLine {
     }
     const dest = path.join(NODE_CACHE, String(major));
     fs.rmSync(dest, { recursive: true, force: true }); // a copy that failed the check above
+    // mkdtemp makes the folder 0700; the grader's sandbox runs this Node as an unprivileged user
+    fs.chmodSync(tmp, 0o755);
     fs.renameSync(tmp, dest);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -158,6 +160,7 @@ export function buildBlasFor(line: NodeLine): boolean {
     const dest = path.join(base, 'blas');
     fs.rmSync(dest, { recursive: true, force: true }); // never an addon of an older build
     if (r.status !== 0) return false;
+    fs.chmodSync(tmp, 0o755); // mkdtemp's 0700, as for the Node package above
     fs.renameSync(tmp, dest);
     return true;
   } finally {
