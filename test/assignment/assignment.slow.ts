@@ -1268,7 +1268,7 @@ describe('npm run submit', () => {
     () => {
       // A small project (one executed notebook) with this project's tools, .venv and node_modules.
       const dir = path.join(tmp, 'no-browser');
-      for (const d of ['tools', 'scripts', 'lib']) {
+      for (const d of ['tools', 'scripts', 'jupyter', 'lib']) {
         fs.cpSync(path.join(ROOT, d), path.join(dir, d), { recursive: true });
       }
       for (const l of ['node_modules', '.venv'])
