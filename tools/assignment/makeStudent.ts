@@ -25,6 +25,7 @@ import { studentNotebook } from './studentNotebook';
 /** Paths left out of the student version (prefixes), and why. */
 export const OMIT: readonly { prefix: string; why: string }[] = [
   { prefix: 'bench/', why: 'a numpy implementation of the whole net (the speed comparison)' },
+  { prefix: 'test/bench/', why: 'tests of bench/, which the student version leaves out' },
   { prefix: 'scripts/fixtures/', why: 'numpy reference implementations that make the fixtures' },
   { prefix: 'test/assignment/', why: 'tests of this generator, which need the solved project' },
   {
