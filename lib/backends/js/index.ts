@@ -3,7 +3,7 @@
  * Loops are ordered so the innermost one walks memory contiguously.
  */
 import { checkGatherArgs, checkGemmArgs, checkVectorArgs, checkWindowArgs } from '../checks';
-import type { ComputeBackend } from '../types';
+import type { BackendName, ComputeBackend } from '../types';
 import { col2imLoop, im2colLoop } from './im2col';
 
 export { col2imLoop, im2colLoop } from './im2col';
@@ -78,6 +78,37 @@ export function gatherLoop(
   }
 }
 
+/**
+ * The memory-bound operations as plain loops behind `backend`'s argument checks (the js backend's,
+ * and the wasm backend's too: a copy into wasm memory would cost as much as the loop).
+ */
+export function checkedLoops(
+  backend: BackendName,
+): Pick<ComputeBackend, 'axpy' | 'dot' | 'gatherRows' | 'im2colImage' | 'col2imImage'> {
+  return {
+    axpy(...args) {
+      checkVectorArgs(backend, 'axpy', args);
+      axpyLoop(...args);
+    },
+    dot(...args) {
+      checkVectorArgs(backend, 'dot', args);
+      return dotLoop(...args);
+    },
+    gatherRows(...args) {
+      checkGatherArgs(backend, args);
+      gatherLoop(...args);
+    },
+    im2colImage(x, xOffset, g, cols, colsOffset, colsRowStride) {
+      checkWindowArgs(backend, 'im2colImage', x, xOffset, g, cols, colsOffset, colsRowStride);
+      im2colLoop(x, xOffset, g, cols, colsOffset, colsRowStride);
+    },
+    col2imImage(cols, colsOffset, colsRowStride, g, dx, dxOffset) {
+      checkWindowArgs(backend, 'col2imImage', dx, dxOffset, g, cols, colsOffset, colsRowStride);
+      col2imLoop(cols, colsOffset, colsRowStride, g, dx, dxOffset);
+    },
+  };
+}
+
 /** The reference backend, always available. Every call checks its arguments first. */
 export const jsBackend: ComputeBackend = {
   name: 'js',
@@ -86,24 +117,5 @@ export const jsBackend: ComputeBackend = {
     checkGemmArgs('js', args);
     gemmLoops(...args);
   },
-  axpy(...args) {
-    checkVectorArgs('js', 'axpy', args);
-    axpyLoop(...args);
-  },
-  dot(...args) {
-    checkVectorArgs('js', 'dot', args);
-    return dotLoop(...args);
-  },
-  gatherRows(...args) {
-    checkGatherArgs('js', args);
-    gatherLoop(...args);
-  },
-  im2colImage(x, xOffset, g, cols, colsOffset, colsRowStride) {
-    checkWindowArgs('js', 'im2colImage', x, xOffset, g, cols, colsOffset, colsRowStride);
-    im2colLoop(x, xOffset, g, cols, colsOffset, colsRowStride);
-  },
-  col2imImage(cols, colsOffset, colsRowStride, g, dx, dxOffset) {
-    checkWindowArgs('js', 'col2imImage', dx, dxOffset, g, cols, colsOffset, colsRowStride);
-    col2imLoop(cols, colsOffset, colsRowStride, g, dx, dxOffset);
-  },
+  ...checkedLoops('js'),
 };

@@ -18,8 +18,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { LIB_DIR } from '../../core/runtime';
-import { checkGatherArgs, checkGemmArgs, checkVectorArgs, checkWindowArgs } from '../checks';
-import { axpyLoop, col2imLoop, dotLoop, gatherLoop, gemmLoops, im2colLoop } from '../js';
+import { checkGemmArgs } from '../checks';
+import { checkedLoops, gemmLoops } from '../js';
 import type { ComputeBackend } from '../types';
 
 /** Where the build puts the modules: build/ beside this file. */
@@ -291,28 +291,9 @@ export function loadWasmBackend(): ComputeBackend | null {
       checkGemmArgs('wasm', args);
       e.gemm(...args);
     },
-    // Vector operations are memory-bound: a copy into wasm memory would cost as much as the loop.
-    axpy(...args) {
-      checkVectorArgs('wasm', 'axpy', args);
-      axpyLoop(...args);
-    },
-    dot(...args) {
-      checkVectorArgs('wasm', 'dot', args);
-      return dotLoop(...args);
-    },
-    gatherRows(...args) {
-      checkGatherArgs('wasm', args);
-      gatherLoop(...args);
-    },
-    // Memory-bound too: copying the image into wasm memory and the columns out would cost more.
-    im2colImage(x, xOffset, g, cols, colsOffset, colsRowStride) {
-      checkWindowArgs('wasm', 'im2colImage', x, xOffset, g, cols, colsOffset, colsRowStride);
-      im2colLoop(x, xOffset, g, cols, colsOffset, colsRowStride);
-    },
-    col2imImage(cols, colsOffset, colsRowStride, g, dx, dxOffset) {
-      checkWindowArgs('wasm', 'col2imImage', dx, dxOffset, g, cols, colsOffset, colsRowStride);
-      col2imLoop(cols, colsOffset, colsRowStride, g, dx, dxOffset);
-    },
+    // Vector operations and im2col are memory-bound: a copy into wasm memory would cost as much as
+    // the loop.
+    ...checkedLoops('wasm'),
   };
 }
 
