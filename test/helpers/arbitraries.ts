@@ -54,3 +54,29 @@ export const affineCaseArb = fc
       dout: tensorArb([n, m]),
     });
   });
+
+/**
+ * A sliding window (convolution or pooling geometry) whose stride tiles the padded input: N
+ * images of C channels, an HH x WW field of at most `maxField`, stride 1..3, pad 0..3, and
+ * H = stride (H' - 1) + HH - 2 pad (likewise W) for H', W' of 1..5; `seed` fills the tensors.
+ */
+export function tilingWindowCase(maxField: number) {
+  return fc
+    .record({
+      n: fc.integer({ min: 1, max: 3 }),
+      c: fc.integer({ min: 1, max: 3 }),
+      hh: fc.integer({ min: 1, max: maxField }),
+      ww: fc.integer({ min: 1, max: maxField }),
+      stride: fc.integer({ min: 1, max: 3 }),
+      pad: fc.integer({ min: 0, max: 3 }),
+      outH: fc.integer({ min: 1, max: 5 }),
+      outW: fc.integer({ min: 1, max: 5 }),
+      seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+    })
+    .map((k) => ({
+      ...k,
+      h: k.stride * (k.outH - 1) + k.hh - 2 * k.pad,
+      w: k.stride * (k.outW - 1) + k.ww - 2 * k.pad,
+    }))
+    .filter((k) => k.h >= 1 && k.w >= 1);
+}
