@@ -32,6 +32,28 @@ import {
 } from './hostileSubmissions';
 import { pendingParts, pendingPoints, presentNotebooks } from './pendingNotebook';
 
+/** The hostile submissions, each graded on both flows (built by hostileSubmissions.ts). */
+const ATTACKS = [
+  'exit-handler',
+  'patch-stringify',
+  'patch-math',
+  'read-answers',
+  'require-solved',
+  'rewrite-grader',
+  'detached-rewriter',
+  'zip-file-for-folder.zip',
+  'symlink-folder',
+  'symlink-zip.zip',
+  'allocate-10gb',
+  'spawn-children',
+  'ignore-sigterm',
+  'huge-output',
+  'plant-files',
+  'read-environ',
+  'zip-bomb.zip',
+  'combined',
+];
+
 const ROOT = path.resolve(__dirname, '..', '..');
 const ASSIGNMENT = 2;
 /** Part time limits (the looping attacks cost this long; a loaded 2-core machine needs 30 s). */
@@ -315,27 +337,7 @@ describe('npm run grade -- --submissions: a batch of hostile submissions', () =>
     expectAgree('zz-student');
   });
 
-  const names = [
-    'exit-handler',
-    'patch-stringify',
-    'patch-math',
-    'read-answers',
-    'require-solved',
-    'rewrite-grader',
-    'detached-rewriter',
-    'zip-file-for-folder.zip',
-    'symlink-folder',
-    'symlink-zip.zip',
-    'allocate-10gb',
-    'spawn-children',
-    'ignore-sigterm',
-    'huge-output',
-    'plant-files',
-    'read-environ',
-    'zip-bomb.zip',
-    'combined',
-  ];
-  for (const name of names) {
+  for (const name of ATTACKS) {
     it(`${name}: no more than its honest content`, () => {
       const h = hostile.find((x) => x.name === name) as HostileSubmission;
       expect(h, name).toBeDefined();
@@ -486,26 +488,7 @@ describe('run_autograder in a Gradescope-laid-out ROOT: one hostile submission p
     return r;
   }
 
-  for (const name of [
-    'exit-handler',
-    'patch-stringify',
-    'patch-math',
-    'read-answers',
-    'require-solved',
-    'rewrite-grader',
-    'detached-rewriter',
-    'zip-file-for-folder.zip',
-    'symlink-folder',
-    'symlink-zip.zip',
-    'allocate-10gb',
-    'spawn-children',
-    'ignore-sigterm',
-    'huge-output',
-    'plant-files',
-    'read-environ',
-    'zip-bomb.zip',
-    'combined',
-  ]) {
+  for (const name of ATTACKS) {
     it(`${name}: no more than its honest content`, () => {
       const h = hostile.find((x) => x.name === name) as HostileSubmission;
       const r = grade((sub) => {
